@@ -1,0 +1,26 @@
+# Træningsguiden. The two commands: `make run` and `make test`.
+.PHONY: run test setup train chat bench validate clean
+
+run:            ## set up, train if needed, serve on 127.0.0.1 (Ctrl-C stops)
+	@scripts/run.sh
+
+test:           ## set up, then every test: pytest, data validation, training, story tests, end-to-end
+	@scripts/test.sh
+
+setup:
+	@scripts/setup.sh
+
+train: setup
+	@scripts/train.sh
+
+chat:           ## chat in the terminal with the assistant that `make run` serves
+	@.venv/bin/python scripts/chat.py
+
+bench: setup    ## latency, ready time, memory, training time (not part of the tests)
+	@scripts/train.sh && .venv/bin/python scripts/bench.py
+
+validate: setup
+	@.venv/bin/tg validate
+
+clean:
+	rm -rf models build .rasa results

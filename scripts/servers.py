@@ -1,0 +1,181 @@
+"""Start the action server and the Rasa server on loopback, wait until both answer, stop both cleanly.
+
+Used by `make run` (scripts/run.sh) and by the end-to-end tests, so both start the bot the same way.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = ROOT / ".venv" / "bin"
+MODEL = ROOT / "models" / "traeningsguiden.tar.gz"
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, timeout: float = 2.0) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.status
+    except Exception:
+        return 0
+
+
+@dataclass
+class Servers:
+    rasa_port: int
+    action_port: int
+    data_dir: Path
+    env: Dict[str, str]
+    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+    ready_seconds: Optional[float] = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.rasa_port}"
+
+    @property
+    def rest_url(self) -> str:
+        return f"{self.url}/webhooks/rest/webhook"
+
+    def start_action_server(self) -> None:
+        log = open(self.data_dir / "logs" / "actions.log", "ab")
+        self.processes["actions"] = subprocess.Popen(
+            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "bot.actions", "--port", str(self.action_port)],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    def start_rasa_server(self) -> None:
+        args = [
+            str(VENV_BIN / "rasa"), "run", "--interface", HOST, "--port", str(self.rasa_port),
+            "--model", str(MODEL), "--credentials", str(ROOT / "credentials.yml"),
+            "--endpoints", str(ROOT / "endpoints.yml"),
+        ]
+        origins = self.env.get("TG_CORS_ORIGINS")
+        if origins:
+            args += ["--cors", *origins.split()]
+        token = self.env.get("TG_RASA_TOKEN")
+        if token:  # Rasa's HTTP API (trackers, models) only with a token
+            args += ["--enable-api", "--auth-token", token]
+        log = open(self.data_dir / "logs" / "rasa.log", "ab")
+        self.processes["rasa"] = subprocess.Popen(
+            args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def start(self, timeout: float = 240.0) -> "Servers":
+        (self.data_dir / "logs").mkdir(parents=True, exist_ok=True)
+        began = time.monotonic()
+        self.start_action_server()
+        self.start_rasa_server()
+        self.wait_ready(timeout, began)
+        return self
+
+    def wait_ready(self, timeout: float = 240.0, began: Optional[float] = None) -> None:
+        began = began or time.monotonic()
+        deadline = began + timeout
+        while time.monotonic() < deadline:
+            for name, proc in self.processes.items():
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{name} server stopped (exit {proc.returncode}); see {self.data_dir}/logs")
+            if _get(f"{self.url}/") == 200 and _get(f"http://{HOST}:{self.action_port}/health") == 200:
+                self.ready_seconds = time.monotonic() - began
+                return
+            time.sleep(0.5)
+        self.stop()
+        raise TimeoutError(f"servers not ready after {timeout:.0f} s; see {self.data_dir}/logs")
+
+    def stop_one(self, name: str, timeout: float = 20.0) -> None:
+        proc = self.processes.pop(name, None)
+        if proc is None or proc.poll() is not None:
+            return
+        for sig, wait in ((signal.SIGINT, timeout), (signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
+            try:
+                os.killpg(proc.pid, sig)
+            except ProcessLookupError:
+                return
+            try:
+                proc.wait(wait)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+    def stop(self) -> None:
+        for name in ("rasa", "actions"):
+            self.stop_one(name)
+
+
+def server_env(action_port: int, data_dir: Path, extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SANIC_HOST": HOST,  # the action server listens on loopback only
+        "PYTHONPATH": str(ROOT),
+        "TG_ACTION_URL": f"http://{HOST}:{action_port}/webhook",
+        "TG_TRACKER_DIALECT": env.get("TG_TRACKER_DIALECT", "sqlite"),
+        "TG_TRACKER_DB": env.get("TG_TRACKER_DB") or str((data_dir / "tracker.db").resolve()),
+    })
+    env.update(extra or {})
+    return env
+
+
+def make_servers(rasa_port: int, action_port: int, data_dir: Path, extra_env: Optional[Dict[str, str]] = None) -> Servers:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return Servers(rasa_port, action_port, data_dir, server_env(action_port, data_dir, extra_env))
+
+
+def run_forever() -> int:
+    rasa_port = int(os.environ.get("TG_RASA_PORT", "5005"))
+    action_port = int(os.environ.get("TG_ACTION_PORT", "5055"))
+    data_dir = Path(os.environ.get("TG_DATA_DIR", ROOT / "data"))
+    servers = make_servers(rasa_port, action_port, data_dir)
+    print(f"Starter Træningsguiden (handlingsserver på {HOST}:{action_port}, Rasa på {HOST}:{rasa_port}) ...", flush=True)
+    try:
+        servers.start()
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"Kunne ikke starte: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"\nTræningsguiden er klar efter {servers.ready_seconds:.0f} s.\n"
+        f"  REST:      POST {servers.rest_url}  body: {{\"sender\": \"mig\", \"message\": \"hej\"}}\n"
+        f"  Socket.IO: {servers.url}/socket.io\n"
+        f"  Samtaler gemmes i {servers.env['TG_TRACKER_DB']}\n"
+        f"  Stop med Ctrl-C.\n", flush=True)
+    stopping = False
+
+    def _stop(signum, frame):  # noqa: ARG001
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        while not stopping:
+            for name, proc in servers.processes.items():
+                if proc.poll() is not None:
+                    print(f"{name}-serveren stoppede uventet; se {data_dir}/logs", file=sys.stderr)
+                    stopping = True
+            time.sleep(0.5)
+    finally:
+        print("Stopper ...", flush=True)
+        servers.stop()
+        print("Stoppet.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_forever())

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Every test, in order: unit and integration tests, data validation, training, story tests, end-to-end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "setup"
+scripts/setup.sh
+
+step "unit and integration tests (pytest)"
+.venv/bin/python -m pytest -q -m "not servers"
+
+step "rasa data validate (warnings fail)"
+.venv/bin/rasa data validate --domain bot/domain.yml --data bot/data --config config.yml --fail-on-warnings \
+  > results.validate.log 2>&1 || { cat results.validate.log; exit 1; }
+grep -E "UserWarning|WARNING" results.validate.log && { echo "rasa data validate printed warnings"; exit 1; }
+rm -f results.validate.log
+echo "no warnings"
+
+step "training (skipped when nothing changed)"
+scripts/train.sh
+
+step "story tests (rasa test --stories tests)"
+rm -rf results/stories
+.venv/bin/rasa test core --model models/traeningsguiden.tar.gz --stories tests/stories \
+  --fail-on-prediction-errors --out results/stories > results.stories.log 2>&1 || {
+  tail -n 40 results.stories.log; cat results/stories/failed_test_stories.yml 2>/dev/null; exit 1; }
+grep -E "Correct:|Accuracy:" results.stories.log | head -n 4 || true
+rm -f results.stories.log
+
+step "end-to-end over REST (both servers on free loopback ports)"
+.venv/bin/python -m pytest -q -m servers

@@ -1,0 +1,47 @@
+"""Helpers for end-to-end tests: start the real servers and talk to them over REST."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from servers import MODEL, Servers, free_port, make_servers  # noqa: E402
+
+
+def ensure_model() -> None:
+    """Train if the model is missing or stale (a no-op when `make test` has just trained)."""
+    subprocess.run([str(ROOT / "scripts" / "train.sh")], check=True, cwd=ROOT)
+    assert MODEL.exists()
+
+
+def start(data_dir: Path, extra_env: Optional[Dict[str, str]] = None) -> Servers:
+    ensure_model()
+    servers = make_servers(free_port(), free_port(), data_dir, extra_env)
+    return servers.start()
+
+
+def post(url: str, body: object, timeout: float = 60.0):
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, json.loads(resp.read() or b"null")
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode(errors="replace")
+
+
+def say(servers: Servers, sender: str, message: str) -> List[dict]:
+    status, replies = post(servers.rest_url, {"sender": sender, "message": message})
+    assert status == 200, replies
+    return replies
+
+
+def texts(replies: List[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)

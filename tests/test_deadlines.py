@@ -1,0 +1,37 @@
+"""Deadlines in working days, days, weeks and months, as real dates written in Danish."""
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from training_guidance.deadlines import danish_date, deadline_date, is_working_day, period_words
+from training_guidance.knowledge.schema import Period
+
+CASES = yaml.safe_load((Path(__file__).parent / "deadline_cases.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_frist(case):
+    end = deadline_date(case["start"], Period(**case["period"]))
+    assert end == case["expect"]
+    assert is_working_day(end)
+    if "text" in case:
+        assert danish_date(end) == case["text"]
+
+
+def test_juleaften_grundlovsdag_og_nytaarsaften_er_ikke_hverdage_men_den_1_maj_er():
+    # 24 Dec 2026 (Thu), 31 Dec 2026 (Thu) and 5 June 2026 (Fri) fall on weekdays.
+    for closed in (dt.date(2026, 12, 24), dt.date(2026, 12, 31), dt.date(2026, 6, 5)):
+        assert not is_working_day(closed), closed
+    assert is_working_day(dt.date(2026, 5, 1))  # neither 1 May nor the abolished Store Bededag
+
+
+def test_perioder_skrives_paa_dansk_i_ental_og_flertal():
+    assert period_words(Period(value=1, unit="weeks")) == "1 uge"
+    assert period_words(Period(value=10, unit="working_days")) == "10 hverdage"
+    assert period_words(Period(value=28, unit="days")) == "28 dage"
+
+
+def test_minutter_giver_ingen_dato():
+    assert deadline_date(dt.date(2026, 11, 23), Period(value=15, unit="minutes")) is None

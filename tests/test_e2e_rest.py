@@ -1,0 +1,55 @@
+"""A conversation over REST with both servers running on free loopback ports."""
+import pytest
+
+from e2e import say, start, texts
+
+pytestmark = [pytest.mark.servers, pytest.mark.timeout(900)]
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("tg-data")
+
+
+@pytest.fixture(scope="module")
+def servers(data_dir):
+    running = start(data_dir, {"TG_TODAY": "2026-11-23"})
+    yield running
+    running.stop()
+
+
+def test_assistenten_hilser_paa_dansk_og_spoerger_om_kommunen(servers):
+    reply = texts(say(servers, "borger-1", "hej"))
+    assert "Træningsguiden" in reply and "digital assistent" in reply
+    assert "Hvilken kommune bor du i?" in reply
+
+
+def test_kommunen_huskes_og_kørsel_i_holstebro_koster_57_kr_med_kilde(servers):
+    reply = texts(say(servers, "borger-1", "jeg bor i holstebro"))
+    assert "Holstebro Kommunes kvalitetsstandard" in reply
+    reply = texts(say(servers, "borger-1", "hvad koster kørsel?"))
+    assert "57 kr." in reply
+    assert "Kilde: 002_10e547d715598fc2.txt" in reply
+    assert "01.01.2023" in reply
+
+
+def test_et_spoergsmaal_foer_kommunen_besvares_naar_kommunen_kendes(servers):
+    reply = texts(say(servers, "borger-2", "hvad koster transport"))
+    assert "Hvilken kommune" in reply
+    reply = texts(say(servers, "borger-2", "Holstebro"))
+    assert "57 kr." in reply
+
+
+def test_en_kommune_uden_kvalitetsstandard_faar_et_aerligt_svar(servers):
+    say(servers, "borger-3", "hej")
+    reply = texts(say(servers, "borger-3", "aarhus"))
+    assert "Vi har ikke Aarhus Kommunes kvalitetsstandard" in reply
+
+
+def test_samtalen_overlever_en_genstart_af_serverne(servers, data_dir):
+    say(servers, "borger-4", "jeg bor i holstebro")
+    servers.stop()
+    servers.start()
+    reply = texts(say(servers, "borger-4", "hvad koster kørsel"))
+    assert "57 kr." in reply and "Hvilken kommune" not in reply
+    assert (data_dir / "tracker.db").exists()

@@ -1,0 +1,1 @@
+"""Træningsguiden core: knowledge, assessment, deadlines and Danish text. Never imports Rasa."""

@@ -1,0 +1,91 @@
+"""`tg`: the engine from the command line, for people and tests.
+
+  tg validate                       load and validate all knowledge files
+  tg assess SITUATION.json --kommune Holstebro [--today 2026-11-23] [--json]
+  tg answer Holstebro transport     the Danish answer with its source
+  tg deadline 2026-12-18 10 working_days
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+from .assessment import assess
+from .deadlines import danish_date, deadline_date
+from .knowledge import KnowledgeError, Topic, load_knowledge
+from .knowledge.schema import Period, PeriodUnit
+from .municipalities import find_municipality
+from .render import QUESTIONS, answer, render_assessment
+
+
+def _code(kb, text: Optional[str]) -> Optional[str]:
+    if not text:
+        return None
+    found = find_municipality(text, kb)
+    if found is None:
+        raise SystemExit(f"Ukendt kommune: {text}")
+    return found.code
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="tg", description="Træningsguiden: vidensbase og vurdering")
+    parser.add_argument("--knowledge", type=Path, default=None, help="knowledge folder")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("validate", help="load and validate all knowledge files")
+    p_assess = sub.add_parser("assess", help="assess a situation given as JSON")
+    p_assess.add_argument("situation", help="JSON file, or - for standard input")
+    p_assess.add_argument("--kommune", default=None)
+    p_assess.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today())
+    p_assess.add_argument("--json", action="store_true", help="print the assessment payload as JSON")
+    p_answer = sub.add_parser("answer", help="answer a question from a municipality's standard")
+    p_answer.add_argument("kommune")
+    p_answer.add_argument("topic", help=f"one of {sorted(set(QUESTIONS) | {t.value for t in Topic})}")
+    p_answer.add_argument("--offer", choices=["stk1", "stk2"], default=None)
+    p_answer.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today())
+    p_deadline = sub.add_parser("deadline", help="a deadline as a date")
+    p_deadline.add_argument("start", type=dt.date.fromisoformat)
+    p_deadline.add_argument("value", type=int)
+    p_deadline.add_argument("unit", choices=[u.value for u in PeriodUnit])
+    args = parser.parse_args(argv)
+
+    if args.command == "deadline":
+        end = deadline_date(args.start, Period(value=args.value, unit=PeriodUnit(args.unit)))
+        print(danish_date(end) if end else "Ingen dato for den enhed.")
+        return 0
+    try:
+        kb = load_knowledge(args.knowledge)
+    except KnowledgeError as exc:
+        print(f"Fejl i vidensbasen: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "validate":
+        items = sum(1 for s in kb.standards.values() for _ in s.all_items())
+        print(f"OK: {len(kb.standards)} kvalitetsstandarder, {items} punkter, "
+              f"{len(kb.national.items)} nationale regler, {len(kb.municipalities.municipalities)} kommuner.")
+        return 0
+    if args.command == "assess":
+        raw = sys.stdin.read() if args.situation == "-" else Path(args.situation).read_text(encoding="utf-8")
+        result = assess(json.loads(raw), _code(kb, args.kommune), args.today, kb)
+        if args.json:
+            payload = result.as_payload()
+            payload["missing"] = result.missing
+            print(json.dumps({"assessment": payload}, ensure_ascii=False, indent=2))
+        else:
+            print(render_assessment(kb, result, args.today))
+            if result.missing:
+                print("\nMangler: " + ", ".join(result.missing))
+        return 0
+    if args.command == "answer":
+        if args.topic not in QUESTIONS and args.topic not in {t.value for t in Topic}:
+            print(f"Ukendt emne: {args.topic}", file=sys.stderr)
+            return 2
+        print(answer(kb, _code(kb, args.kommune), args.topic, args.today, args.offer).text)
+        return 0
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
