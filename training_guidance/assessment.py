@@ -14,6 +14,7 @@ from .knowledge.schema import Criterion, FactType, Op
 
 OUTCOMES = ("stk1", "stk2", "sundhedsloven_140", "not_eligible", "undetermined")
 NEVER = "never"
+DONT_KNOW = "dont_know"  # the user was asked and does not know: never asked again
 
 LEGAL_BASIS = {
     "stk1": "Serviceloven § 86, stk. 1 (genoptræning)",
@@ -48,6 +49,7 @@ class Assessment:
     track: Optional[str]  # stk1/stk2 once the course of the condition is known
     reasons: List[Reason] = field(default_factory=list)
     missing: List[str] = field(default_factory=list)
+    unanswered: List[str] = field(default_factory=list)  # asked, but the user did not know
     caveats: List[Caveat] = field(default_factory=list)
     alternatives: List[str] = field(default_factory=list)
     standard_file: Optional[str] = None
@@ -96,7 +98,14 @@ def criterion_met(criterion: Criterion, value: Any, fact_type: FactType) -> bool
 
 
 def _known(situation: Mapping[str, Any], fact: str) -> bool:
-    return situation.get(fact) is not None
+    return situation.get(fact) not in (None, DONT_KNOW)
+
+
+def _note_unknown(result: "Assessment", situation: Mapping[str, Any], fact: str) -> None:
+    """An unknown fact is asked (missing) unless the user already said they do not know."""
+    bucket = result.unanswered if situation.get(fact) == DONT_KNOW else result.missing
+    if fact not in bucket:
+        bucket.append(fact)
 
 
 class _Builder:
@@ -136,7 +145,7 @@ def assess(
     kb = kb or cached_knowledge()
     b = _Builder(kb, municipality)
     r = b.result
-    age = situation.get("age")
+    age = situation.get("age") if _known(situation, "age") else None
 
     if municipality is None:
         r.missing.append("municipality")
@@ -175,25 +184,24 @@ def _decide(situation: Mapping[str, Any], b: _Builder) -> None:
         value = situation.get(fact)
         if value is True:
             r.outcome = "sundhedsloven_140"
-            r.missing = []
+            r.missing, r.unanswered = [], []
             b.national_reason(rid)
             return
-        if value is None:
-            r.missing.append(fact)
-    age = situation.get("age")
-    if age is None:
-        r.missing.append("age")
-    elif age < b.kb.national.adult_age:
+        if not _known(situation, fact):
+            _note_unknown(r, situation, fact)
+    if not _known(situation, "age"):
+        _note_unknown(r, situation, "age")
+    elif situation["age"] < b.kb.national.adult_age:
         r.outcome = "not_eligible"
-        r.missing = []
+        r.missing, r.unanswered = [], []
         b.national_reason("child", met=False, item_id="adults_only")
         return
 
     # 2. The track follows from the course of the condition.
-    course = situation.get("condition_course")
-    if course is None:
-        r.missing.append("condition_course")
+    if not _known(situation, "condition_course"):
+        _note_unknown(r, situation, "condition_course")
         return
+    course = situation["condition_course"]
     r.track = "stk1" if course == "temporary" else "stk2"
     b.national_reason("temporary_loss" if r.track == "stk1" else "lasting_need")
 
@@ -209,8 +217,7 @@ def _decide(situation: Mapping[str, Any], b: _Builder) -> None:
     soft_failures = False
     for crit in offer.criteria:
         if not _known(situation, crit.fact):
-            if crit.fact not in r.missing:
-                r.missing.append(crit.fact)
+            _note_unknown(r, situation, crit.fact)
             continue
         met = criterion_met(crit, situation[crit.fact], b.kb.facts[crit.fact].type)
         r.reasons.append(Reason(crit.id, crit.text, crit.source.cite(), met))
@@ -219,14 +226,13 @@ def _decide(situation: Mapping[str, Any], b: _Builder) -> None:
                 soft_failures = True
             if crit.instead:
                 r.alternatives.append(crit.instead)
-    hard_failures = [c for c in offer.criteria if c.when_not_met == "not_eligible"
-                     and any(x.id == c.id for x in r.failed)]
-    if hard_failures:
+    failed_ids = {x.id for x in r.failed}
+    if any(c.when_not_met == "not_eligible" and c.id in failed_ids for c in offer.criteria):
         r.outcome = "not_eligible"
         r.missing = []
     elif soft_failures:
         # The standard names another route that the municipality judges; the remaining
         # criteria are still worth asking, since they can exclude.
         r.outcome = "undetermined"
-    elif not r.missing:
+    elif not r.missing and not r.unanswered:
         r.outcome = r.track

@@ -37,13 +37,32 @@ TOPIC_WORDS = {
     Topic.aids: "hjælpemidler og træningsredskaber",
 }
 
+
+@dataclass(frozen=True)
+class Voice:
+    """Who the assistant is talking to: the citizen, a relative about "din mor", or staff."""
+
+    kind: str = "citizen"  # citizen | relative | staff
+    who: str = "personen"  # the citizen as a relative refers to them ("din mor")
+
+    @property
+    def subject(self) -> str:
+        return {"citizen": "Du", "relative": self.who[:1].upper() + self.who[1:], "staff": "Borgeren"}[self.kind]
+
+
 OUTCOME_WORDS = {
-    "stk1": "Du er sandsynligvis i målgruppen for genoptræning (serviceloven § 86, stk. 1).",
-    "stk2": "Du er sandsynligvis i målgruppen for vedligeholdende træning (serviceloven § 86, stk. 2).",
-    "sundhedsloven_140": "Din træning hører sandsynligvis under sundhedsloven § 140, ikke under kommunens § 86.",
-    "not_eligible": "Du er sandsynligvis ikke i målgruppen for kommunens træning efter § 86.",
-    "undetermined": "Vi kan ikke sige, om du er i målgruppen. Det afgør kommunen.",
+    "stk1": "{subject} er sandsynligvis i målgruppen for genoptræning (serviceloven § 86, stk. 1).",
+    "stk2": "{subject} er sandsynligvis i målgruppen for vedligeholdende træning (serviceloven § 86, stk. 2).",
+    "sundhedsloven_140": "Træningen hører sandsynligvis under sygehuset og sundhedsloven § 140. Den er ikke kommunens træning efter § 86.",
+    "not_eligible": "{subject} er sandsynligvis ikke i målgruppen for kommunens træning efter § 86.",
+    "undetermined": "Jeg kan ikke sige, om {object} er i målgruppen. Det vurderer kommunen.",
 }
+
+
+def outcome_sentence(outcome: str, voice: Voice) -> str:
+    obj = {"citizen": "du", "relative": voice.who, "staff": "borgeren"}[voice.kind]
+    return OUTCOME_WORDS[outcome].format(subject=voice.subject, object=obj)
+
 
 # Events from which a date can be counted when the citizen acts today.
 _FROM_TODAY = {
@@ -90,8 +109,42 @@ def item_line(item: Item, today: dt.date, standard: Optional[Standard] = None) -
 QUESTIONS = {
     "transport": [(Topic.cost, {"transport"}), (Topic.transport, None)],
     "cost": [(Topic.cost, None)],
+    "duration": [(Topic.duration, None)],
+    "frequency": [(Topic.frequency, None)],
+    "place": [(Topic.place, None)],
+    "content": [(Topic.included, None)],
+    "not_included": [(Topic.not_included, None)],
+    "deadlines": [(Topic.deadlines, None)],
+    "apply": [(Topic.how_to_apply, None)],
+    "complaint": [(Topic.complaint, None), (Topic.professional_complaint, None)],
+    "cancellation": [(Topic.duties, None)],
+    "relatives": [(Topic.relatives, None)],
 }
-QUESTION_WORDS = {"transport": "kørsel", "cost": "hvad det koster"}
+QUESTION_WORDS = {
+    "transport": "kørsel", "cost": "hvad det koster", "duration": "hvor længe et forløb varer",
+    "frequency": "hvor ofte man træner", "place": "hvor træningen foregår",
+    "content": "hvad træningen indeholder", "not_included": "hvad træningen ikke indeholder",
+    "deadlines": "frister og ventetid", "apply": "hvordan man søger", "complaint": "hvordan man klager",
+    "cancellation": "afbud og dine pligter", "relatives": "hjælp til pårørende",
+}
+# Questions the national rules answer, whatever the municipality.
+NATIONAL_QUESTIONS = {
+    "hospital_plan": ["hospital_plan", "sundhedsloven_140_start"],
+    "vederlagsfri": ["sundhedsloven_140a"],
+    "difference": ["temporary_loss", "lasting_need"],
+    "privacy": ["personal_data"],
+}
+# Always added to a municipal answer on these questions (the law behind the local rule).
+NATIONAL_ADDITIONS = {
+    "complaint": ["complaint_deadline", "complaint_how", "reconsideration", "digital_post", "patient_complaints"],
+    "relatives": ["forvaltningsloven_8"],
+}
+OFFER_TITLES = {"stk1": "Genoptræning", "stk2": "Vedligeholdende træning"}
+
+
+def _municipality_name(kb: KnowledgeBase, code: Optional[str]) -> str:
+    entry = next((m for m in kb.municipalities.municipalities if m.code == code), None)
+    return entry.name if entry else "din kommune"
 
 
 def answer(
@@ -101,38 +154,45 @@ def answer(
     today: dt.date,
     offer: Optional[str] = None,
 ) -> Answer:
-    """The standard's answer to a question for a municipality, or an honest 'we do not know'."""
+    """The answer to a question for a municipality, with sources, or an honest 'we do not know'."""
+    if question in NATIONAL_QUESTIONS:
+        return Answer(True, _national_lines(kb, NATIONAL_QUESTIONS[question], today))
     plan = QUESTIONS.get(question) or [(Topic(question), None)]
-    topic = plan[0][0]
     standard = kb.standard_for(code)
-    entry = next((m for m in kb.municipalities.municipalities if m.code == code), None)
-    name = entry.name if entry else "din kommune"
+    name = _municipality_name(kb, code)
+    national = _national_lines(kb, NATIONAL_ADDITIONS.get(question, []), today)
     if standard is None:
         lines = [kb.national.items["no_standard"].text.replace("{kommune}", name)]
-        lines.extend(_national_lines(kb, topic, today))
-        return Answer(False, lines)
+        return Answer(False, lines + national + [contact_line(kb, code)])
+    offers = [offer] if offer in standard.offers else list(standard.offers)
+    per_offer = {key: _lines_for(kb, code, plan, key, today, standard) for key in offers}
+    distinct = {tuple(v) for v in per_offer.values() if v}
+    lines: List[str] = []
+    if len(distinct) > 1:  # the standard answers differently for stk. 1 and stk. 2
+        for key, offer_lines in per_offer.items():
+            if offer_lines:
+                lines.append(f"{OFFER_TITLES[key]}:")
+                lines.extend(offer_lines)
+    elif distinct:
+        lines.extend(next(iter(distinct)))
+    if not lines:
+        words = QUESTION_WORDS.get(question) or TOPIC_WORDS[plan[0][0]]
+        lines = [f"{name} Kommunes kvalitetsstandard siger ikke noget om {words}."]
+        return Answer(False, lines + national + [contact_line(kb, code)])
+    return Answer(True, lines + national)
+
+
+def _lines_for(kb, code, plan, offer, today, standard) -> List[str]:
     seen, lines = set(), []
     for plan_topic, ids in plan:
         for item in kb.items(code, plan_topic, offer):
             if (ids is None or item.id in ids) and item.text not in seen:
                 seen.add(item.text)
                 lines.append(item_line(item, today, standard))
-    if not lines:
-        words = QUESTION_WORDS.get(question) or TOPIC_WORDS[topic]
-        lines = [f"{name} Kommunes kvalitetsstandard siger ikke noget om {words}."]
-        lines.extend(_national_lines(kb, topic, today))
-        lines.append(contact_line(kb, code))
-        return Answer(False, lines)
-    return Answer(True, lines)
+    return lines
 
 
-def _national_lines(kb: KnowledgeBase, topic: Topic, today: dt.date) -> List[str]:
-    ids = {
-        Topic.complaint: ["complaint_deadline", "complaint_how", "reconsideration"],
-        Topic.professional_complaint: ["patient_complaints"],
-        Topic.legal_basis: ["serviceloven_86_1", "serviceloven_86_2"],
-        Topic.relatives: ["forvaltningsloven_8"],
-    }.get(topic, [])
+def _national_lines(kb: KnowledgeBase, ids: List[str], today: dt.date) -> List[str]:
     return [item_line(kb.national.items[i], today) for i in ids if i in kb.national.items]
 
 
@@ -145,32 +205,104 @@ def contact_line(kb: KnowledgeBase, code: Optional[str]) -> str:
     return "Kontakt din kommune for at tale med en medarbejder. Du finder kontaktoplysninger på kommunens hjemmeside."
 
 
-def render_assessment(kb: KnowledgeBase, a: Assessment, today: dt.date) -> str:
-    lines = [OUTCOME_WORDS[a.outcome], ""]
+# --- the interview --------------------------------------------------------------------------
+
+def question_text(kb: KnowledgeBase, fact: str, voice: Voice) -> str:
+    questions = kb.facts[fact].questions
+    if voice.kind == "relative":
+        return questions.relative.replace("{who}", voice.who)
+    return questions.staff if voice.kind == "staff" else questions.citizen
+
+
+NATIONAL_FACT_SOURCES = {
+    "admitted_to_hospital": "admitted", "hospital_plan": "hospital_plan", "age": "adults_only",
+    "condition_course": "serviceloven_88_2",
+}
+
+
+def why_asked(kb: KnowledgeBase, fact: str, code: Optional[str], track: Optional[str]) -> str:
+    """For staff: why this question matters, with the rule and its source."""
+    why = kb.facts[fact].why
+    standard = kb.standard_for(code)
+    if standard is not None:
+        offers = [track] if track in standard.offers else list(standard.offers)
+        for key in offers:
+            for crit in standard.offers[key].criteria:
+                if crit.fact == fact:
+                    return f"Hvorfor: {crit.text} (Kilde: {crit.source.cite()})"
+    item = kb.national.items.get(NATIONAL_FACT_SOURCES.get(fact, ""))
+    return f"Hvorfor: {why} (Kilde: {item.source.cite()})" if item else f"Hvorfor: {why}"
+
+
+def render_assessment(kb: KnowledgeBase, a: Assessment, today: dt.date, voice: Voice = Voice()) -> List[str]:
+    """The assessment as a few short messages: outcome and reasons, caveats, next steps."""
+    first = [outcome_sentence(a.outcome, voice)]
+    if voice.kind == "relative":
+        first.append("Reglerne er skrevet til borgeren selv, så \"du\" betyder " + voice.who + ".")
     if a.reasons:
-        lines.append("Derfor:")
+        first.append("")
+        first.append("Derfor:")
         for r in a.reasons:
-            mark = "✔" if r.met else "✘"
-            lines.append(f"{mark} {r.text} (Kilde: {r.source})")
+            first.append(f"{'✔' if r.met else '✘'} {r.text} (Kilde: {r.source})")
+    for fact in a.unanswered:
+        first.append(f"? {kb.facts[fact].label}: ikke oplyst. Det afgør kommunen.")
+    messages = ["\n".join(first)]
     if a.alternatives:
-        lines.append("")
-        lines.append("Det kan du gøre i stedet:")
-        lines.extend(f"• {alt}" for alt in dict.fromkeys(a.alternatives))
+        messages.append("\n".join(["Det kan du gøre i stedet:"] + [f"• {x}" for x in dict.fromkeys(a.alternatives)]))
     if a.caveats:
-        lines.append("")
-        lines.append("Vær opmærksom på:")
-        lines.extend(f"• {c.text}" for c in a.caveats)
-    if a.outcome in ("stk1", "stk2", "undetermined") and a.municipality_code:
-        deadlines = [
-            i for i in kb.items(a.municipality_code, Topic.deadlines, a.track)
-            if i.period and i.period.counts_from in _FROM_TODAY
-        ]
-        if deadlines:
-            lines.append("")
-            lines.append("Frister, hvis du søger i dag:")
-            standard = kb.standard_for(a.municipality_code)
-            lines.extend(f"• {item_line(i, today, standard)}" for i in deadlines)
-    if a.municipality_code:
-        lines.append("")
-        lines.append(contact_line(kb, a.municipality_code))
-    return "\n".join(lines).strip()
+        messages.append("\n".join(["Vær opmærksom på:"] + [f"• {c.text}" for c in a.caveats]))
+    messages.append(next_steps(kb, a, today, voice))
+    return messages
+
+
+def next_steps(kb: KnowledgeBase, a: Assessment, today: dt.date, voice: Voice = Voice()) -> str:
+    lines = ["Sådan kommer du videre:"]
+    code = a.municipality_code
+    standard = kb.standard_for(code)
+    if a.outcome == "sundhedsloven_140":
+        lines.extend(f"• {x}" for x in _national_lines(kb, ["hospital_plan", "sundhedsloven_140_start"], today))
+    elif a.outcome in ("stk1", "stk2", "undetermined") and standard is not None:
+        for item in kb.items(code, Topic.how_to_apply, a.track)[:3]:
+            lines.append(f"• {item_line(item, today, standard)}")
+        deadlines = [i for i in kb.items(code, Topic.deadlines, a.track) if i.period and i.period.counts_from in _FROM_TODAY]
+        lines.extend(f"• {item_line(i, today, standard)}" for i in deadlines)
+    if a.outcome != "sundhedsloven_140":
+        lines.extend(f"• {x}" for x in _national_lines(kb, ["complaint_deadline"], today))
+    if voice.kind == "relative":
+        lines.extend(f"• {x}" for x in _national_lines(kb, ["forvaltningsloven_8"], today))
+    lines.append(f"• {contact_line(kb, code)}")
+    return "\n".join(lines)
+
+
+def journal_note(kb: KnowledgeBase, a: Assessment, situation: dict, today: dt.date) -> str:
+    """A Danish note for the case system: what was said, what it points to, and why."""
+    lines = [
+        f"Journalnotat – Træningsguiden (vejledning, ikke afgørelse), {danish_date(today)}",
+        f"Kommune: {a.municipality_name or 'ikke oplyst'}" + (f" ({a.municipality_code})" if a.municipality_code else ""),
+        "Oplyst af borger/pårørende:",
+    ]
+    for fact_id, fact in kb.facts.items():
+        if fact_id in situation and situation[fact_id] is not None:
+            lines.append(f"- {fact.label}: {_fact_value(fact, situation[fact_id])}")
+    lines.append(f"Vejledende vurdering: {outcome_sentence(a.outcome, Voice('staff'))}")
+    if a.legal_basis:
+        lines.append(f"Lovgrundlag: {a.legal_basis}")
+    for r in a.reasons:
+        lines.append(f"- {'Opfyldt' if r.met else 'Ikke opfyldt'}: {r.text} (Kilde: {r.source})")
+    if a.missing or a.unanswered:
+        lines.append("Ikke afklaret: " + ", ".join(kb.facts[f].label for f in a.missing + a.unanswered if f in kb.facts))
+    if a.standard_file:
+        lines.append(f"Kvalitetsstandard: {a.standard_file}")
+    return "\n".join(lines)
+
+
+def _fact_value(fact, value) -> str:
+    if value is True:
+        return "ja"
+    if value is False:
+        return "nej"
+    if value == "dont_know":
+        return "ved ikke"
+    if value == "never":
+        return "aldrig"
+    return fact.choices.get(value, str(value)) if fact.choices else str(value)
