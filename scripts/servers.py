@@ -123,6 +123,7 @@ def server_env(action_port: int, data_dir: Path, extra: Optional[Dict[str, str]]
     env.update({
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "SANIC_HOST": HOST,  # the action server listens on loopback only
         "PYTHONPATH": str(ROOT),
         "TG_ACTION_URL": f"http://{HOST}:{action_port}/webhook",

@@ -2,7 +2,7 @@
 # Every test, in order: unit and integration tests, data validation, training, story tests, end-to-end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 step() { printf '\n=== %s ===\n' "$*"; }
 
 step "setup"
@@ -28,6 +28,13 @@ rm -rf results/stories
   tail -n 40 results.stories.log; cat results/stories/failed_test_stories.yml 2>/dev/null; exit 1; }
 grep -E "Correct:|Accuracy:" results.stories.log | head -n 4 || true
 rm -f results.stories.log
+
+step "NLU on the held-out test set (rasa test nlu)"
+rm -rf results/nlu
+.venv/bin/rasa test nlu --model models/traeningsguiden.tar.gz --nlu tests/nlu/test_nlu.yml \
+  --out results/nlu > results.nlu.log 2>&1 || { tail -n 40 results.nlu.log; exit 1; }
+rm -f results.nlu.log
+.venv/bin/python scripts/nlu_report.py results/nlu
 
 step "end-to-end over REST (both servers on free loopback ports)"
 .venv/bin/python -m pytest -q -m servers

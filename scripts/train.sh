@@ -2,7 +2,7 @@
 # Train the Rasa model, but only when the config, domain or training data changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 
 model=models/traeningsguiden.tar.gz
 fingerprint=$( (cat config.yml bot/domain.yml requirements/lock.txt; find bot/data -type f -name '*.yml' | sort | xargs cat) | sha256sum | cut -c1-16)

@@ -53,7 +53,7 @@ def test_kørsel_i_holstebro_besvares_med_57_kr_og_kilde():
 
 def test_et_spoergsmaal_foer_kommunen_gemmes_og_kommunen_efterspoerges():
     text, _, events = run(ActionAnswerTopic(), recorded("cost_before_municipality"))
-    assert "Hvilken kommune" in text
+    assert "Hvor bor du" in text
     assert {"event": "slot", "timestamp": None, "name": "pending_topic", "value": "cost"} in events
 
 
@@ -74,7 +74,7 @@ def test_en_ukendt_kommune_giver_et_venligt_genspoergsmaal_og_intet_slot():
 
 def test_en_kommune_uden_standard_faar_telefonvejledning_uden_opdigtet_nummer():
     text, _, _ = run(ActionContactPerson(), recorded("aarhus_person"))
-    assert "Kontakt din kommune" in text
+    assert "Ring til din kommune" in text
 
 
 def test_hilsenen_tilbyder_menu_naar_kommunen_kendes():

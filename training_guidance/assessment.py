@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional
 
+from babel.dates import format_date
+
 from .knowledge import KnowledgeBase, Source, Standard, cached_knowledge
 from .knowledge.schema import Criterion, FactType, Op
 
@@ -163,10 +165,11 @@ def assess(
     if b.standard is not None:
         doc = b.standard.document
         if doc.stated_date:
-            when = doc.stated_date_text or doc.stated_date.isoformat()
+            when = format_date(doc.stated_date, "MMMM y", locale="da_DK")
             b.caveat(
                 "standard_date",
-                f"Svaret bygger på {doc.title} ({when}). Kommunen kan have ændret den siden.",
+                f"Svaret bygger på kommunens kvalitetsstandard fra {when}. Den kan være ændret siden. "
+                "Spørg kommunen, om den stadig gælder.",
                 Source(document=doc.file, section="Kvalitetsstandardens dato"),
             )
         else:

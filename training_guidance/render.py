@@ -10,33 +10,6 @@ from .deadlines import danish_date, deadline_date, period_words
 from .knowledge import KnowledgeBase, Topic
 from .knowledge.schema import Event, Item, Standard
 
-TOPIC_WORDS = {
-    Topic.legal_basis: "lovgrundlaget",
-    Topic.purpose: "formålet",
-    Topic.target_group: "hvem der kan få træning",
-    Topic.excluded: "hvem der ikke kan få træning",
-    Topic.included: "hvad træningen indeholder",
-    Topic.not_included: "hvad træningen ikke indeholder",
-    Topic.place: "hvor træningen foregår",
-    Topic.frequency: "hvor ofte man træner",
-    Topic.duration: "hvor længe et forløb varer",
-    Topic.provider: "hvem der leverer træningen",
-    Topic.free_choice: "frit valg af leverandør",
-    Topic.cost: "hvad det koster",
-    Topic.transport: "kørsel",
-    Topic.duties: "afbud og dine pligter",
-    Topic.deadlines: "frister og ventetid",
-    Topic.how_to_apply: "hvordan man søger",
-    Topic.decision: "visitation og afgørelse",
-    Topic.complaint: "hvordan man klager",
-    Topic.professional_complaint: "klager over det faglige",
-    Topic.relatives: "hjælp til pårørende",
-    Topic.quality_goals: "kommunens kvalitetsmål",
-    Topic.follow_up: "opfølgning",
-    Topic.contact: "kontakt",
-    Topic.aids: "hjælpemidler og træningsredskaber",
-}
-
 
 @dataclass(frozen=True)
 class Voice:
@@ -45,23 +18,19 @@ class Voice:
     kind: str = "citizen"  # citizen | relative | staff
     who: str = "personen"  # the citizen as a relative refers to them ("din mor")
 
-    @property
-    def subject(self) -> str:
-        return {"citizen": "Du", "relative": self.who[:1].upper() + self.who[1:], "staff": "Borgeren"}[self.kind]
-
 
 OUTCOME_WORDS = {
-    "stk1": "{subject} er sandsynligvis i målgruppen for genoptræning (serviceloven § 86, stk. 1).",
-    "stk2": "{subject} er sandsynligvis i målgruppen for vedligeholdende træning (serviceloven § 86, stk. 2).",
-    "sundhedsloven_140": "Træningen hører sandsynligvis under sygehuset og sundhedsloven § 140. Den er ikke kommunens træning efter § 86.",
-    "not_eligible": "{subject} er sandsynligvis ikke i målgruppen for kommunens træning efter § 86.",
-    "undetermined": "Jeg kan ikke sige, om {object} er i målgruppen. Det vurderer kommunen.",
+    "stk1": "Det ser ud til, at {object} kan få genoptræning. Det er træning efter serviceloven § 86, stk. 1.",
+    "stk2": "Det ser ud til, at {object} kan få vedligeholdende træning. Det er træning efter serviceloven § 86, stk. 2.",
+    "sundhedsloven_140": "Det er nok sygehuset, der skal sørge for træningen. Det står i sundhedsloven § 140.",
+    "not_eligible": "Det ser ud til, at {object} ikke kan få kommunens træning efter § 86.",
+    "undetermined": "Jeg kan ikke sige, om {object} kan få træning. Det vurderer kommunen.",
 }
 
 
 def outcome_sentence(outcome: str, voice: Voice) -> str:
     obj = {"citizen": "du", "relative": voice.who, "staff": "borgeren"}[voice.kind]
-    return OUTCOME_WORDS[outcome].format(subject=voice.subject, object=obj)
+    return OUTCOME_WORDS[outcome].format(object=obj)
 
 
 # Events from which a date can be counted when the citizen acts today.
@@ -120,13 +89,6 @@ QUESTIONS = {
     "cancellation": [(Topic.duties, None)],
     "relatives": [(Topic.relatives, None)],
 }
-QUESTION_WORDS = {
-    "transport": "kørsel", "cost": "hvad det koster", "duration": "hvor længe et forløb varer",
-    "frequency": "hvor ofte man træner", "place": "hvor træningen foregår",
-    "content": "hvad træningen indeholder", "not_included": "hvad træningen ikke indeholder",
-    "deadlines": "frister og ventetid", "apply": "hvordan man søger", "complaint": "hvordan man klager",
-    "cancellation": "afbud og dine pligter", "relatives": "hjælp til pårørende",
-}
 # Questions the national rules answer, whatever the municipality.
 NATIONAL_QUESTIONS = {
     "hospital_plan": ["hospital_plan", "sundhedsloven_140_start"],
@@ -176,8 +138,7 @@ def answer(
     elif distinct:
         lines.extend(next(iter(distinct)))
     if not lines:
-        words = QUESTION_WORDS.get(question) or TOPIC_WORDS[plan[0][0]]
-        lines = [f"{name} Kommunes kvalitetsstandard siger ikke noget om {words}."]
+        lines = [f"Det står ikke i den kvalitetsstandard, vi har fra {name} Kommune."]
         return Answer(False, lines + national + [contact_line(kb, code)])
     return Answer(True, lines + national)
 
@@ -202,7 +163,7 @@ def contact_line(kb: KnowledgeBase, code: Optional[str]) -> str:
         if item.phone:
             hours = f" ({item.phone.hours})" if item.phone.hours else ""
             return f"Ring til kommunen på {item.phone.number}{hours}. {cite(item, kb.standard_for(code))}"
-    return "Kontakt din kommune for at tale med en medarbejder. Du finder kontaktoplysninger på kommunens hjemmeside."
+    return "Ring til din kommune, hvis du vil tale med en person. Nummeret står på kommunens hjemmeside."
 
 
 # --- the interview --------------------------------------------------------------------------

@@ -7,16 +7,30 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from training_guidance.municipalities import find_municipality
+from training_guidance.render import Voice
 
 from .answers import utter_answer
 from .context import knowledge, municipality_code, today
+from .interview import ActionInterview
+from .state import ASK_MUNICIPALITY, Interview
 
-ASK_MUNICIPALITY = "Hvilken kommune bor du i? Skriv fx Holstebro."
+ASK_MUNICIPALITY_TEXT = "Hvor bor du? Skriv navnet på din kommune, fx Holstebro."
+GREETING = (
+    "Hej! Jeg er Træningsguiden. Du skriver med en robot og ikke et menneske. Jeg svarer på "
+    "spørgsmål om træning i din kommune. Jeg kan give dig råd. Men det er kommunen, der afgør sagen."
+)
 MENU_BUTTONS = [
+    {"title": "Kan jeg få træning?", "payload": "/start_assessment"},
     {"title": "Hvad koster det?", "payload": "/ask_cost"},
     {"title": "Hvad koster kørsel?", "payload": "/ask_transport"},
     {"title": "Tal med en medarbejder", "payload": "/ask_person"},
 ]
+
+
+def staff_requested(tracker: Tracker) -> bool:
+    """Staff mode can be started by the channel: message metadata {"mode": "staff"}."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    return metadata.get("mode") == "staff" and tracker.get_slot("voice") != "staff"
 
 
 class ActionGreet(Action):
@@ -24,15 +38,32 @@ class ActionGreet(Action):
         return "action_greet"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if staff_requested(tracker):
+            return ActionStartStaffMode().run(dispatcher, tracker, domain)
         dispatcher.utter_message(
-            text="Hej! Jeg er Træningsguiden, en digital assistent. Jeg hjælper med genoptræning og "
-            "vedligeholdende træning i din kommune. Jeg giver vejledning, ikke afgørelser."
+            text=GREETING
         )
         if municipality_code(tracker):
             dispatcher.utter_message(text="Hvad vil du gerne vide?", buttons=MENU_BUTTONS)
         else:
-            dispatcher.utter_message(text=ASK_MUNICIPALITY)
+            dispatcher.utter_message(text=ASK_MUNICIPALITY_TEXT)
         return []
+
+
+class ActionStartStaffMode(Action):
+    def name(self) -> Text:
+        return "action_start_staff_mode"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        kb = knowledge()
+        dispatcher.utter_message(
+            text="Opkaldsmanuskript for personale. Stil spørgsmålene til borgeren. Under hvert spørgsmål "
+            "står reglen og kilden. Til sidst får du et journalnotat."
+        )
+        state = Interview.from_tracker(tracker, kb)
+        state.voice, state.voice_known = Voice("staff", "borgeren"), True
+        events = [SlotSet("voice", "staff"), SlotSet("relation", "borgeren"), SlotSet("interview_active", True)]
+        return events + ActionInterview().next_step(dispatcher, kb, state)
 
 
 def _mentioned_municipality(tracker: Tracker):
@@ -49,13 +80,15 @@ class ActionSetMunicipality(Action):
         return "action_set_municipality"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        kb = knowledge()
         found = _mentioned_municipality(tracker)
         if found is None:
+            if tracker.get_slot("asked_fact"):  # the interview's own re-ask and its limits apply
+                return ActionInterview().run(dispatcher, tracker, domain)
             dispatcher.utter_message(
                 text="Den kommune kender jeg ikke. Skriv navnet på kommunen, fx Holstebro eller Herlev."
             )
             return []
-        kb = knowledge()
         events: List[Dict[Text, Any]] = [SlotSet("municipality", found.name), SlotSet("municipality_code", found.code)]
         if kb.standard_for(found.code):
             dispatcher.utter_message(text=f"Tak. Jeg svarer ud fra {found.name} Kommunes kvalitetsstandard.")
@@ -68,6 +101,12 @@ class ActionSetMunicipality(Action):
         if pending:
             utter_answer(dispatcher, found.code, pending, today())
             events.append(SlotSet("pending_topic", None))
-        else:
+        if tracker.get_slot("interview_active"):
+            state = Interview.from_tracker(tracker, kb)
+            state.code = found.code
+            if state.asked == ASK_MUNICIPALITY:
+                state.asked = None
+            return events + ActionInterview().next_step(dispatcher, kb, state)
+        if not pending:
             dispatcher.utter_message(text="Hvad vil du gerne vide?", buttons=MENU_BUTTONS)
         return events

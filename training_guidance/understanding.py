@@ -1,0 +1,715 @@
+"""Understand free Danish text about a citizen's situation, the way people actually write it.
+
+Plain Python, no Rasa: ``understand`` pulls facts (ids from knowledge/facts.yml), the municipality
+and who is writing out of a message; ``parse_answer`` reads a reply to one question;
+``mask_cpr`` removes CPR numbers before anything else looks at the text.
+
+Design: the text is folded to plain ASCII first (æ/ae → a, ø/oe → o, å/aa → a), so one pattern
+covers "indlagt", "indlaagt" and "indlågt". Every cue is a regular expression for the positive
+statement; negation ("ikke", "ingen", "aldrig" in the same clause) flips it, and questions,
+conditions ("hvis", "om hun …") and doubt ("ved ikke") make it say nothing. A fact that two cues
+disagree on is left out: the interview then asks, which is better than assuming wrongly.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Pattern, Tuple
+
+from .assessment import DONT_KNOW, NEVER
+from .municipalities import find_municipality
+
+__all__ = ["DONT_KNOW", "INVALID", "NEVER", "Understood", "understand", "parse_answer", "mask_cpr"]
+
+INVALID = object()  # the reply could not be understood as an answer to the question asked
+
+CPR_MASK = "[CPR-nummer fjernet]"
+
+
+@dataclass
+class Understood:
+    facts: Dict[str, Any] = field(default_factory=dict)
+    municipality_code: Optional[str] = None
+    relation: Optional[str] = None  # "din mor": the citizen, as the bot addresses the writer
+    writer: Optional[str] = None    # "relative", "citizen" or None when unclear
+    cpr_found: bool = False
+
+
+# --------------------------------------------------------------------------------------------
+# CPR numbers
+# --------------------------------------------------------------------------------------------
+# Six digits that form a date, then an optional dash or space, then four digits. Eight-digit phone
+# numbers ("12345678", "12 34 56 78") never have six digits in a row followed by four more.
+_CPR = re.compile(r"(?<![\d-])(\d{2})(\d{2})(\d{2})[- ]?(\d{4})(?![\d-])")
+
+
+def _valid_ddmmyy(dd: str, mm: str, yy: str) -> bool:
+    try:
+        # The century is unknown: 29 February counts in any year divisible by four.
+        dt.date(2000 if int(yy) % 4 == 0 else 2001, int(mm), int(dd))
+    except ValueError:
+        return False
+    return True
+
+
+def mask_cpr(text: str) -> Tuple[str, bool]:
+    """The text with CPR-like numbers replaced, and whether there were any."""
+    found = False
+
+    def replace(m: "re.Match[str]") -> str:
+        nonlocal found
+        if not _valid_ddmmyy(m.group(1), m.group(2), m.group(3)):
+            return m.group(0)
+        found = True
+        return CPR_MASK
+
+    masked = _CPR.sub(replace, text or "")
+    return masked, found
+
+
+# --------------------------------------------------------------------------------------------
+# Normalisation
+# --------------------------------------------------------------------------------------------
+# West Jutlandic "æ" means "jeg" ("æ er faldet"); only before a verb, since it is also an article.
+_DIALECT_I = re.compile(
+    r"(?<!\w)(?:æ|ae)(?=\s+(?:er|har|kan|bor|ligger|vil|gider|blev|var|fik|faldt|skal|må|tror|"
+    r"træner|går|gik|kom|fylder|synes)\b)"
+)
+
+
+def _fold(text: str) -> str:
+    """Lower case, plain ASCII, single spaces: the form every pattern below is written in."""
+    low = _DIALECT_I.sub("jeg", (text or "").lower())
+    low = low.replace("æ", "a").replace("ø", "o").replace("å", "a")
+    low = "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
+    low = low.replace("ae", "a").replace("oe", "o").replace("aa", "a")
+    return re.sub(r"[ \t]+", " ", low).strip()
+
+
+# "(?:\w+\s+)" in a pattern is a gap of one word; it must not run into the next clause ("hun er
+# faldet og blev indlagt" does not say "er indlagt").
+_GAP = r"(?:(?!(?:og|men|fordi|da|der|som|sa|eller)\b)\w+\s+)"
+
+
+def _rx(pattern: str) -> Pattern[str]:
+    return re.compile(pattern.replace(r"(?:\w+\s+)", _GAP))
+
+
+# --------------------------------------------------------------------------------------------
+# Numbers written as words ("otteogfirs", "et halvt år")
+# --------------------------------------------------------------------------------------------
+_UNITS = {"en": 1, "et": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7,
+          "otte": 8, "ni": 9}
+_TEENS = {"ti": 10, "elleve": 11, "tolv": 12, "tretten": 13, "fjorten": 14, "femten": 15,
+          "seksten": 16, "sytten": 17, "atten": 18, "nitten": 19}
+_TENS = {"tyve": 20, "tredive": 30, "tredve": 30, "fyrre": 40, "fyrretyve": 40, "halvtreds": 50,
+         "tres": 60, "treds": 60, "halvfjerds": 70, "firs": 80, "halvfems": 90, "hundrede": 100}
+_TENS_RX = "|".join(sorted(_TENS, key=len, reverse=True))
+_UNITS_RX = "|".join(sorted(_UNITS, key=len, reverse=True))
+_NUMBER_WORD = (
+    rf"(?:(?:{_UNITS_RX})\s*og\s*(?:{_TENS_RX})|{_TENS_RX}|"
+    rf"{'|'.join(sorted(_TEENS, key=len, reverse=True))}|{_UNITS_RX})"
+)
+
+
+def _word_number(word: str) -> Optional[int]:
+    w = re.sub(r"\s+", "", word)
+    for table in (_UNITS, _TEENS, _TENS):
+        if w in table:
+            return table[w]
+    m = re.fullmatch(rf"({_UNITS_RX})og({_TENS_RX})", w)
+    if m and _TENS[m.group(2)] < 100:
+        return _UNITS[m.group(1)] + _TENS[m.group(2)]
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Who the message is about
+# --------------------------------------------------------------------------------------------
+# Folded spelling → how the bot writes it. Only family and partners: "din nabo" is not used, the
+# bot says "personen" instead.
+_RELATIONS = {
+    "mor": "mor", "far": "far", "mormor": "mormor", "morfar": "morfar", "farmor": "farmor",
+    "farfar": "farfar", "bedstemor": "bedstemor", "bedstefar": "bedstefar", "oldemor": "oldemor",
+    "oldefar": "oldefar", "mand": "mand", "kone": "kone", "hustru": "hustru",
+    "agtefalle": "ægtefælle", "samlever": "samlever", "kareste": "kæreste", "soster": "søster",
+    "lillesoster": "lillesøster", "storesoster": "storesøster", "bror": "bror",
+    "lillebror": "lillebror", "storebror": "storebror", "datter": "datter", "son": "søn",
+    "barn": "barn", "svigermor": "svigermor", "svigerfar": "svigerfar", "svigerinde": "svigerinde",
+    "svoger": "svoger", "svigerson": "svigersøn", "svigerdatter": "svigerdatter",
+    "moster": "moster", "faster": "faster", "morbror": "morbror", "farbror": "farbror",
+    "onkel": "onkel", "tante": "tante", "fatter": "fætter", "kusine": "kusine", "nevo": "nevø",
+    "niece": "niece", "stedmor": "stedmor", "stedfar": "stedfar", "papmor": "papmor",
+    "papfar": "papfar",
+}
+_REL_RX = "|".join(sorted(_RELATIONS, key=len, reverse=True))
+# "min mor", "min gamle mor", "min 82-årige mor", "vores far"
+_RELATION = _rx(
+    rf"\b(min|mit|vores)\s+(?:(?:\d{{1,3}}\s*-?\s*arige|[a-z]+e|egen)\s+){{0,2}}({_REL_RX})\b"
+)
+_TOPIC_BEFORE = _rx(r"\b(?:for|om|af|angaende|vedrorende|vedr)\s*$")
+_OTHER_PERSON = _rx(  # the writer is not the citizen, even if no family word is used
+    r"\bparorende\b|\bpa\s+vegne\s+af\b|\b(?:for|om|af)\s+(?:hende|ham)\b"
+    rf"|\b(?:hendes|hans)\s+(?:{_REL_RX})\b"
+    r"|\b(?:min|mit|vores)\s+(?:nabo|ven|veninde|bekendt|borger|patient|klient)\b"
+)
+_VERBS = (r"(?:er|har|kan|bor|ligger|blev|bliver|var|fik|far|faldt|vil|gider|skal|traner|gar|gik|kom|"
+          r"klarer|fylder|fyldte|nagter|venter|onsker|hedder)")
+_THIRD_PERSON = _rx(  # "hun er", "hun kan ikke", "fik hun", "hende"
+    rf"\b(?:hun|han)\s+(?:(?:ikke|ik|stadig|nu|ogsa|altid|aldrig)\s+)?{_VERBS}\b"
+    rf"|\b{_VERBS}\s+(?:hun|han)\b|\b(?:hende|ham)\b"
+)
+_FIRST_PERSON = _rx(rf"\bjeg\s+(?:(?:ikke|ik|stadig|nu|ogsa|altid|aldrig)\s+)?{_VERBS}\b|\bmig\s+selv\b")
+
+
+_HELPER_AFTER = _rx(r"\s+(?:\w+\s+)?(?:hjalper|hjalp|skriver|sidder|taster|har\s+hjulpet)\b")
+
+
+def _relation(folded: str) -> Optional[str]:
+    # "min datter hjælper mig med at skrive": the daughter is not the one the message is about.
+    found = [m for m in _RELATION.finditer(folded) if not _HELPER_AFTER.match(folded, m.end())]
+    if not found:
+        return None
+    # "min søster og jeg er bekymrede for vores mor": the person asked about is the topic.
+    topical = [m for m in found if _TOPIC_BEFORE.search(folded[: m.start()])]
+    m = (topical or found)[0]
+    noun = _RELATIONS[m.group(2)]
+    owner = "jeres" if m.group(1) == "vores" else ("dit" if noun == "barn" else "din")
+    return f"{owner} {noun}"
+
+
+def _writer(folded: str, relation: Optional[str]) -> Optional[str]:
+    if relation or _OTHER_PERSON.search(folded):
+        return "relative"
+    third, first = bool(_THIRD_PERSON.search(folded)), bool(_FIRST_PERSON.search(folded))
+    if third and not first:
+        return "relative"
+    if first and not third:
+        return "citizen"
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Where a cue stands: negated, a question, a condition or doubt
+# --------------------------------------------------------------------------------------------
+_NEGATION = {"ikke", "ik", "ikk", "ike", "ingen", "intet", "aldrig", "uden", "hverken", "afslag"}
+_PUNCT = re.compile(r"[.,;:!?\n()]")
+_SENTENCE_END = re.compile(r"[.!?\n;]")
+# Words that start a new clause, so a negation before them belongs to something else. "hvis" and
+# "om hun" start a condition or an indirect question: nothing in them is a statement.
+_CLAUSE = _rx(
+    r"\b(?:og|men|fordi|sa|da|selvom|mens|eller|nar|der|som)\b"
+    r"|\b(?P<cond>hvis|om(?=\s+(?:hun|han|jeg|de|vi|man|min|mit|vores|det|der|mor|far)\b))\b"
+)
+_DOUBT = _rx(r"\bved\s+(?:\w+\s+)?(?:ikke|ik|ikk)\b|\busikker|\bikke\s+sikker|\bi\s+tvivl|\bhvorvidt")
+_QUESTION_START = _rx(
+    r"^\s*(?:kan|er|har|skal|ma|bor|vil|far|fik|hvad|hvordan|hvorfor|hvornar|hvem|hvilk\w*|"
+    r"galder|findes)\b"
+)
+_AFTER_NEGATION = _rx(r"^\s*(?:har|fik|havde|er|var|blev)\s+(?:hun|han|jeg|vi|de|man)\s+(?:ikke|ik|ikk|aldrig)\b")
+
+
+def _statement(folded: str, start: int, end: int, in_questions: bool) -> Optional[bool]:
+    """True if the words at start:end are stated, False if negated, None if not a statement."""
+    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(folded, 0, start)), default=0)
+    end_m = _SENTENCE_END.search(folded, end)
+    sentence_end = end_m.start() if end_m else len(folded)
+    if not in_questions and folded[sentence_end:sentence_end + 1] == "?":
+        clause_end = _PUNCT.search(folded, end)
+        if (clause_end and folded[clause_end.start()] == "?") or _QUESTION_START.search(
+            folded[sentence_start:start]
+        ):
+            return None
+    clause_start = max((m.end() for m in _PUNCT.finditer(folded, 0, start)), default=0)
+    before = folded[clause_start:start]
+    if _DOUBT.search(before):
+        return None
+    boundaries = list(_CLAUSE.finditer(before))
+    if boundaries:
+        if boundaries[-1].group("cond"):
+            return None
+        before = before[boundaries[-1].end():]
+    words = re.findall(r"\w+", before)[-5:] + re.findall(r"\w+", folded[start:end])
+    negated = any(w in _NEGATION for w in words) or bool(_AFTER_NEGATION.search(folded[end:]))
+    return not negated
+
+
+# --------------------------------------------------------------------------------------------
+# Cues: one positive statement each
+# --------------------------------------------------------------------------------------------
+_FLIP = object()  # when negated: the opposite boolean
+_HOSPITAL = _rx(r"sygehus|hospital|indl[ae]*g|udskrev|afdeling|\briget\b|\bouh\b")
+_WISH = _rx(r"\b(?:vil|gerne|onsker|sog[et]?|soger|ansog\w*|spurgt|sporge|venter|skal|bede|bedt)\b")
+_CARE = r"(?:pleje(?:center|centre|hjem|bolig)\w*|plejecent\w*)"
+_CARE_DET = r"(?:(?:et|en|det|den|sit|sin|hendes|hans|kommunens|\w+s|nyt|lokale)\s+){0,2}"  # not "på venteliste til"
+_TRAIN = r"tr[ae]ne"
+
+
+@dataclass(frozen=True)
+class _Cue:
+    fact: str
+    pattern: Pattern[str]
+    yes: Any                         # value when stated
+    no: Any = _FLIP                  # value when negated; None: say nothing
+    in_questions: bool = False       # "kan min mor på 82 med parkinson få træning?" states facts
+    needs: Optional[Pattern[str]] = None  # the whole text must also match (context)
+    not_after: Optional[Pattern[str]] = None  # a wish or plan before it: not a statement
+
+
+def _cue(fact: str, pattern: str, yes: Any, no: Any = _FLIP, **kw: Any) -> _Cue:
+    return _Cue(fact, _rx(pattern), yes, no, **kw)
+
+
+def _course(pattern: str, value: str) -> _Cue:
+    # The course is stated in questions too, and "ikke kronisk" does not tell which it is.
+    return _cue("condition_course", pattern, value, None, in_questions=True)
+
+
+_CUES: List[_Cue] = [
+    # --- admitted_to_hospital (now) ---
+    _cue("admitted_to_hospital", r"\b(?:er|ligger)\s+(?:\w+\s+){0,3}?indl[ae]*gt\b", True),
+    _cue("admitted_to_hospital", r"\bindl[ae]*gt\s+(?:lige\s+)?(?:nu|stadig|fortsat|endnu)\b", True),
+    _cue("admitted_to_hospital",
+         r"\b(?:ligger|er)\s+(?:\w+\s+){0,2}?pa\s+(?:\w+\s+)?(?:\w*sygehus|\w*hospital|riget|ouh)\w*", True),
+    _cue("admitted_to_hospital", r"\b(?:har|havde)\s+(?:\w+\s+){0,2}?v[ae]ret\s+(?:\w+\s+)?indl[ae]*gt", None, False),
+    _cue("admitted_to_hospital", r"\bblev\s+(?:\w+\s+){0,2}?indl[ae]*gt", None, False),
+    _cue("admitted_to_hospital", r"\bvar\s+(?:\w+\s+){0,2}?indl[ae]*gt", False, False),
+    _cue("admitted_to_hospital", r"\b(?:er|blev|blevet)\s+(?:\w+\s+){0,2}?udskrevet", False),
+    _cue("admitted_to_hospital", r"\bkom(?:met)?\s+hjem\b", False, None, needs=_HOSPITAL),
+    _cue("admitted_to_hospital", r"\bhjemme\s+igen\b", False, None, needs=_HOSPITAL),
+    _cue("admitted_to_hospital", r"\befter\s+(?:\w+\s+)?indl[ae]g+else", False, None),
+    _cue("admitted_to_hospital", r"\bskal\s+(?:\w+\s+){0,2}?(?:udskrives|hjem)\b", True, None, needs=_HOSPITAL),
+    # --- hospital_plan ---
+    _cue("hospital_plan", r"\bgen\s*-?\s*op\s*-?\s*tr[ae]+n\w{0,5}\s*-?\s*plan\w*|\bgop\b"
+         r"|\bplan\s+for\s+(?:\w+\s+)?genoptr", True, not_after=_WISH),
+    # --- condition_course ---
+    _course(r"\binfluen[sz]\w*|\bflu\b|\bcorona\w*|\bkorona\w*|\bcovid\w*", "temporary"),
+    _course(r"\b(?:lunge|blare|blere|nyre)\s*-?\s*bet[ae]ndelse|\binfektion\w*|\bblodforgiftning|\bsepsis",
+            "temporary"),
+    _course(r"\bfaldt\b|\b(?:er|har)\s+(?:\w+\s+){0,2}?faldet\b|\bet\s+(?:\w+\s+)?fald\b|\bfaldulykke"
+            r"|\befter\s+(?:\w+\s+)?fald(?:et)?\b|\bv[ae]lt(?:ede|et)\b", "temporary"),
+    _course(r"\bbr[ae]k(?:k?et|kede)\b|\b\w*(?:hofte|ben|led|knogle|arm|ankel|skulder|ryg|bakke|hvirvel|lar)s?brud\b"
+            r"|\bbrud\s+pa\b|\boperation\w*|\bopereret\b|\bny[t]?\s+(?:kn[ae]|hofte)",
+            "temporary"),
+    _course(r"\bpludselig\w*|\bmidlertidig[et]?\b(?!\s+(?:\w+\s+)?(?:ophold|plads|bolig))|\bsengeliggende\b|\bv[ae]ret\s+(?:meget\s+|rigtig\s+|alvorligt\s+)?syg\b"
+            r"|\bsyg\s+i\s+(?:en|et)\s+(?:periode|stykke|par|uge|maned)|\bsv[ae]kket\s+efter\b"
+            r"|\befter\s+(?:\w+\s+)?sygdom", "temporary"),
+    _course(r"\bparkinson\w*|\bkol\b|\bs[ck]l[ae]?ros\w*|\bms\b|\b\w*gigt\b|\bartrose|\bdemen[st]\w*"
+            r"|\balzheimer\w*|\bmuskelsvind|\bosteoporose|\bknogleskor\w*", "lasting"),
+    _course(r"\bkronisk\w*|\bvarig[et]?\b|\bfremadskridende|\bprogressiv\w*|\bhandicap(?:pet|pede)?\b|\bsenfolger"
+            r"|\bfolger\s+efter|\bholde\s+(?:\w+\s+)?niveau\w*|\bvedligeholde\b"
+            r"|\b(?:langsomt|gradvist?|mere\s+og\s+mere|lidt\s+efter\s+lidt|stille\s+og\s+roligt|hele\s+tiden)"
+            r"\s+(?:\w+\s+){0,2}?(?:darligere|svagere|ringere)", "lasting"),
+    # --- where the citizen lives ---
+    _cue("lives_in_care_centre", rf"\b(?:bor|flyttet|flyttede|er)\s+(?:\w+\s+){{0,3}}?(?:pa|i)\s+{_CARE_DET}{_CARE}",
+         True, not_after=_WISH),
+    _cue("lives_in_care_centre", rf"\b(?:midlertidig\w*|aflastning\w*)\s+(?:\w+\s+){{0,2}}?(?:pa|i)\s+{_CARE_DET}{_CARE}",
+         True, None),
+    _cue("lives_at_home", rf"\b(?:bor|flyttet|flyttede)\s+(?:\w+\s+){{0,3}}?(?:pa|i)\s+{_CARE_DET}{_CARE}",
+         False, None, not_after=_WISH),
+    _cue("lives_at_home", r"\bbor\s+(?:(?:stadig|selv|alene|fortsat|jo|nu|ikke|ik|ikk)\s+)*(?:hjemme|derhjemme)\b"
+         r"|\bhjemmeboende\b|\bbor\s+(?:\w+\s+){0,2}?alene\b"
+         r"|\bbor\s+(?:\w+\s+){0,2}?i\s+(?:eget|egen|sit|sin|mit|min|hendes|hans|vores|deres|et|en)\s+(?:\w+\s+)?"
+         r"(?:hjem|hus|lejlighed|bolig|villa|r[ae]kkehus|parcelhus|andelsbolig|ejerlejlighed)\b", True),
+    # --- can_train_alone ---
+    _cue("can_train_alone", rf"\bkan\s+(?:\w+\s+){{0,2}}?(?:ikke|ik|ikk|ike)\s+(?:\w+\s+){{0,2}}?{_TRAIN}\b", False, False,
+         not_after=_WISH),
+    _cue("can_train_alone", rf"\b(?:kan|klarer)\s+(?:(?:godt|sagtens|fint|stadig|fortsat|jo|selv)\s+)*{_TRAIN}\s+"
+         r"(?:selv|alene|hjemme|derhjemme|pa\s+egen\s+hand)\b"
+         rf"|\b(?:kan|klarer)\s+(?:(?:godt|sagtens|fint|stadig|fortsat|jo)\s+)*selv\s+(?:at\s+)?{_TRAIN}\b",
+         True, not_after=_WISH),
+    _cue("can_train_alone", r"\btr[ae]ner\s+(?:\w+\s+)?(?:selv|alene|hjemme|derhjemme|i\s+(?:en\s+|et\s+|sin\s+)?"
+         r"(?:forening|klub|fitness|motionscent|hallen|idr[ae]tsforening)\w*|hos\s+(?:en\s+)?fys\w*)",
+         True, not_after=_WISH),
+    _cue("can_train_alone", r"\b(?:gar|kommer)\s+(?:stadig\s+|fortsat\s+|fast\s+)?(?:til|pa|i)\s+(?:\w+\s+)?"
+         r"(?:\w*gymnastik|motion\w*|fitness|sv[oi]m\w*|pilates|yoga|seniortr[ae]ning|styrketr[ae]ning"
+         r"|fysioterapeut\w*|fys\b|forening\w*|idr[ae]tsforening\w*|motionshold|holdtr[ae]ning)",
+         True, not_after=_WISH),
+    _cue("can_train_alone", r"\bkan\s+(?:\w+\s+){0,2}?komme\s+(?:hen\s+|ud\s+)?(?:til|hos)\s+(?:en\s+|sin\s+|hendes\s+|hans\s+|min\s+|den\s+)?"
+         r"(?:privat\w*\s+)?(?:fysioterapeut\w*|fys\b|fysioterapi|tr[ae]ning|gymnastik|forening\w*|fitness\w*)",
+         True, not_after=_WISH),
+    _cue("can_train_alone", rf"\bbrug\s+for\s+(?:\w+\s+){{0,2}}?(?:hj[ae]lp|stotte)\s+(?:\w+\s+){{0,2}}?(?:at\s+)?{_TRAIN}",
+         False, None),
+    # --- vederlagsfri_fysioterapi ---
+    _cue("vederlagsfri_fysioterapi", r"\bvederlags\s*-?\s*fri\w*|\bgratis\s+fys\w*"
+         r"|\bhenvis\w*\s+(?:\w+\s+){0,4}?(?:til\s+)?(?:vederlagsfri\s+)?fys\w*"
+         r"|\bfys\w*\s+(?:\w+\s+){0,2}?(?:med|pa)\s+(?:en\s+)?henvisning", True, not_after=_WISH),
+    # --- only_reason_is_cost ---
+    _cue("only_reason_is_cost", r"\b(?:har|havde)\s+(?:\w+\s+)?(?:ikke|ik|ikk)\s+(?:\w+\s+)?rad\b|\bikke\s+rad\s+til\b"
+         r"|\bkan\s+ikke\s+betale\b", True, True),
+    _cue("only_reason_is_cost", r"\b(?:for|alt\s+for)\s+dyr[t]?\b|\bkoster\s+for\s+meget", True, None),
+    _cue("only_reason_is_cost", r"\b(?:handler|drejer|skyldes)\s+(?:sig\s+)?(?:ikke|ik)\s+(?:\w+\s+)?(?:om\s+)?"
+         r"(?:penge|okonomi\w*|prisen)|\bikke\s+(?:pga\.?|p\.g\.a\.|pa\s+grund\s+af)\s+(?:penge|okonomi\w*|prisen)"
+         r"|\bikke\s+(?:et\s+)?sporgsmal\s+om\s+(?:penge|okonomi\w*|prisen)",
+         False, False),
+    # --- motivated ---
+    _cue("motivated", r"\bmotiveret\b|\bglad\s+for\s+at\s+tr[ae]ne|\bglader\s+sig\s+til\s+at\s+tr[ae]ne"
+         r"|\bklar\s+(?:pa|til)\s+at\s+tr[ae]ne|\binteresseret\s+i\s+(?:at\s+)?tr[ae]n", True),
+    _cue("motivated", r"\bumotiveret\b|\bn[ae]gter\s+(?:\w+\s+){0,2}?(?:at\s+)?tr[ae]ne|\borker\s+(?:ikke|ik|ikk)\b",
+         False, None),
+    _cue("motivated", rf"\bvil\s+(?:(?:sa|rigtig|meget|virkelig|hellere|gerne|godt|fortsat|stadig|ikke|ik|ikk|ike)\s+)*{_TRAIN}\b"
+         rf"|\bhar\s+(?:\w+\s+){{0,3}}?lyst\s+til\s+(?:at\s+)?(?:{_TRAIN}|komme\s+i\s+gang|bev[ae]ge)"
+         r"|\bgider\b(?:\s+(?:godt|gerne|ikke|ik|ikk|ike|rigtig|slet|overhovedet|altsa))*", True),
+    # --- potential_to_improve ---
+    _cue("potential_to_improve", r"\b(?:blive|bliver)\s+(?:(?:meget|lidt|noget|rigtig|ikke|aldrig|nok|godt|helt|igen|en\s+del)\s+)*"
+         r"(?:st[ae]rk(?:ere)?|bedre|rask(?:ere)?|selvhjulpen|frisk(?:ere)?|sig\s+selv\s+igen|som\s+for)\b"
+         r"|\bfa\s+(?:\w+\s+){0,2}?kr[ae]fterne\s+tilbage|\bkomme\s+(?:op\s+)?pa\s+benene\s+igen|\bgenvinde"
+         r"|\bklare\s+sig\s+selv\s+igen|\bkomme\s+tilbage\s+til\s+(?:hvor|det|sit|sin|som)\b", True),
+]
+
+
+def _facts_from_cues(folded: str) -> Dict[str, Any]:
+    found: Dict[str, List[Tuple[int, Any]]] = {}  # fact → (position, value)
+    for cue in _CUES:
+        if cue.needs is not None and not cue.needs.search(folded):
+            continue
+        for m in cue.pattern.finditer(folded):
+            said = _statement(folded, m.start(), m.end(), cue.in_questions)
+            if said is None:
+                continue
+            if cue.not_after is not None:
+                clause_start = max((p.end() for p in _PUNCT.finditer(folded, 0, m.start())), default=0)
+                if cue.not_after.search(" ".join(folded[clause_start:m.start()].split()[-4:])):
+                    continue
+            value = cue.yes if said else (not cue.yes if cue.no is _FLIP else cue.no)
+            if value is not None:
+                found.setdefault(cue.fact, []).append((m.start(), value))
+    facts: Dict[str, Any] = {}
+    for fact, hits in found.items():
+        values = [value for _, value in sorted(hits, key=lambda hit: hit[0])]
+        if fact == "admitted_to_hospital":
+            # A story runs forward: "var indlagt … kom hjem … blev indlagt igen": the last one holds.
+            facts[fact] = values[-1]
+        elif len(set(values)) == 1:
+            facts[fact] = values[0]
+    # Living at home, with no word of a care centre or a stay there, means not living in one.
+    if facts.get("lives_at_home") is True and "lives_in_care_centre" not in facts and not re.search(
+        rf"{_CARE}|aflastning|ophold|plejeplads", folded
+    ):
+        facts["lives_in_care_centre"] = False
+    return facts
+
+
+# --------------------------------------------------------------------------------------------
+# Age
+# --------------------------------------------------------------------------------------------
+_NOT_AGE_AFTER = (
+    r"(?!\s*[.,:/]\s*\d|\s*\d|\s*%|\s*-?\s*(?:maned|mdr|md\b|uge|dag|dogn|time|minut|sekund|gang|kg|kilo|gram"
+    r"|km|kilometer|meter|m\b|cm|kr|procent|\.?\s*sal\b|\.?\s*etage|th\b|tv\b|mg|ml|grader|ar\s+siden"
+    r"|skridt|trin|trapper|piller|born|borneborn))"
+)
+_AGE_VERB = r"(?:er|var|pa|fylder|fyldte|fyldt|blev|blevet|bliver|alder(?:en)?(?:\s+er)?|alder\s*:)"
+_AGE_ADVERB = r"(?:(?:nu|lige|snart|cirka|ca\.?|over|knap|nasten|godt)\s+)?"
+_AGES = [
+    _rx(r"\b(\d{1,3})\s*-?\s*arig\w*"),
+    _rx(r"\b(\d{1,3})\s*ar\s+gammel"),
+    _rx(rf"\b{_AGE_VERB}\s+{_AGE_ADVERB}(\d{{1,3}})\b{_NOT_AGE_AFTER}"),
+    _rx(rf"\b(?:{_REL_RX}|jeg)\s*[,(]\s*(\d{{1,3}})\s*(?:ar)?\s*[,)]"),
+    _rx(rf"\b(?:{_REL_RX})\s+(\d{{1,3}})\s*ar\b{_NOT_AGE_AFTER}"),
+    _rx(rf"\b{_AGE_VERB}\s+{_AGE_ADVERB}({_NUMBER_WORD})\b{_NOT_AGE_AFTER}"),
+]
+
+
+def _age(folded: str, writer: Optional[str], kb) -> Optional[int]:
+    fact = kb.facts["age"]
+    low, high = fact.minimum if fact.minimum is not None else 0, fact.maximum or 120
+    values = set()
+    for rx in _AGES:
+        for m in rx.finditer(folded):
+            raw = m.group(1)
+            value = int(raw) if raw.isdigit() else _word_number(raw)
+            if value is None or not low <= value <= high:
+                continue
+            before = folded[max(0, m.start() - 25):m.start()]
+            # After a bare "er"/"på", a small number is rarely an age ("vi er 3 søskende").
+            if rx in _AGES[2:] and value < 10 and not re.match(r"\s*ar\b", folded[m.end():]):
+                continue
+            if re.search(r"\bring\w*\s+(?:til|pa)\s*$|\bklokken\s+$", before):  # "ringede på 112"
+                continue
+            if writer == "relative" and re.search(r"\bjeg\s+(?:\w+\s+)?$", before):
+                continue  # the writer's own age, not the citizen's
+            if _statement(folded, m.start(), m.end(), in_questions=True) is None:
+                continue
+            values.add(value)
+    return values.pop() if len(values) == 1 else None
+
+
+# --------------------------------------------------------------------------------------------
+# Durations and the previous course
+# --------------------------------------------------------------------------------------------
+_AMOUNT = rf"(?:\d{{1,3}}(?:[.,]5)?|halvandet|et\s+halvt|en\s+halv|et\s+par|{_NUMBER_WORD})"
+_DURATION = _rx(
+    rf"(?P<n>{_AMOUNT})(?P<half>\s*½|\s+og\s+et\s+halvt)?\s*(?P<u>maned\w*|mdr\b\.?|md\b\.?|ar\b|uge\w*|dag\w*)"
+)
+_LAST = _rx(r"\b(?:sidste|forrige)\s+(?P<u>ar|maned|uge)\b|\bi\s+fjor\b")
+_COURSE_WORD = (
+    r"\b(?:(?:genoptr[ae]nings|tr[ae]nings|vedligeholdelses)?forlob(?:et)?|\w*tr[ae]ning(?!s?\s*-?\s*plan)\w*"
+    r"|tr[ae]nede|tr[ae]ningshold)\b"
+)
+_COURSE = _rx(_COURSE_WORD)
+_AGO = _rx(rf"\bfor\s+(?:ca\.?\s+|cirka\s+|omkring\s+|godt\s+|knap\s+)?{_AMOUNT}.{{0,20}}?\s+siden\b"
+           rf"|\bdet\s+er\s+(?:ca\.?\s+|cirka\s+|omkring\s+)?{_AMOUNT}.{{0,20}}?\s+siden\b|{_LAST.pattern}")
+_NO_COURSE = _rx(
+    rf"\b(?:aldrig|ikke|ik|ingen)\s+(?:\w+\s+){{0,3}}?(?:haft|faet|v[ae]ret|modtaget|gennemfort|deltaget)\s+"
+    rf"(?:\w+\s+){{0,3}}?{_COURSE_WORD}|\baldrig\s+(?:\w+\s+){{0,2}}?(?:tr[ae]net|{_COURSE_WORD})"
+    rf"|\bingen\s+(?:tidligere\s+)?(?:tr[ae]nings)?forlob"
+)
+
+
+def _months(phrase: str) -> Optional[int]:
+    """Whole months in a duration ("3 måneder", "et halvt år", "sidste år", "2 uger" → 0)."""
+    m = _LAST.search(phrase)
+    if m:
+        return {"ar": 12, "maned": 1, "uge": 0, None: 12}[m.group("u")]
+    m = _DURATION.search(phrase)
+    if not m:
+        return None
+    n_text = re.sub(r"\s+", " ", m.group("n")).replace(",", ".")
+    n = {"halvandet": 1.5, "et halvt": 0.5, "en halv": 0.5, "et par": 2}.get(n_text)
+    if n is None:
+        n = float(n_text) if n_text[0].isdigit() else _word_number(n_text)
+    if n is None:
+        return None
+    n += 0.5 if m.group("half") else 0
+    unit = m.group("u")
+    per_month = 1 if unit.startswith(("maned", "md")) else 12 if unit == "ar" else (
+        7 / 30.44 if unit.startswith("uge") else 1 / 30.44)
+    return int(n * per_month + 1e-9)
+
+
+def _previous_course(folded: str) -> Any:
+    for sentence in re.split(r"[.!?;\n]", folded):
+        if _HOSPITAL.search(sentence) or not _COURSE.search(sentence):
+            continue
+        # A bare "forløb" may be the illness's course; only a training sentence counts.
+        if not re.search(r"tr[ae]n|kommun", sentence):
+            continue
+        offset = folded.find(sentence)
+        no = _NO_COURSE.search(sentence)
+        if no and _statement(folded, offset + no.start(), offset + no.start(), False) is not None:
+            since = _DURATION.search(sentence, no.end())  # "ikke haft træning i 2 år"
+            if since and re.search(r"\bi\s+(?:de\s+sidste\s+|over\s+|mere\s+end\s+)?$", sentence[:since.start()]):
+                return _months(since.group(0))
+            if not re.search(r"\bsiden\b", sentence[no.end():]):
+                return NEVER
+            continue
+        for course in _COURSE.finditer(sentence):
+            for ago in _AGO.finditer(sentence):
+                a, b = sorted((course, ago), key=lambda x: x.start())
+                gap = sentence[a.end():b.start()]
+                if len(gap.split()) <= 5 and not re.search(r"[,]|\b(?:og|men|fordi|da|nar)\b", gap):
+                    months = _months(ago.group(0))
+                    if months is not None:
+                        return months
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Municipality
+# --------------------------------------------------------------------------------------------
+# Names that are also everyday words ("i vejen", "koge", "en skive"): only when written like a
+# name, followed by "kommune" or after "bor i".
+_COMMON_WORDS = {"brande", "faxe", "greve", "koge", "lejre", "odder", "skive", "tonder", "vejen"}
+_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+def _name_at(text: str, tokens: List["re.Match[str]"], i: int, kb):
+    """(words used, municipality entry) for the longest name starting at token i, or None."""
+    for n in (4, 3, 2, 1):
+        if i + n > len(tokens):
+            continue
+        span = text[tokens[i].start():tokens[i + n - 1].end()]
+        entry = find_municipality(span, kb)
+        if entry is None and n == 1 and len(span) > 4 and span.lower().endswith("s"):
+            span = span[:-1]  # "Holbæks Kommune"
+            entry = find_municipality(span, kb)
+        if entry is not None:
+            return n, entry, span
+    return None
+
+
+def _municipality(text: str, kb) -> Optional[str]:
+    tokens = list(_TOKEN.finditer(text))
+    codes: List[Tuple[str, bool]] = []  # (code, said to be where the citizen lives)
+    i = 0
+    while i < len(tokens):
+        found = _name_at(text, tokens, i, kb)
+        if found is None:
+            i += 1
+            continue
+        n, entry, span = found
+        start, end = tokens[i].start(), tokens[i + n - 1].end()
+        i += n
+        before, after = _fold(text[max(0, start - 12):start]), _fold(text[end:end + 30])
+        if re.match(r"\s*-?\s*\w*(?:sygehus|hospital)", after):
+            continue  # "Holbæk Sygehus" says where the hospital is, not where they live
+        lives = bool(re.search(r"\b(?:bor|boende|borger)\s+i\s*$|\bflytte[td]?\s+til\s*$", before)
+                     or re.match(r"\s*kommune", after))
+        if n == 1 and _fold(span) in _COMMON_WORDS:
+            capitalised = span[:1].isupper() and not re.search(r"(?:^|[.!?]\s*)$", text[:start])
+            if not (capitalised or lives):
+                continue
+        codes.append((entry.code, lives))
+    distinct = list(dict.fromkeys(code for code, _ in codes))
+    if len(distinct) > 1:  # "bor i Aarhus, men hun er flyttet til Holbæk": only where they live
+        distinct = list(dict.fromkeys(code for code, lives in codes if lives))
+    return distinct[0] if len(distinct) == 1 else None
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------
+def understand(text: str, kb) -> Understood:
+    """Every fact, the municipality and the writer's relation that a free message states."""
+    masked, cpr_found = mask_cpr(text or "")
+    folded = _fold(masked)
+    relation = _relation(folded)
+    writer = _writer(folded, relation)
+    facts = _facts_from_cues(folded)
+    age = _age(folded, writer, kb)
+    if age is not None:
+        facts["age"] = age
+    months = _previous_course(folded)
+    if months is not None:
+        facts["months_since_previous_course"] = months
+    return Understood(
+        facts={k: v for k, v in facts.items() if k in kb.facts},
+        municipality_code=_municipality(masked, kb),
+        relation=relation,
+        writer=writer,
+        cpr_found=cpr_found,
+    )
+
+
+_DONT_KNOW_RX = _rx(
+    r"\bved\s+(?:det\s+|jeg\s+|vi\s+)?(?:ikke|ik|ikk|ej)\b|\baner\s+(?:det\s+)?(?:ikke|ik)\b|\bingen\s+anelse"
+    r"|\busikker\b|\bikke\s+sikker|\bmaske\b|\bkan\s+ikke\s+huske|\bhusker\s+(?:det\s+)?(?:ikke|ik)\b"
+    r"|\btja\b|\bidk\b|\bvides\s+ikke|\buvist\b|\bi\s+tvivl\b|\bdet\s+er\s+svart\s+at\s+sige"
+)
+_YES_RX = _rx(
+    r"^(?:ja|jo|jep|jepper|jeps|jah|ja+|yes|yep|yeah|korrekt|rigtigt?|det\s+er\s+(?:rigtigt|korrekt)"
+    r"|det\s+passer|helt\s+sikkert|absolut|bestemt|selvfolgelig|klart)\b"
+)
+_NO_RX = _rx(
+    r"^(?:ne+j+|nope|nah|nix|no|ikke|ik|ikk|overhovedet\s+ikke|slet\s+ikke|desvarre\s+ikke"
+    r"|absolut\s+ikke|bestemt\s+ikke|aldrig)\b"
+)
+# "det har hun", "det er hun ikke", "det tror jeg ikke"
+_SO_RX = _rx(r"\bdet\s+(?:er|har|gor|kan|vil|bor|far|fik|gjorde|var|tror|ligger)\s+(?:hun|han|jeg|vi|de|den)\b(?P<neg>\s+(?:ikke|ik|ikk|aldrig))?")
+_ANSWER_COURSE = [  # only in a reply to the either/or question
+    (_rx(r"\b(?:det|den)\s+forste\b|\bpludselig\w*|\bmidlertidig\w*|\bakut\w*|\befter\s+(?:\w+\s+)?sygdom"
+         r"|\bfald\w*"), "temporary"),
+    (_rx(r"\b(?:det|den)\s+(?:sidste|andet|anden)\b|\bvarig\w*|\bkronisk\w*|\blangsomt\b|\bgradvis\w*"
+         r"|\bover\s+(?:lang\s+)?tid\b|\bgennem\s+(?:lang|mange)"), "lasting"),
+]
+
+
+def _short(folded: str, words: int = 6) -> bool:
+    return len(folded.split()) <= words
+
+
+def parse_answer(fact_id: str, text: str, intent: Optional[str], kb) -> Any:
+    """The value of ``fact_id`` in a reply to its question, DONT_KNOW, or INVALID."""
+    fact = kb.facts.get(fact_id)
+    if fact is None:
+        return INVALID
+    masked, _ = mask_cpr(text or "")  # a CPR number is never read as an age or a count
+    folded = _fold(masked)
+    if not folded:
+        return DONT_KNOW if intent == "dont_know" else INVALID
+    kind = fact.type.value
+    dont_know = bool(_DONT_KNOW_RX.search(folded))
+    if kind == "boolean":
+        # "ved ikke" is often classified as deny: a short don't-know reply is taken as one.
+        if dont_know and _short(folded):
+            return DONT_KNOW
+        value = _boolean(fact_id, masked, folded, intent, kb)
+    elif kind == "integer":
+        value = _integer(fact_id, fact, masked, folded, kb)
+    elif kind == "choice":
+        value = _choice(fact_id, fact, masked, folded, kb)
+    elif kind == "months_or_never":
+        value = _months_or_never(fact_id, fact, masked, folded, intent, kb)
+    else:
+        value = INVALID
+    if value is INVALID and (dont_know or intent == "dont_know"):
+        return DONT_KNOW
+    return value
+
+
+def _boolean(fact_id: str, masked: str, folded: str, intent: Optional[str], kb) -> Any:
+    # A sentence that states the fact is more specific than the intent: "ja, hun er udskrevet"
+    # answers "Er din mor indlagt?" with no.
+    stated = understand(masked, kb).facts.get(fact_id)
+    if stated is not None:
+        return stated
+    if _DONT_KNOW_RX.search(folded) and not (_YES_RX.search(folded) or _NO_RX.search(folded)):
+        return DONT_KNOW  # "jeg ved ikke om hun er indlagt lige nu"
+    if intent in ("affirm", "deny", "dont_know"):
+        return {"affirm": True, "deny": False, "dont_know": DONT_KNOW}[intent]
+    if _NO_RX.search(folded):
+        return False
+    if _YES_RX.search(folded):
+        return True
+    so = _SO_RX.search(folded)
+    if so:
+        return not so.group("neg")
+    if _short(folded, 4) and any(w in _NEGATION for w in re.findall(r"\w+", folded)):
+        return False  # "hun er ikke", "ikke længere"
+    return INVALID
+
+
+def _integer(fact_id: str, fact, masked: str, folded: str, kb) -> Any:
+    low = fact.minimum if fact.minimum is not None else float("-inf")
+    high = fact.maximum if fact.maximum is not None else float("inf")
+    value = understand(masked, kb).facts.get(fact_id)  # "hun er 82, snart 83"
+    if value is None:
+        m = re.search(r"(?<![\d.,])(\d{1,4})(?!\d)", folded)
+        value = int(m.group(1)) if m else None
+    if value is None:
+        words = re.search(rf"\b({_NUMBER_WORD})\b", folded)
+        value = _word_number(words.group(1)) if words else None
+        if value is not None and value < 10:  # "en", "to" are rarely an age
+            value = None
+    return value if value is not None and low <= value <= high else INVALID
+
+
+def _choice(fact_id: str, fact, masked: str, folded: str, kb) -> Any:
+    for value, title in fact.choices.items():
+        if folded.strip(" .!") in (value, _fold(title)):
+            return value  # a button payload or its title
+    stated = understand(masked, kb).facts.get(fact_id)
+    if stated in fact.choices:
+        return stated
+    for rx, value in _ANSWER_COURSE:
+        m = rx.search(folded)
+        if m and value in fact.choices:
+            said = _statement(folded, m.start(), m.end(), in_questions=True)
+            if said is None:
+                continue
+            other = [v for v in fact.choices if v != value]
+            return value if said else (other[0] if len(other) == 1 else INVALID)
+    return INVALID
+
+
+def _months_or_never(fact_id: str, fact, masked: str, folded: str, intent: Optional[str], kb) -> Any:
+    stated = understand(masked, kb).facts.get(fact_id)
+    months = stated if stated is not None else _months(folded)  # "nej, ikke i 2 år" is 24
+    if months is None:
+        m = re.fullmatch(r"(?:ca\.?\s+|cirka\s+|omkring\s+)?(\d{1,4})\.?", folded)
+        months = int(m.group(1)) if m else None
+    if months is None:
+        if _DONT_KNOW_RX.search(folded):
+            return DONT_KNOW  # before "ikke" below: "ved ikke" is not "never"
+        if intent == "deny" or re.search(
+            r"\baldrig\b|\bingen\b|\bikke\s+(?:\w+\s+)?(?:haft|faet|v[ae]ret)\b|^(?:ne+j|nix|nope)\b", folded
+        ):
+            return NEVER
+        return INVALID
+    if months == NEVER:
+        return NEVER
+    low = fact.minimum if fact.minimum is not None else 0
+    high = fact.maximum if fact.maximum is not None else 10 ** 6
+    return months if low <= months <= high else INVALID
