@@ -12,13 +12,18 @@ def main(results: Path) -> int:
     intent = json.loads((results / "intent_report.json").read_text())["weighted avg"]
     print(f"Intents (held-out): weighted F1 {intent['f1-score']:.3f}, precision {intent['precision']:.3f}, "
           f"recall {intent['recall']:.3f}, {intent['support']} examples")
-    for name in ("DIETClassifier_report.json", "RegexEntityExtractor_report.json"):
-        path = results / name
-        if path.exists():
-            entities = json.loads(path.read_text())
-            avg = entities.get("weighted avg") or entities.get("micro avg") or {}
-            if avg:
-                print(f"Entities, {name.split('_')[0]}: weighted F1 {avg['f1-score']:.3f} ({avg['support']} entities)")
+    diet = results / "DIETClassifier_report.json"
+    if diet.exists():
+        report = json.loads(diet.read_text())
+        avg = report.get("weighted avg") or {}
+        per = ", ".join(f"{k} {v['f1-score']:.2f}" for k, v in sorted(report.items())
+                        if isinstance(v, dict) and k not in ("weighted avg", "macro avg", "micro avg", "no_entity"))
+        print(f"Entities (DIET): weighted F1 {avg.get('f1-score', 0):.3f} over {avg.get('support', 0)}; {per}")
+    regex = results / "RegexEntityExtractor_report.json"
+    if regex.exists():  # the lookup table only knows municipalities
+        row = json.loads(regex.read_text()).get("municipality")
+        if row:
+            print(f"Entities (lookup table): municipality F1 {row['f1-score']:.3f} over {row['support']}")
     worst = sorted(
         ((k, v) for k, v in json.loads((results / "intent_report.json").read_text()).items() if isinstance(v, dict) and "f1-score" in v and k not in ("weighted avg", "macro avg", "micro avg")),
         key=lambda kv: kv[1]["f1-score"],

@@ -82,7 +82,7 @@ _DIALECT_I = re.compile(
 def _fold(text: str) -> str:
     """Lower case, plain ASCII, single spaces: the form every pattern below is written in."""
     low = _DIALECT_I.sub("jeg", (text or "").lower())
-    low = low.replace("æ", "a").replace("ø", "o").replace("å", "a")
+    low = low.replace("æ", "a").replace("ø", "o").replace("å", "a").replace("½", " og et halvt")
     low = "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
     low = low.replace("ae", "a").replace("oe", "o").replace("aa", "a")
     return re.sub(r"[ \t]+", " ", low).strip()
@@ -240,11 +240,16 @@ def _statement(folded: str, start: int, end: int, in_questions: bool) -> Optiona
 # Cues: one positive statement each
 # --------------------------------------------------------------------------------------------
 _FLIP = object()  # when negated: the opposite boolean
-_HOSPITAL = _rx(r"sygehus|hospital|indl[ae]*g|udskrev|afdeling|\briget\b|\bouh\b")
-_WISH = _rx(r"\b(?:vil|gerne|onsker|sog[et]?|soger|ansog\w*|spurgt|sporge|venter|skal|bede|bedt)\b")
-_CARE = r"(?:pleje(?:center|centre|hjem|bolig)\w*|plejecent\w*)"
-_CARE_DET = r"(?:(?:et|en|det|den|sit|sin|hendes|hans|kommunens|\w+s|nyt|lokale)\s+){0,2}"  # not "på venteliste til"
+_NOT = r"(?:ikke|ik|ikk|ike)"
 _TRAIN = r"tr[ae]ne"
+_ADMITTED = r"\bindl[ae]*gt\b"  # also "indlaagt", "indlægt"
+_HOSPITAL = _rx(r"sygehus|hospital|indl[ae]*g|udskrev|afdeling|\briget\b|\bouh\b")
+_MONEY = r"(?:penge|okonomi\w*|prisen)"
+# A care centre after "på"/"i", with at most a couple of small words between: not "på venteliste til".
+_IN_CARE = (r"(?:(?:et|en|det|den|sit|sin|hendes|hans|kommunens|\w+s|nyt|lokale)\s+){0,2}"
+            r"(?:pleje(?:center|centre|hjem|bolig)\w*|plejecent\w*)")
+# A wish, a plan or an application before a cue: "vil gerne have gratis fysioterapi".
+_WISH = _rx(r"\b(?:vil|gerne|onsker|sog[et]?|soger|ansog\w*|spurgt|sporge|venter|skal|bede|bedt)\b")
 
 
 @dataclass(frozen=True)
@@ -262,101 +267,119 @@ def _cue(fact: str, pattern: str, yes: Any, no: Any = _FLIP, **kw: Any) -> _Cue:
     return _Cue(fact, _rx(pattern), yes, no, **kw)
 
 
-def _course(pattern: str, value: str) -> _Cue:
+def _course(value: str, pattern: str) -> _Cue:
     # The course is stated in questions too, and "ikke kronisk" does not tell which it is.
     return _cue("condition_course", pattern, value, None, in_questions=True)
 
 
 _CUES: List[_Cue] = [
-    # --- admitted_to_hospital (now) ---
-    _cue("admitted_to_hospital", r"\b(?:er|ligger)\s+(?:\w+\s+){0,3}?indl[ae]*gt\b", True),
-    _cue("admitted_to_hospital", r"\bindl[ae]*gt\s+(?:lige\s+)?(?:nu|stadig|fortsat|endnu)\b", True),
+    # --- admitted_to_hospital: is the citizen in hospital now? ---
+    _cue("admitted_to_hospital", r"\b(?:er|ligger)\s+(?:\w+\s+){0,3}?" + _ADMITTED, True),
+    _cue("admitted_to_hospital", _ADMITTED + r"\s+(?:lige\s+)?(?:nu|stadig|fortsat|endnu)\b", True),
     _cue("admitted_to_hospital",
-         r"\b(?:ligger|er)\s+(?:\w+\s+){0,2}?pa\s+(?:\w+\s+)?(?:\w*sygehus|\w*hospital|riget|ouh)\w*", True),
-    _cue("admitted_to_hospital", r"\b(?:har|havde)\s+(?:\w+\s+){0,2}?v[ae]ret\s+(?:\w+\s+)?indl[ae]*gt", None, False),
-    _cue("admitted_to_hospital", r"\bblev\s+(?:\w+\s+){0,2}?indl[ae]*gt", None, False),
-    _cue("admitted_to_hospital", r"\bvar\s+(?:\w+\s+){0,2}?indl[ae]*gt", False, False),
+         r"\b(?:ligger|er)\s+(?:\w+\s+){0,2}?pa\s+(?:\w+\s+)?(?:\w*sygehus|\w*hospital|riget|ouh)", True),
+    # Past admissions say nothing about now, unless denied: "har aldrig været indlagt".
+    _cue("admitted_to_hospital", r"\b(?:har|havde)\s+(?:\w+\s+){0,2}?v[ae]ret\s+(?:\w+\s+)?" + _ADMITTED,
+         None, False),
+    _cue("admitted_to_hospital", r"\bblev\s+(?:\w+\s+){0,2}?" + _ADMITTED, None, False),
+    _cue("admitted_to_hospital", r"\bvar\s+(?:\w+\s+){0,2}?" + _ADMITTED, False, False),
     _cue("admitted_to_hospital", r"\b(?:er|blev|blevet)\s+(?:\w+\s+){0,2}?udskrevet", False),
-    _cue("admitted_to_hospital", r"\bkom(?:met)?\s+hjem\b", False, None, needs=_HOSPITAL),
-    _cue("admitted_to_hospital", r"\bhjemme\s+igen\b", False, None, needs=_HOSPITAL),
+    _cue("admitted_to_hospital", r"\bkom(?:met)?\s+hjem\b|\bhjemme\s+igen\b", False, None, needs=_HOSPITAL),
     _cue("admitted_to_hospital", r"\befter\s+(?:\w+\s+)?indl[ae]g+else", False, None),
-    _cue("admitted_to_hospital", r"\bskal\s+(?:\w+\s+){0,2}?(?:udskrives|hjem)\b", True, None, needs=_HOSPITAL),
-    # --- hospital_plan ---
+    _cue("admitted_to_hospital", r"\bskal\s+(?:\w+\s+){0,2}?(?:udskrives|hjem)\b", True, None,
+         needs=_HOSPITAL),
+    # --- hospital_plan: "genoptræningsplan", "genoptrænings plan", "genoptreningsplan", "GOP" ---
     _cue("hospital_plan", r"\bgen\s*-?\s*op\s*-?\s*tr[ae]+n\w{0,5}\s*-?\s*plan\w*|\bgop\b"
          r"|\bplan\s+for\s+(?:\w+\s+)?genoptr", True, not_after=_WISH),
-    # --- condition_course ---
-    _course(r"\binfluen[sz]\w*|\bflu\b|\bcorona\w*|\bkorona\w*|\bcovid\w*", "temporary"),
-    _course(r"\b(?:lunge|blare|blere|nyre)\s*-?\s*bet[ae]ndelse|\binfektion\w*|\bblodforgiftning|\bsepsis",
-            "temporary"),
-    _course(r"\bfaldt\b|\b(?:er|har)\s+(?:\w+\s+){0,2}?faldet\b|\bet\s+(?:\w+\s+)?fald\b|\bfaldulykke"
-            r"|\befter\s+(?:\w+\s+)?fald(?:et)?\b|\bv[ae]lt(?:ede|et)\b", "temporary"),
-    _course(r"\bbr[ae]k(?:k?et|kede)\b|\b\w*(?:hofte|ben|led|knogle|arm|ankel|skulder|ryg|bakke|hvirvel|lar)s?brud\b"
-            r"|\bbrud\s+pa\b|\boperation\w*|\bopereret\b|\bny[t]?\s+(?:kn[ae]|hofte)",
-            "temporary"),
-    _course(r"\bpludselig\w*|\bmidlertidig[et]?\b(?!\s+(?:\w+\s+)?(?:ophold|plads|bolig))|\bsengeliggende\b|\bv[ae]ret\s+(?:meget\s+|rigtig\s+|alvorligt\s+)?syg\b"
+    # --- condition_course: a sudden loss after illness or a fall, or a lasting condition ---
+    _course("temporary", r"\binfluen[sz]\w*|\bflu\b|\b[ck]orona\w*|\bcovid\w*|\binfektion\w*"
+            r"|\b(?:lunge|blare|blere|nyre)\s*-?\s*bet[ae]ndelse|\bblodforgiftning|\bsepsis"),
+    _course("temporary", r"\bfaldt\b|\b(?:er|har)\s+(?:\w+\s+){0,2}?faldet\b|\bet\s+(?:\w+\s+)?fald\b"
+            r"|\bfaldulykke|\befter\s+(?:\w+\s+)?fald(?:et)?\b|\bv[ae]lt(?:ede|et)\b"),
+    _course("temporary", r"\bbr[ae]k(?:k?et|kede)\b|\bbrud\s+pa\b"
+            r"|\b\w*(?:hofte|ben|led|knogle|arm|ankel|skulder|ryg|bakke|hvirvel|lar)s?brud\b"
+            r"|\boperation\w*|\bopereret\b|\bny[t]?\s+(?:kn[ae]|hofte)"),
+    # "midlertidigt ophold" is about where they live, not about the illness.
+    _course("temporary", r"\bpludselig\w*|\bmidlertidig[et]?\b(?!\s+(?:\w+\s+)?(?:ophold|plads|bolig))"
+            r"|\bsengeliggende\b|\bv[ae]ret\s+(?:meget\s+|rigtig\s+|alvorligt\s+)?syg\b"
             r"|\bsyg\s+i\s+(?:en|et)\s+(?:periode|stykke|par|uge|maned)|\bsv[ae]kket\s+efter\b"
-            r"|\befter\s+(?:\w+\s+)?sygdom", "temporary"),
-    _course(r"\bparkinson\w*|\bkol\b|\bs[ck]l[ae]?ros\w*|\bms\b|\b\w*gigt\b|\bartrose|\bdemen[st]\w*"
-            r"|\balzheimer\w*|\bmuskelsvind|\bosteoporose|\bknogleskor\w*", "lasting"),
-    _course(r"\bkronisk\w*|\bvarig[et]?\b|\bfremadskridende|\bprogressiv\w*|\bhandicap(?:pet|pede)?\b|\bsenfolger"
-            r"|\bfolger\s+efter|\bholde\s+(?:\w+\s+)?niveau\w*|\bvedligeholde\b"
-            r"|\b(?:langsomt|gradvist?|mere\s+og\s+mere|lidt\s+efter\s+lidt|stille\s+og\s+roligt|hele\s+tiden)"
-            r"\s+(?:\w+\s+){0,2}?(?:darligere|svagere|ringere)", "lasting"),
+            r"|\befter\s+(?:\w+\s+)?sygdom"),
+    _course("lasting", r"\bparkinson\w*|\bkol\b|\bs[ck]l[ae]?ros\w*|\bms\b|\b\w*gigt\b|\bartrose"
+            r"|\bdemen[st]\w*|\balzheimer\w*|\bmuskelsvind|\bosteoporose|\bknogleskor\w*"),
+    _course("lasting", r"\bkronisk\w*|\bvarig[et]?\b|\bfremadskridende|\bprogressiv\w*"
+            r"|\bhandicap(?:pet|pede)?\b|\bsenfolger|\bfolger\s+efter"
+            r"|\bholde\s+(?:\w+\s+)?niveau\w*|\bvedligeholde\b"
+            r"|\b(?:langsomt|gradvist?|mere\s+og\s+mere|lidt\s+efter\s+lidt|stille\s+og\s+roligt"
+            r"|hele\s+tiden)\s+(?:\w+\s+){0,2}?(?:darligere|svagere|ringere)"),
     # --- where the citizen lives ---
-    _cue("lives_in_care_centre", rf"\b(?:bor|flyttet|flyttede|er)\s+(?:\w+\s+){{0,3}}?(?:pa|i)\s+{_CARE_DET}{_CARE}",
+    _cue("lives_in_care_centre", r"\b(?:bor|flyttet|flyttede|er)\s+(?:\w+\s+){0,3}?(?:pa|i)\s+" + _IN_CARE,
          True, not_after=_WISH),
-    _cue("lives_in_care_centre", rf"\b(?:midlertidig\w*|aflastning\w*)\s+(?:\w+\s+){{0,2}}?(?:pa|i)\s+{_CARE_DET}{_CARE}",
-         True, None),
-    _cue("lives_at_home", rf"\b(?:bor|flyttet|flyttede)\s+(?:\w+\s+){{0,3}}?(?:pa|i)\s+{_CARE_DET}{_CARE}",
+    _cue("lives_in_care_centre",
+         r"\b(?:midlertidig\w*|aflastning\w*)\s+(?:\w+\s+){0,2}?(?:pa|i)\s+" + _IN_CARE, True, None),
+    _cue("lives_at_home", r"\b(?:bor|flyttet|flyttede)\s+(?:\w+\s+){0,3}?(?:pa|i)\s+" + _IN_CARE,
          False, None, not_after=_WISH),
-    _cue("lives_at_home", r"\bbor\s+(?:(?:stadig|selv|alene|fortsat|jo|nu|ikke|ik|ikk)\s+)*(?:hjemme|derhjemme)\b"
+    _cue("lives_at_home",
+         r"\bbor\s+(?:(?:stadig|selv|alene|fortsat|jo|nu|ikke|ik|ikk)\s+)*(?:hjemme|derhjemme)\b"
          r"|\bhjemmeboende\b|\bbor\s+(?:\w+\s+){0,2}?alene\b"
-         r"|\bbor\s+(?:\w+\s+){0,2}?i\s+(?:eget|egen|sit|sin|mit|min|hendes|hans|vores|deres|et|en)\s+(?:\w+\s+)?"
-         r"(?:hjem|hus|lejlighed|bolig|villa|r[ae]kkehus|parcelhus|andelsbolig|ejerlejlighed)\b", True),
-    # --- can_train_alone ---
-    _cue("can_train_alone", rf"\bkan\s+(?:\w+\s+){{0,2}}?(?:ikke|ik|ikk|ike)\s+(?:\w+\s+){{0,2}}?{_TRAIN}\b", False, False,
-         not_after=_WISH),
-    _cue("can_train_alone", rf"\b(?:kan|klarer)\s+(?:(?:godt|sagtens|fint|stadig|fortsat|jo|selv)\s+)*{_TRAIN}\s+"
-         r"(?:selv|alene|hjemme|derhjemme|pa\s+egen\s+hand)\b"
-         rf"|\b(?:kan|klarer)\s+(?:(?:godt|sagtens|fint|stadig|fortsat|jo)\s+)*selv\s+(?:at\s+)?{_TRAIN}\b",
+         r"|\bbor\s+(?:\w+\s+){0,2}?i\s+(?:eget|egen|sit|sin|mit|min|hendes|hans|vores|deres|et|en)\s+"
+         r"(?:\w+\s+)?(?:hjem|hus|lejlighed|bolig|villa|r[ae]kkehus|parcelhus|andelsbolig|ejerlejlighed)\b",
+         True),
+    # --- can_train_alone: at home, in a club or with a physiotherapist ---
+    _cue("can_train_alone", r"\bkan\s+(?:\w+\s+){0,2}?" + _NOT + r"\s+(?:\w+\s+){0,2}?" + _TRAIN + r"\b",
+         False, False, not_after=_WISH),
+    _cue("can_train_alone",
+         r"\b(?:kan|klarer)\s+(?:(?:godt|sagtens|fint|stadig|fortsat|jo|selv)\s+)*" + _TRAIN
+         + r"\s+(?:selv|alene|hjemme|derhjemme|pa\s+egen\s+hand)\b"
+         r"|\b(?:kan|klarer)\s+(?:(?:godt|sagtens|fint|stadig|fortsat|jo)\s+)*selv\s+(?:at\s+)?" + _TRAIN,
          True, not_after=_WISH),
-    _cue("can_train_alone", r"\btr[ae]ner\s+(?:\w+\s+)?(?:selv|alene|hjemme|derhjemme|i\s+(?:en\s+|et\s+|sin\s+)?"
-         r"(?:forening|klub|fitness|motionscent|hallen|idr[ae]tsforening)\w*|hos\s+(?:en\s+)?fys\w*)",
+    _cue("can_train_alone",
+         r"\btr[ae]ner\s+(?:\w+\s+)?(?:selv|alene|hjemme|derhjemme|hos\s+(?:en\s+)?fys\w*"
+         r"|i\s+(?:en\s+|et\s+|sin\s+)?(?:forening|klub|fitness|motionscent|hallen|idr[ae]tsforening))",
          True, not_after=_WISH),
-    _cue("can_train_alone", r"\b(?:gar|kommer)\s+(?:stadig\s+|fortsat\s+|fast\s+)?(?:til|pa|i)\s+(?:\w+\s+)?"
+    _cue("can_train_alone",
+         r"\b(?:gar|kommer)\s+(?:stadig\s+|fortsat\s+|fast\s+)?(?:til|pa|i)\s+(?:\w+\s+)?"
          r"(?:\w*gymnastik|motion\w*|fitness|sv[oi]m\w*|pilates|yoga|seniortr[ae]ning|styrketr[ae]ning"
-         r"|fysioterapeut\w*|fys\b|forening\w*|idr[ae]tsforening\w*|motionshold|holdtr[ae]ning)",
+         r"|fysioterapeut\w*|fys\b|forening\w*|idr[ae]tsforening\w*|holdtr[ae]ning)",
          True, not_after=_WISH),
-    _cue("can_train_alone", r"\bkan\s+(?:\w+\s+){0,2}?komme\s+(?:hen\s+|ud\s+)?(?:til|hos)\s+(?:en\s+|sin\s+|hendes\s+|hans\s+|min\s+|den\s+)?"
-         r"(?:privat\w*\s+)?(?:fysioterapeut\w*|fys\b|fysioterapi|tr[ae]ning|gymnastik|forening\w*|fitness\w*)",
+    _cue("can_train_alone",
+         r"\bkan\s+(?:\w+\s+){0,2}?komme\s+(?:hen\s+|ud\s+)?(?:til|hos)\s+"
+         r"(?:en\s+|sin\s+|hendes\s+|hans\s+|min\s+|den\s+)?(?:privat\w*\s+)?"
+         r"(?:fysioterapeut\w*|fys\b|fysioterapi|tr[ae]ning|gymnastik|forening\w*|fitness\w*)",
          True, not_after=_WISH),
-    _cue("can_train_alone", rf"\bbrug\s+for\s+(?:\w+\s+){{0,2}}?(?:hj[ae]lp|stotte)\s+(?:\w+\s+){{0,2}}?(?:at\s+)?{_TRAIN}",
+    _cue("can_train_alone",
+         r"\bbrug\s+for\s+(?:\w+\s+){0,2}?(?:hj[ae]lp|stotte)\s+(?:\w+\s+){0,2}?(?:at\s+)?" + _TRAIN,
          False, None),
-    # --- vederlagsfri_fysioterapi ---
-    _cue("vederlagsfri_fysioterapi", r"\bvederlags\s*-?\s*fri\w*|\bgratis\s+fys\w*"
+    # --- vederlagsfri_fysioterapi: free physiotherapy on referral from the GP ---
+    _cue("vederlagsfri_fysioterapi",
+         r"\bvederlags\s*-?\s*fri\w*|\bgratis\s+fys\w*"
          r"|\bhenvis\w*\s+(?:\w+\s+){0,4}?(?:til\s+)?(?:vederlagsfri\s+)?fys\w*"
          r"|\bfys\w*\s+(?:\w+\s+){0,2}?(?:med|pa)\s+(?:en\s+)?henvisning", True, not_after=_WISH),
     # --- only_reason_is_cost ---
-    _cue("only_reason_is_cost", r"\b(?:har|havde)\s+(?:\w+\s+)?(?:ikke|ik|ikk)\s+(?:\w+\s+)?rad\b|\bikke\s+rad\s+til\b"
+    _cue("only_reason_is_cost",
+         r"\b(?:har|havde)\s+(?:\w+\s+)?" + _NOT + r"\s+(?:\w+\s+)?rad\b|\bikke\s+rad\s+til\b"
          r"|\bkan\s+ikke\s+betale\b", True, True),
     _cue("only_reason_is_cost", r"\b(?:for|alt\s+for)\s+dyr[t]?\b|\bkoster\s+for\s+meget", True, None),
-    _cue("only_reason_is_cost", r"\b(?:handler|drejer|skyldes)\s+(?:sig\s+)?(?:ikke|ik)\s+(?:\w+\s+)?(?:om\s+)?"
-         r"(?:penge|okonomi\w*|prisen)|\bikke\s+(?:pga\.?|p\.g\.a\.|pa\s+grund\s+af)\s+(?:penge|okonomi\w*|prisen)"
-         r"|\bikke\s+(?:et\s+)?sporgsmal\s+om\s+(?:penge|okonomi\w*|prisen)",
-         False, False),
+    _cue("only_reason_is_cost",
+         r"\b(?:handler|drejer|skyldes)\s+(?:sig\s+)?" + _NOT + r"\s+(?:\w+\s+)?(?:om\s+)?" + _MONEY
+         + r"|\bikke\s+(?:pga\.?|p\.g\.a\.|pa\s+grund\s+af)\s+" + _MONEY
+         + r"|\bikke\s+(?:et\s+)?sporgsmal\s+om\s+" + _MONEY, False, False),
     # --- motivated ---
     _cue("motivated", r"\bmotiveret\b|\bglad\s+for\s+at\s+tr[ae]ne|\bglader\s+sig\s+til\s+at\s+tr[ae]ne"
          r"|\bklar\s+(?:pa|til)\s+at\s+tr[ae]ne|\binteresseret\s+i\s+(?:at\s+)?tr[ae]n", True),
-    _cue("motivated", r"\bumotiveret\b|\bn[ae]gter\s+(?:\w+\s+){0,2}?(?:at\s+)?tr[ae]ne|\borker\s+(?:ikke|ik|ikk)\b",
-         False, None),
-    _cue("motivated", rf"\bvil\s+(?:(?:sa|rigtig|meget|virkelig|hellere|gerne|godt|fortsat|stadig|ikke|ik|ikk|ike)\s+)*{_TRAIN}\b"
-         rf"|\bhar\s+(?:\w+\s+){{0,3}}?lyst\s+til\s+(?:at\s+)?(?:{_TRAIN}|komme\s+i\s+gang|bev[ae]ge)"
+    _cue("motivated", r"\bumotiveret\b|\bn[ae]gter\s+(?:\w+\s+){0,2}?(?:at\s+)?tr[ae]ne"
+         r"|\borker\s+(?:ikke|ik|ikk)\b", False, None),
+    _cue("motivated",
+         r"\bvil\s+(?:(?:sa|rigtig|meget|virkelig|hellere|gerne|godt|fortsat|stadig|ikke|ik|ikk|ike)\s+)*"
+         + _TRAIN + r"\b"
+         r"|\bhar\s+(?:\w+\s+){0,3}?lyst\s+til\s+(?:at\s+)?(?:tr[ae]ne|komme\s+i\s+gang|bev[ae]ge)"
          r"|\bgider\b(?:\s+(?:godt|gerne|ikke|ik|ikk|ike|rigtig|slet|overhovedet|altsa))*", True),
-    # --- potential_to_improve ---
-    _cue("potential_to_improve", r"\b(?:blive|bliver)\s+(?:(?:meget|lidt|noget|rigtig|ikke|aldrig|nok|godt|helt|igen|en\s+del)\s+)*"
+    # --- potential_to_improve: can the lost strength come back? ---
+    _cue("potential_to_improve",
+         r"\b(?:blive|bliver)\s+(?:(?:meget|lidt|noget|rigtig|ikke|aldrig|nok|godt|helt|igen|en\s+del)\s+)*"
          r"(?:st[ae]rk(?:ere)?|bedre|rask(?:ere)?|selvhjulpen|frisk(?:ere)?|sig\s+selv\s+igen|som\s+for)\b"
-         r"|\bfa\s+(?:\w+\s+){0,2}?kr[ae]fterne\s+tilbage|\bkomme\s+(?:op\s+)?pa\s+benene\s+igen|\bgenvinde"
-         r"|\bklare\s+sig\s+selv\s+igen|\bkomme\s+tilbage\s+til\s+(?:hvor|det|sit|sin|som)\b", True),
+         r"|\bfa\s+(?:\w+\s+){0,2}?kr[ae]fterne\s+tilbage|\bkomme\s+(?:op\s+)?pa\s+benene\s+igen"
+         r"|\bgenvinde|\bklare\s+sig\s+selv\s+igen|\bkomme\s+tilbage\s+til\s+(?:hvor|det|sit|sin|som)\b",
+         True),
 ]
 
 
@@ -386,7 +409,7 @@ def _facts_from_cues(folded: str) -> Dict[str, Any]:
             facts[fact] = values[0]
     # Living at home, with no word of a care centre or a stay there, means not living in one.
     if facts.get("lives_at_home") is True and "lives_in_care_centre" not in facts and not re.search(
-        rf"{_CARE}|aflastning|ophold|plejeplads", folded
+        r"pleje(?:center|centre|hjem|bolig)|plejecent|aflastning|ophold|plejeplads", folded
     ):
         facts["lives_in_care_centre"] = False
     return facts
@@ -441,7 +464,7 @@ def _age(folded: str, writer: Optional[str], kb) -> Optional[int]:
 # --------------------------------------------------------------------------------------------
 _AMOUNT = rf"(?:\d{{1,3}}(?:[.,]5)?|halvandet|et\s+halvt|en\s+halv|et\s+par|{_NUMBER_WORD})"
 _DURATION = _rx(
-    rf"(?P<n>{_AMOUNT})(?P<half>\s*½|\s+og\s+et\s+halvt)?\s*(?P<u>maned\w*|mdr\b\.?|md\b\.?|ar\b|uge\w*|dag\w*)"
+    rf"(?P<n>{_AMOUNT})(?P<half>\s+og\s+et\s+halvt)?\s*(?P<u>maned\w*|mdr\b\.?|md\b\.?|ar\b|uge\w*|dag\w*)"
 )
 _LAST = _rx(r"\b(?:sidste|forrige)\s+(?P<u>ar|maned|uge)\b|\bi\s+fjor\b")
 _COURSE_WORD = (
@@ -597,7 +620,10 @@ _NO_RX = _rx(
     r"|absolut\s+ikke|bestemt\s+ikke|aldrig)\b"
 )
 # "det har hun", "det er hun ikke", "det tror jeg ikke"
-_SO_RX = _rx(r"\bdet\s+(?:er|har|gor|kan|vil|bor|far|fik|gjorde|var|tror|ligger)\s+(?:hun|han|jeg|vi|de|den)\b(?P<neg>\s+(?:ikke|ik|ikk|aldrig))?")
+_SO_RX = _rx(
+    r"\bdet\s+(?:er|har|gor|kan|vil|bor|far|fik|gjorde|var|tror|ligger)\s+(?:hun|han|jeg|vi|de|den)\b"
+    r"(?P<neg>\s+(?:ikke|ik|ikk|aldrig))?"
+)
 _ANSWER_COURSE = [  # only in a reply to the either/or question
     (_rx(r"\b(?:det|den)\s+forste\b|\bpludselig\w*|\bmidlertidig\w*|\bakut\w*|\befter\s+(?:\w+\s+)?sygdom"
          r"|\bfald\w*"), "temporary"),
