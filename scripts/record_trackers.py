@@ -24,6 +24,11 @@ CONVERSATIONS = {
     "herlev_cost_pending": ["hvad koster genoptræning for min mor", "hun bor i herlev"],
     "unknown_municipality": ["hej", "jeg bor i narnia"],
     "aarhus_person": ["hej", "aarhus", "kan jeg tale med et menneske"],
+    "holbaek_relative_interview": [
+        "min mor på 82 i holbaek har haft influenza og er blevet meget svag", "nej", "nej", "nej", "nej",
+    ],
+    "holstebro_bad_answer": ["jeg er 80 og bor i holstebro og er faldet", "blå"],
+    "staff_start": ["personale"],
 }
 
 

@@ -81,3 +81,69 @@ def test_hilsenen_tilbyder_menu_naar_kommunen_kendes():
     tracker = recorded("unknown_municipality", municipality_code="0661")
     _, messages, _ = run(ActionGreet(), tracker)
     assert messages[-1]["buttons"] and messages[-1]["text"] == "Hvad vil du gerne vide?"
+
+
+from bot.actions.interview import ActionInterview  # noqa: E402
+
+
+def _slots(events):
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_interviewet_tager_det_sidste_svar_og_spoerger_videre_eller_giver_vurderingen():
+    tracker = recorded("holbaek_relative_interview")
+    asked = tracker.get_slot("asked_fact")
+    assert asked is not None
+    text, messages, events = run(ActionInterview(), tracker)
+    assert _slots(events)[asked] is False  # the recorded last answer was "nej"
+    payloads = [m["custom"]["assessment"] for m in messages if (m.get("custom") or {}).get("assessment")]
+    if payloads:
+        assert payloads[0]["municipality"] == {"code": "0316", "name": "Holbæk"}
+        assert all(r["source"] for r in payloads[0]["reasons"])
+    else:  # one more question, in third person
+        assert "din mor" in text
+
+
+def test_en_paaroerendes_foerste_besked_giver_relation_alder_kommune_og_forloeb_paa_en_gang():
+    tracker = recorded("holbaek_relative_interview")
+    first = next(e for e in tracker.events if e["event"] == "user")
+    first_turn = Tracker(tracker.sender_id, {}, first["parse_data"], [first], False, None, {}, "action_listen")
+    text, _, events = run(ActionInterview(), first_turn)
+    slots = _slots(events)
+    assert slots["relation"] == "din mor" and slots["voice"] == "relative"
+    assert slots["age"] == 82 and slots["municipality_code"] == "0316" and slots["condition_course"] == "temporary"
+    assert slots["asked_fact"] == "admitted_to_hospital"
+    assert "Er din mor indlagt på sygehuset lige nu?" in text
+
+
+def test_et_uforstaaeligt_svar_giver_et_venligt_genspoergsmaal_med_knapper():
+    tracker = recorded("holstebro_bad_answer")
+    text, messages, events = run(ActionInterview(), tracker)
+    assert text.startswith("Det forstod jeg ikke helt.")
+    assert messages[-1]["buttons"]
+    assert _slots(events)["failed_attempts"] == 1
+
+
+def test_andet_uforstaaelige_svar_forklarer_tilbyder_telefon_og_gaar_videre():
+    tracker = recorded("holstebro_bad_answer", failed_attempts=1)
+    asked = tracker.get_slot("asked_fact")
+    text, _, events = run(ActionInterview(), tracker)
+    assert "Jeg spørger, fordi" in text and "9611 4800" in text
+    assert _slots(events)[asked] == "dont_know"
+    assert _slots(events)["asked_fact"] != asked
+
+
+def test_cpr_nummer_i_en_besked_giver_en_advarsel_og_bruges_ikke():
+    tracker = recorded("holstebro_bad_answer")
+    tracker.latest_message = dict(tracker.latest_message, text="hun har cpr 010145-1234")
+    text, _, events = run(ActionInterview(), tracker)
+    assert "Skriv ikke dit CPR-nummer her" in text
+    assert "010145" not in str(events)
+
+
+def test_personale_starter_manuskriptet_og_faar_korte_spoergsmaal():
+    from bot.actions.municipality import ActionStartStaffMode
+
+    text, _, events = run(ActionStartStaffMode(), recorded("staff_start"))
+    assert "Opkaldsmanuskript" in text and "Borgerens kommune?" in text
+    assert _slots(events)["voice"] == "staff"
