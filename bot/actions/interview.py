@@ -14,7 +14,7 @@ from training_guidance.render import Voice, contact_line, journal_note, render_a
 from training_guidance.understanding import INVALID, mask_cpr, parse_answer, understand
 
 from .context import knowledge, today
-from .state import ASK_MUNICIPALITY, ASK_WRITER, NOT_UNDERSTOOD, NOT_UNDERSTOOD_BUTTONS, OUT_OF_SCOPE, Interview, ask
+from .state import ASK_MUNICIPALITY, ASK_WRITER, BUTTON_COST, BUTTON_PERSON, NOT_UNDERSTOOD, NOT_UNDERSTOOD_BUTTONS, OUT_OF_SCOPE, Interview, ask
 
 CPR_WARNING = (
     "Skriv ikke dit CPR-nummer her. Vi har ikke brug for det, og vi gemmer det ikke."
@@ -152,11 +152,7 @@ class ActionInterview(Action):
             dispatcher.utter_message(text=note, json_message={"journal_note": note})
         dispatcher.utter_message(
             text="Vil du vide mere?",
-            buttons=[
-                {"title": "Hvad koster det?", "payload": "/ask_cost"},
-                {"title": "Hvordan klager jeg?", "payload": "/ask_complaint"},
-                {"title": "Tal med en medarbejder", "payload": "/ask_person"},
-            ],
+            buttons=[BUTTON_COST, {"title": "Hvordan klager jeg?", "payload": "/ask_complaint"}, BUTTON_PERSON],
         )
         return [
             SlotSet("asked_fact", None), SlotSet("failed_attempts", 0),

@@ -12,7 +12,7 @@ from training_guidance.render import Voice
 from .answers import utter_answer
 from .context import knowledge, municipality_code, today
 from .interview import ActionInterview
-from .state import ASK_MUNICIPALITY, Interview
+from .state import ASK_MUNICIPALITY, BUTTON_ASSESS, BUTTON_COST, BUTTON_PERSON, Interview
 
 ASK_MUNICIPALITY_TEXT = "Hvor bor du? Skriv navnet på din kommune, fx Holstebro."
 GREETING = (
@@ -20,10 +20,7 @@ GREETING = (
     "spørgsmål om træning i din kommune. Jeg kan give dig råd. Men det er kommunen, der afgør sagen."
 )
 MENU_BUTTONS = [
-    {"title": "Kan jeg få træning?", "payload": "/start_assessment"},
-    {"title": "Hvad koster det?", "payload": "/ask_cost"},
-    {"title": "Hvad koster kørsel?", "payload": "/ask_transport"},
-    {"title": "Tal med en medarbejder", "payload": "/ask_person"},
+    BUTTON_ASSESS, BUTTON_COST, {"title": "Hvad koster kørsel?", "payload": "/ask_transport"}, BUTTON_PERSON,
 ]
 
 

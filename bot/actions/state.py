@@ -37,10 +37,10 @@ OUT_OF_SCOPE = (
     "Det kan jeg desværre ikke hjælpe med. Jeg kan svare på spørgsmål om genoptræning og "
     "vedligeholdende træning i din kommune. Fx om prisen, og hvordan du søger."
 )
-NOT_UNDERSTOOD_BUTTONS = [
-    {"title": "Kan jeg få træning?", "payload": "/start_assessment"},
-    {"title": "Tal med en medarbejder", "payload": "/ask_person"},
-]
+BUTTON_ASSESS = {"title": "Kan jeg få træning?", "payload": "/start_assessment"}
+BUTTON_COST = {"title": "Hvad koster det?", "payload": "/ask_cost"}
+BUTTON_PERSON = {"title": "Tal med en medarbejder", "payload": "/ask_person"}
+NOT_UNDERSTOOD_BUTTONS = [BUTTON_ASSESS, BUTTON_PERSON]
 
 
 def answer_button(title: str, value: str) -> Dict[str, str]:
