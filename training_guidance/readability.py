@@ -14,9 +14,13 @@ _ABBREVIATIONS = re.compile(r"\b(kr|pr|stk|nr|kl|ca|evt|inkl|tlf|fx|bl\.a|f\.eks
 _SENTENCE_END = re.compile(r"[.!?:]+(?=\s|$)|\n+")
 
 
+_LABEL = re.compile(r"^\s*[^\n.!?]{0,40}:\s*$", re.MULTILINE)  # "Derfor:", "Genoptræning:"
+
+
 def plain_text(text: str) -> str:
-    """The text a reader reads as prose: without source citations and web addresses."""
-    return _URL.sub("", _SOURCE.sub("", text))
+    """The text a reader reads as prose: without source citations, web addresses and short
+    label lines such as "Derfor:" (LIX measures running text, not headings)."""
+    return _LABEL.sub("", _URL.sub("", _SOURCE.sub("", text)))
 
 
 def lix(text: str) -> float:

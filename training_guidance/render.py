@@ -199,7 +199,7 @@ def render_assessment(kb: KnowledgeBase, a: Assessment, today: dt.date, voice: V
     """The assessment as a few short messages: outcome and reasons, caveats, next steps."""
     first = [outcome_sentence(a.outcome, voice)]
     if voice.kind == "relative":
-        first.append("Reglerne er skrevet til borgeren selv, så \"du\" betyder " + voice.who + ".")
+        first.append(f"Reglerne taler til {voice.who} som \"du\".")
     if a.reasons:
         first.append("")
         first.append("Derfor:")
