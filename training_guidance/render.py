@@ -231,6 +231,8 @@ def next_steps(kb: KnowledgeBase, a: Assessment, today: dt.date, voice: Voice = 
         lines.extend(f"• {x}" for x in _national_lines(kb, ["complaint_deadline"], today))
     if voice.kind == "relative":
         lines.extend(f"• {x}" for x in _national_lines(kb, ["forvaltningsloven_8"], today))
+        if standard is not None:  # the municipality's own help for relatives, where it has some
+            lines.extend(f"• {item_line(i, today, standard)}" for i in kb.items(code, Topic.relatives, a.track)[:2])
     lines.append(f"• {contact_line(kb, code)}")
     return "\n".join(lines)
 
