@@ -74,3 +74,10 @@ def test_vurderingen_er_let_dansk_for_alle_kommuner_og_stemmer(kb, situation):
         for voice in VOICES:
             for message in render_assessment(kb, result, TODAY, voice):
                 assert lix(message) <= LIMIT, (code, voice.kind, round(lix(message)), message)
+
+
+def test_et_spoergsmaal_om_afbud_siger_aerligt_naar_standarden_ikke_naevner_afbud(kb):
+    holstebro = answer(kb, "0661", "cancellation", TODAY)
+    assert not holstebro.found and holstebro.lines[0].startswith("Om afbud står der ikke noget")
+    ishoej = answer(kb, "0183", "cancellation", TODAY)
+    assert ishoej.found and "afbud" in ishoej.text.lower()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import List, Optional
 
@@ -101,6 +102,9 @@ NATIONAL_ADDITIONS = {
     "complaint": ["complaint_deadline", "complaint_how", "reconsideration", "digital_post", "patient_complaints"],
     "relatives": ["forvaltningsloven_8"],
 }
+# Questions whose topic is broader than the question: the answer must mention one of these words.
+MUST_MENTION = {"cancellation": r"afbud|melde fra|aflys"}
+QUESTION_TOPIC_WORDS = {"cancellation": "afbud"}
 OFFER_TITLES = {"stk1": "Genoptræning", "stk2": "Vedligeholdende træning"}
 
 
@@ -139,6 +143,12 @@ def answer(
         lines.extend(next(iter(distinct)))
     if not lines:
         lines = [f"Det står ikke i den kvalitetsstandard, vi har fra {name} Kommune."]
+        return Answer(False, lines + national + [contact_line(kb, code)])
+    must = MUST_MENTION.get(question)
+    if must and not any(re.search(must, line, re.IGNORECASE) for line in lines):
+        # The topic has items, but none answers this exact question: say so before the rest.
+        lines.insert(0, f"Om {QUESTION_TOPIC_WORDS[question]} står der ikke noget i kvalitetsstandarden fra {name} Kommune. "
+                        "Men den siger dette om dine pligter:")
         return Answer(False, lines + national + [contact_line(kb, code)])
     return Answer(True, lines + national)
 
