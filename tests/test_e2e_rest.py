@@ -1,7 +1,9 @@
 """A conversation over REST with both servers running on free loopback ports."""
+import json
+
 import pytest
 
-from e2e import say, start, texts
+from e2e import post, say, start, texts
 
 pytestmark = [pytest.mark.servers, pytest.mark.timeout(900)]
 
@@ -53,3 +55,19 @@ def test_samtalen_overlever_en_genstart_af_serverne(servers, data_dir):
     reply = texts(say(servers, "borger-4", "hvad koster kørsel"))
     assert "57 kr." in reply and "Hvor bor du" not in reply
     assert (data_dir / "tracker.db").exists()
+
+
+@pytest.mark.parametrize("body", [b"[]", b"not json", b'{"sender": 1, "message": "hej"}', b'{"sender": "x"}',
+                                  b'{"sender": "", "message": "hej"}', b'"hej"', b'{"sender": "x", "message": "hej", "metadata": []}'])
+def test_en_ugyldig_besked_faar_400_med_en_kort_fejl_og_ikke_500(servers, body):
+    status, reply = post(servers.rest_url, body)
+    assert status == 400
+    assert "error" in json.loads(reply)
+
+
+def test_et_cpr_nummer_bliver_aldrig_gemt_og_brugeren_advares(servers, data_dir):
+    reply = texts(say(servers, "cpr-1", "min mor på 82 i holstebro har cpr 010145-1234 og er faldet"))
+    assert "Skriv ikke dit CPR-nummer her" in reply
+    stored = (data_dir / "tracker.db").read_bytes()
+    assert b"010145-1234" not in stored and b"0101451234" not in stored
+    assert "CPR-nummer fjernet".encode() in stored

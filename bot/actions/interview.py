@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from training_guidance.assessment import DONT_KNOW, assess
 from training_guidance.municipalities import find_municipality
 from training_guidance.render import Voice, contact_line, journal_note, render_assessment
-from training_guidance.understanding import INVALID, mask_cpr, parse_answer, understand
+from training_guidance.understanding import CPR_MASK, INVALID, mask_cpr, parse_answer, understand
 
 from .context import knowledge, today
 from .state import ASK_MUNICIPALITY, ASK_WRITER, BUTTON_COST, BUTTON_PERSON, NOT_UNDERSTOOD, NOT_UNDERSTOOD_BUTTONS, OUT_OF_SCOPE, Interview, ask
@@ -46,7 +46,7 @@ class ActionInterview(Action):
         state = Interview.from_tracker(tracker, kb)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text, had_cpr = mask_cpr(tracker.latest_message.get("text") or "")
-        if had_cpr:
+        if had_cpr or CPR_MASK in text:  # the REST channel masks it before it is stored
             dispatcher.utter_message(text=CPR_WARNING)
         understood = understand(text, kb) if not text.startswith("/") else None
         button_value = _answer_entity(tracker)
