@@ -6,13 +6,12 @@ import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Tuple, Type, TypeVar
+from typing import Dict, List, Optional, Type, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError, parse_obj_as
 
 from .schema import (
-    Criterion,
     Fact,
     FactType,
     Item,
