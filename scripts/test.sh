@@ -7,6 +7,7 @@ step() { printf '\n=== %s ===\n' "$*"; }
 
 step "setup"
 scripts/setup.sh
+scripts/system-deps.sh  # PostgreSQL and Redis from Debian's packages; the tests start private servers
 
 step "unit and integration tests (pytest)"
 .venv/bin/python -m pytest -q -m "not servers"
