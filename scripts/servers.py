@@ -127,8 +127,7 @@ def server_env(action_port: int, data_dir: Path, extra: Optional[Dict[str, str]]
         "SANIC_HOST": HOST,  # the action server listens on loopback only
         "PYTHONPATH": str(ROOT),
         "TG_ACTION_URL": f"http://{HOST}:{action_port}/webhook",
-        "TG_TRACKER_DIALECT": env.get("TG_TRACKER_DIALECT", "sqlite"),
-        "TG_TRACKER_DB": env.get("TG_TRACKER_DB") or str((data_dir / "tracker.db").resolve()),
+        "TG_TRACKER_URL": env.get("TG_TRACKER_URL") or f"sqlite:///{(data_dir / 'tracker.db').resolve()}",
     })
     env.update(extra or {})
     return env
@@ -154,7 +153,7 @@ def run_forever() -> int:
         f"\nTræningsguiden er klar efter {servers.ready_seconds:.0f} s.\n"
         f"  REST:      POST {servers.rest_url}  body: {{\"sender\": \"mig\", \"message\": \"hej\"}}\n"
         f"  Socket.IO: {servers.url}/socket.io\n"
-        f"  Samtaler gemmes i {servers.env['TG_TRACKER_DB']}\n"
+        f"  Samtaler gemmes i {servers.env['TG_TRACKER_URL']}\n"
         f"  Stop med Ctrl-C.\n", flush=True)
     stopping = False
 
