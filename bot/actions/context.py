@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Optional
+import re
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 
 from training_guidance.knowledge import KnowledgeBase, cached_knowledge
+from training_guidance.knowledge.schema import MunicipalityEntry
+from training_guidance.municipalities import find_municipality
 
 
 def knowledge() -> KnowledgeBase:
@@ -21,5 +25,27 @@ def today() -> dt.date:
     return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
 
 
+def page_municipality(tracker: Tracker) -> Optional[MunicipalityEntry]:
+    """The municipality a web page is set up for: message metadata {"kommune": "0661"} (kommunekode)."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    code = metadata.get("kommune") if isinstance(metadata, dict) else None
+    if not isinstance(code, str) or not re.fullmatch(r"\d{3,4}", code.strip()):
+        return None
+    return find_municipality(code, knowledge())
+
+
 def municipality_code(tracker: Tracker) -> Optional[str]:
-    return tracker.get_slot("municipality_code")
+    """The municipality the user named, else the one the web page was set up for."""
+    code = tracker.get_slot("municipality_code")
+    if code:
+        return code
+    page = page_municipality(tracker)
+    return page.code if page else None
+
+
+def page_municipality_slots(tracker: Tracker) -> List[Dict[str, Any]]:
+    """Remember the page's municipality, unless the conversation already has one."""
+    if tracker.get_slot("municipality_code"):
+        return []
+    page = page_municipality(tracker)
+    return [SlotSet("municipality_code", page.code), SlotSet("municipality", page.name)] if page else []

@@ -13,7 +13,8 @@ from training_guidance.municipalities import find_municipality
 from training_guidance.render import Voice, contact_line, journal_note, render_assessment
 from training_guidance.understanding import CPR_MASK, INVALID, mask_cpr, parse_answer, understand
 
-from .context import knowledge, today
+from .context import knowledge, page_municipality_slots, today
+from .payloads import assessment_payload
 from .state import ASK_MUNICIPALITY, ASK_WRITER, BUTTON_COST, BUTTON_PERSON, NOT_UNDERSTOOD, NOT_UNDERSTOOD_BUTTONS, OUT_OF_SCOPE, Interview, ask
 
 CPR_WARNING = (
@@ -50,7 +51,7 @@ class ActionInterview(Action):
             dispatcher.utter_message(text=CPR_WARNING)
         understood = understand(text, kb) if not text.startswith("/") else None
         button_value = _answer_entity(tracker)
-        events: List[Dict[Text, Any]] = []
+        events: List[Dict[Text, Any]] = page_municipality_slots(tracker)
         new_facts: Dict[str, Any] = dict(understood.facts) if understood else {}
         code = state.code
 
@@ -144,7 +145,9 @@ class ActionInterview(Action):
     def conclude(self, dispatcher: CollectingDispatcher, kb, state: Interview, result) -> List[Dict[Text, Any]]:
         day = today()
         messages = render_assessment(kb, result, day, state.voice)
-        dispatcher.utter_message(text=messages[0], json_message={"assessment": result.as_payload()})
+        dispatcher.utter_message(
+            text=messages[0], json_message={"assessment": assessment_payload(kb, result, day, state.voice, messages)}
+        )
         for message in messages[1:]:
             dispatcher.utter_message(text=message)
         if state.voice.kind == "staff":

@@ -10,7 +10,7 @@ from training_guidance.municipalities import find_municipality
 from training_guidance.render import Voice
 
 from .answers import utter_answer
-from .context import knowledge, municipality_code, today
+from .context import knowledge, municipality_code, page_municipality, page_municipality_slots, today
 from .interview import ActionInterview
 from .state import ASK_MUNICIPALITY, BUTTON_ASSESS, BUTTON_COST, BUTTON_PERSON, Interview
 
@@ -40,11 +40,22 @@ class ActionGreet(Action):
         dispatcher.utter_message(
             text=GREETING
         )
+        events = page_municipality_slots(tracker)
+        if events:  # the web page told us where the user lives
+            dispatcher.utter_message(text=page_municipality_text(page_municipality(tracker)))
         if municipality_code(tracker):
             dispatcher.utter_message(text="Hvad vil du gerne vide?", buttons=MENU_BUTTONS)
         else:
             dispatcher.utter_message(text=ASK_MUNICIPALITY_TEXT)
-        return []
+        return events
+
+
+def page_municipality_text(entry) -> str:
+    """Say which municipality's rules apply when the web page chose it, so the user can correct it."""
+    if knowledge().standard_for(entry.code):
+        return f"Du er på {entry.name} Kommunes side. Jeg svarer ud fra kommunens regler."
+    return (f"Du er på {entry.name} Kommunes side. Vi har ikke kommunens egne regler. "
+            "Jeg kan fortælle om de regler, der gælder i hele landet.")
 
 
 class ActionStartStaffMode(Action):

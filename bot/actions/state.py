@@ -12,6 +12,8 @@ from training_guidance.knowledge import KnowledgeBase
 from training_guidance.knowledge.schema import FactType
 from training_guidance.render import Voice, question_text, why_asked
 
+from .context import municipality_code
+
 # Questions that are not facts of the situation but steer the interview.
 ASK_WRITER = "writer"
 ASK_MUNICIPALITY = "municipality"
@@ -64,7 +66,7 @@ class Interview:
         who = tracker.get_slot("relation") or ("borgeren" if kind == "staff" else "personen")
         return cls(
             facts=facts,
-            code=tracker.get_slot("municipality_code"),
+            code=municipality_code(tracker),
             voice=Voice(kind, who),
             asked=tracker.get_slot("asked_fact"),
             attempts=int(tracker.get_slot("failed_attempts") or 0),
