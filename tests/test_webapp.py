@@ -1,0 +1,104 @@
+"""The web server's parts that need no running server: settings, staff sessions, the login brake,
+the replies passed on to the page, and HTML escaping in the pages."""
+import pytest
+
+from webapp import auth, pages
+from webapp.config import ConfigError, WebConfig, cors_origins, ensure_staff_credentials
+from webapp.rasa import clean_replies
+
+SECRET = b"k" * 32
+
+
+def test_en_session_kan_laeses_men_ikke_forfalskes_eller_forlaenges():
+    token = auth.make_session(SECRET, "anna", now=1000.0)
+    assert auth.session_user(SECRET, token, now=1001.0) == "anna"
+    user, expires, mac = token.split(".")
+    assert auth.session_user(SECRET, f"{user}.{int(expires) + 3600}.{mac}", now=1001.0) is None
+    assert auth.session_user(b"x" * 32, token, now=1001.0) is None
+    assert auth.session_user(SECRET, token, now=1000.0 + auth.SESSION_SECONDS + 1) is None
+    assert auth.session_user(SECRET, None) is None and auth.session_user(SECRET, "a.b") is None
+
+
+def test_brugernavn_og_adgangskode_skal_begge_passe():
+    assert auth.credentials_match("anna", "hemmelig", "anna", "hemmelig")
+    assert not auth.credentials_match("anna", "forkert", "anna", "hemmelig")
+    assert not auth.credentials_match("bo", "hemmelig", "anna", "hemmelig")
+
+
+def test_kun_serverens_egen_origin_er_samme_oprindelse():
+    assert auth.same_origin("http://127.0.0.1:5080", "127.0.0.1:5080")
+    assert not auth.same_origin("http://127.0.0.1:5081", "127.0.0.1:5080")
+    assert not auth.same_origin("https://evil.example", "127.0.0.1:5080")
+    assert not auth.same_origin(None, "127.0.0.1:5080") and not auth.same_origin("null", "127.0.0.1:5080")
+
+
+def test_fem_forkerte_logins_bremser_i_fem_minutter():
+    brake = auth.LoginBrake()
+    for i in range(auth.MAX_FAILURES):
+        assert not brake.blocked("1.2.3.4", now=100.0 + i)
+        brake.failed("1.2.3.4", now=100.0 + i)
+    assert brake.blocked("1.2.3.4", now=110.0)
+    assert not brake.blocked("5.6.7.8", now=110.0)
+    assert not brake.blocked("1.2.3.4", now=100.0 + auth.FAILURE_WINDOW + 10)
+
+
+def test_produktion_uden_personalelogin_naegter_at_starte():
+    with pytest.raises(ConfigError, match="TG_STAFF_PASSWORD"):
+        ensure_staff_credentials({"TG_ENV": "production", "TG_STAFF_USER": "anna"})
+    with pytest.raises(ConfigError):
+        WebConfig.from_env({"TG_ENV": "production"})
+
+
+def test_udvikling_uden_adgangskode_faar_en_tilfaeldig_og_ingen_standard():
+    first, second = {}, {}
+    generated = ensure_staff_credentials(first)
+    ensure_staff_credentials(second)
+    assert generated and first["TG_STAFF_PASSWORD"] == generated
+    assert len(generated) >= 16 and first["TG_STAFF_PASSWORD"] != second["TG_STAFF_PASSWORD"]
+    assert ensure_staff_credentials({"TG_STAFF_USER": "a", "TG_STAFF_PASSWORD": "b"}) is None
+
+
+def test_cors_er_sidens_egen_origin_naar_intet_er_sat_og_aldrig_stjerne():
+    assert cors_origins({}) == ("http://127.0.0.1:5080",)
+    assert cors_origins({"TG_WEB_PORT": "6000"}) == ("http://127.0.0.1:6000",)
+    assert cors_origins({"TG_CORS_ORIGINS": "https://holstebro.dk https://www.holstebro.dk/"}) == (
+        "https://holstebro.dk", "https://www.holstebro.dk")
+    with pytest.raises(ConfigError):
+        cors_origins({"TG_CORS_ORIGINS": "*"})
+
+
+def test_kun_tekst_knapper_og_egne_data_sendes_videre_til_siden():
+    replies = clean_replies([
+        {"recipient_id": "x", "text": "Hej", "buttons": [{"title": "Ja", "payload": "/affirm"}, {"title": 1}]},
+        {"custom": {"assessment": {"outcome": "stk1"}}}, {"image": "http://x/y.png"}, "junk",
+    ])
+    assert replies == [{"text": "Hej", "buttons": [{"title": "Ja", "payload": "/affirm"}]},
+                       {"custom": {"assessment": {"outcome": "stk1"}}}]
+    assert clean_replies({"not": "a list"}) == []
+
+
+def test_sidernes_vaerdier_escapes_som_html():
+    html = pages.render("login.html", fejl='<img src=x onerror="alert(1)">')
+    assert "<img src=x" not in html and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert pages.snippet("http://127.0.0.1:5080", "0661") == (
+        '<script src="http://127.0.0.1:5080/widget/traeningsguiden.js" data-kommune="0661" defer></script>')
+
+
+def test_demosiden_bruger_en_rigtig_kommunekode_eller_holstebro():
+    assert pages.demo_municipality("0163") == ("0163", "Herlev")
+    assert pages.demo_municipality("9999") == ("0661", "Holstebro")
+    assert pages.demo_municipality('"><script>') == ("0661", "Holstebro")
+
+
+def test_webserveren_starter_ikke_i_produktion_uden_personalelogin_og_siger_hvorfor():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TG_STAFF_")}
+    env.update({"TG_ENV": "production", "TG_WEB_PORT": "1", "PYTHONPATH": str(root)})
+    done = subprocess.run([sys.executable, "-m", "webapp"], cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "TG_STAFF_USER og TG_STAFF_PASSWORD" in done.stderr and "will not start" in done.stderr

@@ -1,0 +1,1 @@
+"""The web page with the citizen chat, and the staff console: a small Sanic app next to the bot."""

@@ -1,0 +1,27 @@
+"""Run the web server: `python -m webapp` (scripts/servers.py starts it next to the bot)."""
+from __future__ import annotations
+
+import os
+import sys
+
+from .config import HOST, ConfigError, WebConfig, ensure_staff_credentials
+
+
+def main() -> int:
+    generated = None
+    try:
+        generated = ensure_staff_credentials(os.environ)
+        config = WebConfig.from_env()
+    except ConfigError as exc:
+        print(f"Webserveren starter ikke: {exc}", file=sys.stderr)
+        return 2
+    if generated:
+        print(f"Personalekonsol: bruger {config.staff_user}, adgangskode {generated} (kun til denne kørsel)", flush=True)
+    from .server import create_app
+
+    create_app(config).run(host=HOST, port=config.port, access_log=False, workers=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
