@@ -1,4 +1,5 @@
-"""Start the action server and the Rasa server on loopback, wait until both answer, stop both cleanly.
+"""Start the action server, the Rasa server and the web server on loopback, wait until they answer,
+stop them cleanly.
 
 Used by `make run` (scripts/run.sh) and by the end-to-end tests, so both start the bot the same way.
 """
@@ -43,6 +44,7 @@ class Servers:
     env: Dict[str, str]
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
     ready_seconds: Optional[float] = None
+    web_port: Optional[int] = None  # the citizen page and the staff console (webapp/); None: not started
 
     @property
     def url(self) -> str:
@@ -51,6 +53,25 @@ class Servers:
     @property
     def rest_url(self) -> str:
         return f"{self.url}/webhooks/rest/webhook"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://{HOST}:{self.web_port}"
+
+    def start_web_server(self) -> None:
+        """The page and the staff console; refuses production without staff credentials."""
+        if str(ROOT) not in sys.path:
+            sys.path.insert(0, str(ROOT))
+        from webapp.config import WebConfig, ensure_staff_credentials
+
+        ensure_staff_credentials(self.env)  # development: a random password for this run
+        env = dict(self.env, TG_WEB_PORT=str(self.web_port), TG_RASA_URL=self.url)
+        WebConfig.from_env(dict(env))  # a bad setting fails here, with its message, before anything starts
+        log = open(self.data_dir / "logs" / "web.log", "ab")
+        self.processes["web"] = subprocess.Popen(
+            [str(VENV_BIN / "python"), "-m", "webapp"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def start_action_server(self) -> None:
         log = open(self.data_dir / "logs" / "actions.log", "ab")
@@ -65,8 +86,8 @@ class Servers:
             "--model", str(MODEL), "--credentials", str(ROOT / "credentials.yml"),
             "--endpoints", str(ROOT / "endpoints.yml"),
         ]
-        origins = self.env.get("TG_CORS_ORIGINS")
-        if origins:
+        origins = self.env.get("TG_CORS_ORIGINS") or (self.web_url if self.web_port else None)
+        if origins:  # unset: exactly the web page's own origin, never "*"
             args += ["--cors", *origins.split()]
         token = self.env.get("TG_RASA_TOKEN")
         if token:  # Rasa's HTTP API (trackers, models) only with a token
@@ -79,6 +100,8 @@ class Servers:
     def start(self, timeout: float = 240.0) -> "Servers":
         (self.data_dir / "logs").mkdir(parents=True, exist_ok=True)
         began = time.monotonic()
+        if self.web_port:
+            self.start_web_server()
         self.start_action_server()
         self.start_rasa_server()
         self.wait_ready(timeout, began)
@@ -90,8 +113,10 @@ class Servers:
         while time.monotonic() < deadline:
             for name, proc in self.processes.items():
                 if proc.poll() is not None:
+                    self.stop()
                     raise RuntimeError(f"{name} server stopped (exit {proc.returncode}); see {self.data_dir}/logs")
-            if _get(f"{self.url}/") == 200 and _get(f"http://{HOST}:{self.action_port}/health") == 200:
+            web_ok = not self.web_port or _get(f"{self.web_url}/sundhed") == 200
+            if web_ok and _get(f"{self.url}/") == 200 and _get(f"http://{HOST}:{self.action_port}/health") == 200:
                 self.ready_seconds = time.monotonic() - began
                 return
             time.sleep(0.5)
@@ -114,7 +139,7 @@ class Servers:
                 continue
 
     def stop(self) -> None:
-        for name in ("rasa", "actions"):
+        for name in ("web", "rasa", "actions"):
             self.stop_one(name)
 
 
@@ -133,26 +158,33 @@ def server_env(action_port: int, data_dir: Path, extra: Optional[Dict[str, str]]
     return env
 
 
-def make_servers(rasa_port: int, action_port: int, data_dir: Path, extra_env: Optional[Dict[str, str]] = None) -> Servers:
+def make_servers(rasa_port: int, action_port: int, data_dir: Path, extra_env: Optional[Dict[str, str]] = None,
+                 web_port: Optional[int] = None) -> Servers:
     data_dir.mkdir(parents=True, exist_ok=True)
-    return Servers(rasa_port, action_port, data_dir, server_env(action_port, data_dir, extra_env))
+    return Servers(rasa_port, action_port, data_dir, server_env(action_port, data_dir, extra_env), web_port=web_port)
 
 
 def run_forever() -> int:
     rasa_port = int(os.environ.get("TG_RASA_PORT", "5005"))
     action_port = int(os.environ.get("TG_ACTION_PORT", "5055"))
+    web_port = int(os.environ.get("TG_WEB_PORT", "5080"))
     data_dir = Path(os.environ.get("TG_DATA_DIR", ROOT / "data"))
-    servers = make_servers(rasa_port, action_port, data_dir)
+    servers = make_servers(rasa_port, action_port, data_dir, web_port=web_port)
     print(f"Starter Træningsguiden (handlingsserver på {HOST}:{action_port}, Rasa på {HOST}:{rasa_port}) ...", flush=True)
     try:
         servers.start()
     except (RuntimeError, TimeoutError) as exc:
         print(f"Kunne ikke starte: {exc}", file=sys.stderr)
         return 1
+    staff_login = f"bruger: {servers.env['TG_STAFF_USER']}"
+    if not os.environ.get("TG_STAFF_PASSWORD"):
+        staff_login += f", adgangskode for denne kørsel: {servers.env['TG_STAFF_PASSWORD']}"
     print(
         f"\nTræningsguiden er klar efter {servers.ready_seconds:.0f} s.\n"
         f"  REST:      POST {servers.rest_url}  body: {{\"sender\": \"mig\", \"message\": \"hej\"}}\n"
         f"  Socket.IO: {servers.url}/socket.io\n"
+        f"  Webside:   {servers.web_url}/\n"
+        f"  Personale: {servers.web_url}/personale/  ({staff_login})\n"
         f"  Samtaler gemmes i {servers.env['TG_TRACKER_URL']}\n"
         f"  Stop med Ctrl-C.\n", flush=True)
     stopping = False

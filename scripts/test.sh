@@ -8,6 +8,8 @@ step() { printf '\n=== %s ===\n' "$*"; }
 step "setup"
 scripts/setup.sh
 scripts/system-deps.sh  # PostgreSQL and Redis from Debian's packages; the tests start private servers
+scripts/system-deps.sh chromium  # the browser tests drive Debian's Chromium (never a downloaded browser)
+scripts/web-setup.sh  # playwright-core and axe-core from package-lock.json
 
 step "unit and integration tests (pytest)"
 .venv/bin/python -m pytest -q -m "not servers"
@@ -37,5 +39,5 @@ rm -rf results/nlu
 rm -f results.nlu.log
 .venv/bin/python scripts/nlu_report.py results/nlu
 
-step "end-to-end over REST (both servers on free loopback ports)"
+step "end-to-end: REST, the web page and the staff console in headless Chromium (servers on free loopback ports)"
 .venv/bin/python -m pytest -q -m servers

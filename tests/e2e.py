@@ -21,9 +21,10 @@ def ensure_model() -> None:
     assert MODEL.exists()
 
 
-def start(data_dir: Path, extra_env: Optional[Dict[str, str]] = None) -> Servers:
+def start(data_dir: Path, extra_env: Optional[Dict[str, str]] = None, web: bool = False) -> Servers:
+    """Both bot servers on free loopback ports; with ``web``, the web server (webapp/) too."""
     ensure_model()
-    servers = make_servers(free_port(), free_port(), data_dir, extra_env)
+    servers = make_servers(free_port(), free_port(), data_dir, extra_env, web_port=free_port() if web else None)
     return servers.start()
 
 
