@@ -313,7 +313,7 @@
     return node;
   }
 
-  function send(message, shown, viaButton) {
+  function send(message, shown, viaButton, doneStatus) {
     if (busy || !message.trim()) return;
     busy = true;
     panel.setAttribute('aria-busy', 'true');
@@ -332,7 +332,7 @@
         firstNew = firstNew || node.querySelector('.tg-quick-button');
       });
       save();
-      status.textContent = '';
+      status.textContent = doneStatus || '';
       scrollDown();
       if (viaButton && firstNew) firstNew.focus();
     }).catch(function () {
@@ -388,8 +388,7 @@
       busy = false;
       input.value = '';
       input.focus();
-      status.textContent = 'Samtalen er slettet. Du kan starte forfra.';
-      send(GREETING, null, false);
+      send(GREETING, null, false, 'Samtalen er slettet. Du kan starte forfra.');
     }).catch(function () {
       busy = false;
       status.textContent = 'Samtalen kunne ikke slettes. Prøv igen.';

@@ -1,0 +1,171 @@
+"""The web page and the staff console with every server running: HTTP checks here, then the
+browser tests (tests/browser/*.test.mjs: playwright-core driving Debian's Chromium, axe-core).
+The servers start once for the whole module. Screenshots go to artifacts/browser/."""
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from e2e import ROOT, start
+
+pytestmark = [pytest.mark.servers, pytest.mark.timeout(900)]
+STAFF = {"TG_STAFF_USER": "sagsbehandler", "TG_STAFF_PASSWORD": secrets.token_urlsafe(16)}
+BROWSER_TESTS = ROOT / "tests" / "browser"
+ARTIFACTS = ROOT / "artifacts" / "browser"
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory):
+    running = start(tmp_path_factory.mktemp("tg-web"), {"TG_TODAY": "2026-11-23", **STAFF}, web=True)
+    yield running
+    running.stop()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def request(url, method="GET", body=None, headers=None, form=None):
+    """(status, headers, body text) without following redirects."""
+    data = None
+    headers = dict(headers or {})
+    if form is not None:
+        data = urllib.parse.urlencode(form).encode()
+        headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+    elif body is not None:
+        data = json.dumps(body).encode()
+        headers.setdefault("Content-Type", "application/json")
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(urllib.request.Request(url, data=data, headers=headers, method=method), timeout=60) as resp:
+            return resp.status, resp.headers, resp.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read().decode(errors="replace")
+
+
+def staff_cookie(web):
+    status, headers, _ = request(f"{web.web_url}/personale/login", "POST", headers={"Origin": web.web_url},
+                                 form={"brugernavn": STAFF["TG_STAFF_USER"], "adgangskode": STAFF["TG_STAFF_PASSWORD"]})
+    assert status == 303, status
+    return headers["Set-Cookie"].split(";")[0]
+
+
+STAFF_API = [("GET", "/personale/api/ansoegninger"), ("GET", "/personale/api/ansoegninger/TG-2026-000001"),
+             ("POST", "/personale/api/besked"), ("GET", "/personale/api/findes-ikke"), ("DELETE", "/personale/api/besked")]
+
+
+@pytest.mark.parametrize("method,path", STAFF_API)
+def test_personalets_api_svarer_401_uden_login(web, method, path):
+    status, _, body = request(web.web_url + path, method, body={"sender": str(uuid.uuid4()), "message": "hej"}
+                              if method == "POST" else None, headers={"Origin": web.web_url})
+    assert status == 401, body
+    forged = "tg_personale=c2FnfQ.9999999999.forfalsket"
+    assert request(web.web_url + path, method, headers={"Cookie": forged, "Origin": web.web_url})[0] == 401
+
+
+def test_login_giver_en_signeret_httponly_samesite_strict_cookie(web):
+    status, _, body = request(f"{web.web_url}/personale/login", "POST", headers={"Origin": web.web_url},
+                              form={"brugernavn": STAFF["TG_STAFF_USER"], "adgangskode": "forkert"})
+    assert status == 401 and "Forkert brugernavn eller adgangskode" in body
+    status, headers, _ = request(f"{web.web_url}/personale/login", "POST", headers={"Origin": web.web_url},
+                                 form={"brugernavn": STAFF["TG_STAFF_USER"], "adgangskode": STAFF["TG_STAFF_PASSWORD"]})
+    assert status == 303 and headers["Location"] == "/personale/"
+    cookie = headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/personale" in cookie
+
+
+def test_et_login_fra_en_anden_side_afvises(web):
+    status, headers, _ = request(f"{web.web_url}/personale/login", "POST", headers={"Origin": "https://evil.example"},
+                                 form={"brugernavn": STAFF["TG_STAFF_USER"], "adgangskode": STAFF["TG_STAFF_PASSWORD"]})
+    assert status == 403 and "Set-Cookie" not in headers
+
+
+def test_personalets_aendringer_kraever_serverens_egen_origin(web):
+    cookie = staff_cookie(web)
+    body = {"sender": str(uuid.uuid4()), "message": "/greet"}
+    assert request(f"{web.web_url}/personale/api/besked", "POST", body, {"Cookie": cookie})[0] == 403
+    assert request(f"{web.web_url}/personale/api/besked", "POST", body,
+                   {"Cookie": cookie, "Origin": "https://evil.example"})[0] == 403
+    status, _, replies = request(f"{web.web_url}/personale/api/besked", "POST", body,
+                                 {"Cookie": cookie, "Origin": web.web_url})
+    assert status == 200 and "Opkaldsmanuskript" in json.loads(replies)[0]["text"]
+
+
+def test_chatten_bruger_sidens_kommune_og_kan_ikke_starte_personaletilstand(web):
+    sender = str(uuid.uuid4())
+    status, _, replies = request(f"{web.web_url}/api/besked", "POST",
+                                 {"sender": sender, "message": "/greet", "kommune": "0163",
+                                  "metadata": {"mode": "staff"}}, {"Origin": web.web_url})
+    assert status == 200
+    said = "\n".join(r.get("text", "") for r in json.loads(replies))
+    assert "Du er på Herlev Kommunes side" in said and "Opkaldsmanuskript" not in said
+
+
+@pytest.mark.parametrize("body", [{"sender": "borger-1", "message": "hej"}, {"sender": str(uuid.uuid4()), "message": ""},
+                                  {"sender": str(uuid.uuid4()), "message": "hej", "kommune": "x"},
+                                  {"sender": str(uuid.uuid4()), "message": "x" * 2001}])
+def test_chatten_afviser_ugyldige_beskeder_med_400(web, body):
+    assert request(f"{web.web_url}/api/besked", "POST", body)[0] == 400
+
+
+def test_fremmede_sider_maa_ikke_bruge_chatten_og_cors_er_kun_sidens_egen_origin(web):
+    evil = {"Origin": "https://evil.example"}
+    body = {"sender": str(uuid.uuid4()), "message": "hej"}
+    assert request(f"{web.web_url}/api/besked", "POST", body, evil)[0] == 403
+    assert request(f"{web.web_url}/api/slet", "POST", body, evil)[0] == 403
+    status, headers, _ = request(f"{web.web_url}/api/besked", "OPTIONS", headers={
+        "Origin": web.web_url, "Access-Control-Request-Method": "POST"})
+    assert status == 204 and headers["Access-Control-Allow-Origin"] == web.web_url
+    assert request(f"{web.web_url}/api/besked", "OPTIONS", headers=evil)[0] == 403
+    # The Rasa server's own CORS defaults to exactly the page's origin too, never "*".
+    rasa_preflight = {"Access-Control-Request-Method": "POST"}
+    _, headers, _ = request(web.rest_url, "OPTIONS", headers={"Origin": web.web_url, **rasa_preflight})
+    assert headers.get("Access-Control-Allow-Origin") == web.web_url
+    _, headers, _ = request(web.rest_url, "OPTIONS", headers={**evil, **rasa_preflight})
+    assert headers.get("Access-Control-Allow-Origin") in (None, "")
+
+
+def test_siderne_har_en_streng_content_security_policy(web):
+    for path in ("/", "/personale/login", "/privatliv"):
+        status, headers, _ = request(web.web_url + path)
+        assert status == 200
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def run_browser_tests(web, name):
+    node = shutil.which("node")
+    assert node, "Node.js 20 is needed for the browser tests (scripts/web-setup.sh)"
+    assert (ROOT / "node_modules" / "playwright-core").exists(), "run scripts/web-setup.sh (npm ci)"
+    env = dict(os.environ, TG_WEB_URL=web.web_url, TG_ARTIFACTS=str(ARTIFACTS),
+               TG_TRACKER_URL=web.env["TG_TRACKER_URL"], TG_PYTHON=str(ROOT / ".venv" / "bin" / "python"),
+               PYTHONPATH=str(ROOT), **STAFF)
+    done = subprocess.run([node, "--test", "--test-reporter=spec", str(BROWSER_TESTS / name)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
+    print(done.stdout)
+
+
+def test_i_browseren_borgeren_faar_en_vurdering_genindlaeser_og_sletter_samtalen(web):
+    run_browser_tests(web, "citizen.test.mjs")
+    assert (ARTIFACTS / "borger-vurdering.png").stat().st_size > 10_000
+
+
+def test_i_browseren_kan_borgeren_klare_alt_med_tastaturet_og_ved_200_procent_zoom(web):
+    run_browser_tests(web, "keyboard.test.mjs")
+    assert (ARTIFACTS / "borger-zoom-200.png").exists()
+
+
+def test_i_browseren_kører_personalet_et_helt_opkald_og_kopierer_journalnotatet(web):
+    run_browser_tests(web, "staff.test.mjs")
+    assert (ARTIFACTS / "personale-konsol.png").stat().st_size > 10_000
