@@ -65,3 +65,21 @@ class _External:
             cur.execute(f'CREATE DATABASE "{name}"')
         conn.close()
         return self.url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """An empty database of each kind: a SQLite file, and a new database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'records.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def record_store(database_url):
+    from training_guidance.handoff.store import RecordStore
+
+    store = RecordStore(database_url)
+    store.migrate()
+    yield store
+    store.dispose()

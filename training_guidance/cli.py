@@ -4,6 +4,7 @@
   tg assess SITUATION.json --kommune Holstebro [--today 2026-11-23] [--json]
   tg answer Holstebro transport     the Danish answer with its source
   tg deadline 2026-12-18 10 working_days
+  tg records list|show|export|retry|purge|relay|migrate   the applications (handoff/cli.py)
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from .assessment import assess
+from .handoff import cli as records_cli
 from .deadlines import danish_date, deadline_date
 from .knowledge import KnowledgeError, Topic, load_knowledge
 from .knowledge.schema import Period, PeriodUnit
@@ -50,7 +52,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     p_deadline.add_argument("start", type=dt.date.fromisoformat)
     p_deadline.add_argument("value", type=int)
     p_deadline.add_argument("unit", choices=[u.value for u in PeriodUnit])
+    records_cli.register(sub)
     args = parser.parse_args(argv)
+
+    if args.command == "records":
+        return records_cli.run(args)
 
     if args.command == "deadline":
         end = deadline_date(args.start, Period(value=args.value, unit=PeriodUnit(args.unit)))

@@ -1,0 +1,196 @@
+"""`tg records ...`: the municipality's tools for the records store.
+
+  tg records migrate                      create or upgrade the tables (Alembic)
+  tg records list [--status fejlet]       newest first
+  tg records show TG-2026-000001          one record, its status history and audit trail
+  tg records export [REF ...] [--out F]   JSON in the handover format (all records without REF)
+  tg records retry TG-2026-000001         deliver again to the targets it has not reached
+  tg records purge [--days N] [--chat-days N] [--dry-run]
+  tg records relay [--once] [--interval 5]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import Any, Dict, List
+
+from .config import ConfigError, HandoffConfig
+from .conversations import purge_conversations, tracker_url_from_env
+from .contact import CALL_TIMES, ROLES
+
+STATUS_WORDS = {"modtaget": "modtaget", "overført": "overført", "fejlet": "FEJLET"}
+OUTCOME_WORDS = {
+    "stk1": "genoptræning (§ 86, stk. 1)", "stk2": "vedligeholdende træning (§ 86, stk. 2)",
+    "sundhedsloven_140": "sundhedsloven § 140", "not_eligible": "ser ikke ud til at være i målgruppen",
+    "undetermined": "kommunen vurderer",
+}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("records", help="the records store (applications)")
+    p.add_argument("--database", default=None, help="database URL (default: TG_DATABASE_URL or data/records.db)")
+    rec = p.add_subparsers(dest="records_command", required=True)
+    rec.add_parser("migrate", help="create or upgrade the tables")
+    p_list = rec.add_parser("list", help="list applications, newest first")
+    p_list.add_argument("--status", choices=["modtaget", "overført", "fejlet"])
+    p_list.add_argument("--limit", type=int, default=200)
+    p_show = rec.add_parser("show", help="one application")
+    p_show.add_argument("reference")
+    p_export = rec.add_parser("export", help="JSON in the handover format")
+    p_export.add_argument("references", nargs="*")
+    p_export.add_argument("--out", type=Path, default=None)
+    p_retry = rec.add_parser("retry", help="deliver again")
+    p_retry.add_argument("reference")
+    p_purge = rec.add_parser("purge", help="delete records and chats older than the retention period")
+    p_purge.add_argument("--days", type=float, default=None, help="records (default TG_RECORD_RETENTION_DAYS, 90)")
+    p_purge.add_argument("--chat-days", type=float, default=None,
+                         help="chat conversations (default TG_CHAT_RETENTION_DAYS, 30)")
+    p_purge.add_argument("--dry-run", action="store_true")
+    p_relay = rec.add_parser("relay", help="deliver pending applications to the targets")
+    p_relay.add_argument("--once", action="store_true")
+    p_relay.add_argument("--interval", type=float, default=5.0)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .store import RecordStore
+
+    try:
+        config = HandoffConfig.from_env()
+    except ConfigError as exc:
+        print(f"Fejl i opsætningen: {exc}", file=sys.stderr)
+        return 2
+    store = RecordStore(args.database)
+    try:
+        return COMMANDS[args.records_command](store, config, args)
+    except KeyError as exc:
+        print(f"Ukendt reference: {exc.args[0]}", file=sys.stderr)
+        return 1
+    finally:
+        store.dispose()
+
+
+def _migrate(store, config, args) -> int:
+    store.migrate()
+    print(f"Databasen er opdateret (revision {store.revision()}).")
+    return 0
+
+
+def _list(store, config, args) -> int:
+    rows = store.list_applications(limit=args.limit, status=args.status)
+    if not rows:
+        print("Ingen ansøgninger.")
+        return 0
+    print(f"{'Reference':<16} {'Modtaget (UTC)':<20} {'Kommune':<12} {'Status':<10} {'Vurdering'}")
+    for r in rows:
+        print(f"{r['reference']:<16} {r['created_at'][:19].replace('T', ' '):<20} {r['municipality_name']:<12} "
+              f"{STATUS_WORDS.get(r['status'], r['status']):<10} {OUTCOME_WORDS.get(r['outcome'], r['outcome'])}")
+    return 0
+
+
+def _show(store, config, args) -> int:
+    record = store.get_application(args.reference)
+    if record is None:
+        raise KeyError(args.reference)
+    print(render_record(record))
+    print("\nLog:")
+    for entry in store.audit_trail(args.reference):
+        detail = ", ".join(f"{k}={v}" for k, v in entry["detail"].items() if v not in (None, [], ""))
+        print(f"  {entry['at'][:19].replace('T', ' ')}  {entry['actor']:<9} {entry['action']}  {detail}")
+    return 0
+
+
+def _export(store, config, args) -> int:
+    from .store import iter_references
+
+    refs = args.references or [r["reference"] for r in reversed(store.list_applications(limit=10 ** 9))]
+    records: List[Dict[str, Any]] = list(iter_references(store, refs))
+    payload: Any = records[0] if len(args.references) == 1 else records
+    text = json.dumps(payload, ensure_ascii=False, indent=2)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+        print(f"{len(records)} ansøgning(er) gemt i {args.out}")
+    else:
+        print(text)
+    for ref in refs:
+        store.note(ref, "cli", "eksporteret", to=str(args.out) if args.out else "stdout")
+    return 0
+
+
+def _retry(store, config, args) -> int:
+    count = store.retry(args.reference)
+    print(f"{args.reference}: sendes igen til {count} mål." if count else f"{args.reference} er allerede overført.")
+    return 0
+
+
+def _purge(store, config, args) -> int:
+    days = args.days if args.days is not None else config.record_retention_days
+    chat_days = args.chat_days if args.chat_days is not None else config.chat_retention_days
+    result = store.purge(days, dry_run=args.dry_run)
+    verb = "ville blive slettet" if args.dry_run else "slettet"
+    print(f"Ansøgninger ældre end {days:g} dage: {len(result['deleted'])} {verb}.")
+    if result["kept_undelivered"]:
+        print(f"  {len(result['kept_undelivered'])} er ikke overført til kommunen og er IKKE slettet: "
+              + ", ".join(result["kept_undelivered"]))
+    if args.dry_run:
+        return 0
+    chats = purge_conversations(chat_days, tracker_url_from_env())
+    print(f"Samtaler ældre end {chat_days:g} dage: {chats} slettet.")
+    return 0
+
+
+def _relay(store, config, args) -> int:
+    from .relay import Relay, targets_from_config
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    relay = Relay(store, targets_from_config(config))
+    if args.once:
+        report = relay.run_once()
+        print(f"Overført: {len(report.delivered)}, prøver igen: {len(report.retrying)}, fejlet: {len(report.failed)}")
+        return 0
+    stopping = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopping.append(True))
+    print(f"Overfører ansøgninger til {', '.join(config.targets)} (hvert {args.interval:g}. sekund).", flush=True)
+    relay.run_forever(args.interval, should_stop=lambda: bool(stopping))
+    return 0
+
+
+def render_record(record: Dict[str, Any]) -> str:
+    """A record as Danish text for a caseworker."""
+    contact, applicant, assessment = record["contact"], record["applicant"], record["assessment"]
+    lines = [
+        f"Ansøgning {record['reference']} ({STATUS_WORDS.get(record['status'], record['status'])})",
+        f"Modtaget: {record['created_at'][:19].replace('T', ' ')} UTC via {record['channel']}",
+        f"Kommune: {record['municipality_name']} ({record['municipality_code']})",
+        f"Kvalitetsstandard: {record['standard']['file'] or 'ingen'}"
+        + (f" af {record['standard']['date']}" if record['standard']['date'] else ""),
+        f"Borger: {contact['citizen_name']}",
+        f"Søges af: {ROLES.get(applicant['role'], applicant['role'])}"
+        + (f" ({applicant['relation']})" if applicant.get("relation") else "")
+        + (f", fuldmagt: {applicant['fuldmagt'].replace('_', ' ')}" if applicant.get("fuldmagt") else ""),
+    ]
+    if contact.get("contact_name"):
+        lines.append(f"Kontaktperson: {contact['contact_name']}")
+    lines += [
+        f"Telefon: {contact['phone']}  ({CALL_TIMES.get(contact['call_time'], contact['call_time'])})",
+        f"E-mail: {contact.get('email') or '-'}",
+        f"Adresse: {contact.get('address') or '-'}",
+        f"Vejledende vurdering: {OUTCOME_WORDS.get(assessment['outcome'], assessment['outcome'])}"
+        + (f" – {assessment['legal_basis']}" if assessment.get("legal_basis") else ""),
+    ]
+    for reason in assessment.get("reasons", []):
+        lines.append(f"  {'✔' if reason['met'] else '✘'} {reason['text']} (Kilde: {reason['source']})")
+    for deadline in record.get("deadlines", []):
+        lines.append(f"Frist {deadline['date']}: {deadline['text']} (Kilde: {deadline['source']})")
+    lines.append(f"Samtykke: version {record['consent']['version']}, givet {record['consent']['given_at'][:19]}")
+    lines.append("Status: " + " → ".join(f"{h['status']} ({h['at'][:16].replace('T', ' ')})"
+                                          for h in record["status_history"]))
+    return "\n".join(lines)
+
+
+COMMANDS = {"migrate": _migrate, "list": _list, "show": _show, "export": _export, "retry": _retry,
+            "purge": _purge, "relay": _relay}
