@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from e2e import ROOT, start
+from records_helpers import draft
+from training_guidance.handoff.store import RecordStore
 
 pytestmark = [pytest.mark.servers, pytest.mark.timeout(900)]
 STAFF = {"TG_STAFF_USER": "sagsbehandler", "TG_STAFF_PASSWORD": secrets.token_urlsafe(16)}
@@ -23,8 +25,25 @@ ARTIFACTS = ROOT / "artifacts" / "browser"
 
 
 @pytest.fixture(scope="module")
-def web(tmp_path_factory):
-    running = start(tmp_path_factory.mktemp("tg-web"), {"TG_TODAY": "2026-11-23", **STAFF}, web=True)
+def data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("tg-web")
+
+
+@pytest.fixture(scope="module")
+def applications(data_dir):
+    """Two received applications in the records store, as the assistant writes them; newest last."""
+    store = RecordStore(f"sqlite:///{data_dir / 'records.db'}")
+    store.migrate()
+    references = [store.submit(draft(citizen_name=name), f"web-test-{i}", ["folder"]).reference
+                  for i, name in enumerate(["Inge Hansen", "Ole Jensen"])]
+    store.dispose()
+    return references
+
+
+@pytest.fixture(scope="module")
+def web(data_dir, applications):
+    running = start(data_dir, {"TG_TODAY": "2026-11-23", "TG_DATABASE_URL": f"sqlite:///{data_dir / 'records.db'}",
+                               **STAFF}, web=True)
     yield running
     running.stop()
 
@@ -143,13 +162,28 @@ def test_siderne_har_en_streng_content_security_policy(web):
         assert headers["X-Content-Type-Options"] == "nosniff"
 
 
-def run_browser_tests(web, name):
+def test_personalet_ser_ansoegningerne_nyeste_foerst_uden_kontaktdata_og_hele_posten_ved_opslag(web, applications):
+    cookie = {"Cookie": staff_cookie(web)}
+    status, _, body = request(f"{web.web_url}/personale/api/ansoegninger", headers=cookie)
+    assert status == 200
+    rows = json.loads(body)["ansoegninger"]
+    assert [r["reference"] for r in rows] == applications[::-1]
+    assert {r["status"] for r in rows} == {"modtaget"} and "contact" not in rows[0] and "Inge" not in body
+    status, _, body = request(f"{web.web_url}/personale/api/ansoegninger/{applications[0]}", headers=cookie)
+    record = json.loads(body)
+    assert status == 200 and record["contact"]["citizen_name"] == "Inge Hansen"
+    assert record["status_history"][0]["status"] == "modtaget"
+    assert request(f"{web.web_url}/personale/api/ansoegninger/TG-2026-999999", headers=cookie)[0] == 404
+    assert request(f"{web.web_url}/personale/api/ansoegninger/TG_2026%3B", headers=cookie)[0] == 400
+
+
+def run_browser_tests(web, name, **extra):
     node = shutil.which("node")
     assert node, "Node.js 20 is needed for the browser tests (scripts/web-setup.sh)"
     assert (ROOT / "node_modules" / "playwright-core").exists(), "run scripts/web-setup.sh (npm ci)"
     env = dict(os.environ, TG_WEB_URL=web.web_url, TG_ARTIFACTS=str(ARTIFACTS),
                TG_TRACKER_URL=web.env["TG_TRACKER_URL"], TG_PYTHON=str(ROOT / ".venv" / "bin" / "python"),
-               PYTHONPATH=str(ROOT), **STAFF)
+               PYTHONPATH=str(ROOT), **STAFF, **extra)
     done = subprocess.run([node, "--test", "--test-reporter=spec", str(BROWSER_TESTS / name)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
@@ -166,6 +200,6 @@ def test_i_browseren_kan_borgeren_klare_alt_med_tastaturet_og_ved_200_procent_zo
     assert (ARTIFACTS / "borger-zoom-200.png").exists()
 
 
-def test_i_browseren_kører_personalet_et_helt_opkald_og_kopierer_journalnotatet(web):
-    run_browser_tests(web, "staff.test.mjs")
+def test_i_browseren_kører_personalet_et_helt_opkald_kopierer_journalnotatet_og_ser_ansoegningerne(web, applications):
+    run_browser_tests(web, "staff.test.mjs", TG_TEST_REFERENCES=",".join(applications))
     assert (ARTIFACTS / "personale-konsol.png").stat().st_size > 10_000

@@ -1,32 +1,42 @@
-"""Received applications for the staff console, read from the records store (issue #5)."""
+"""Received applications for the staff console, read from the records store (training_guidance.handoff)."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
 LIST_KEYS = ("reference", "created_at", "municipality_code", "municipality_name", "outcome", "status",
              "applicant_role")
+_STORES: Dict[str, Any] = {}  # one store (and connection pool) per database URL, opened on first use
 
 
 class RecordsUnavailable(RuntimeError):
-    """The records store is not installed or cannot be opened."""
+    """The records store cannot be read; the message says why, in Danish."""
 
 
 def _store():
+    from training_guidance.handoff.config import database_url
+    from training_guidance.handoff.store import RecordStore
+
+    url = database_url()  # TG_DATABASE_URL, default sqlite:///<TG_DATA_DIR or data>/records.db
+    if url not in _STORES:
+        _STORES[url] = RecordStore(url)
+    return _STORES[url]
+
+
+def _read(method: str, *args: Any) -> Any:
+    import sqlalchemy.exc
+
     try:
-        from training_guidance.handoff.store import RecordStore
-    except ImportError as exc:  # the store lands with issue #5
-        raise RecordsUnavailable("Ansøgningsregistret er ikke installeret.") from exc
-    try:
-        return RecordStore(url=None)  # TG_DATABASE_URL, default sqlite:///<TG_DATA_DIR>/records.db
-    except Exception as exc:  # noqa: BLE001 - a broken database must not take the console down
-        raise RecordsUnavailable(f"Ansøgningsregistret kan ikke åbnes: {type(exc).__name__}") from exc
+        return getattr(_store(), method)(*args)
+    except sqlalchemy.exc.OperationalError as exc:  # e.g. no tables yet, or the database is down
+        raise RecordsUnavailable(
+            "Ansøgningsregistret kan ikke læses. Er det oprettet (tg records migrate)?"
+        ) from exc
 
 
 def list_applications(limit: int = 200) -> List[Dict[str, Any]]:
     """Newest first, only the list columns (the full record is one click away)."""
-    rows = _store().list_applications(limit=limit)
-    return [{key: row.get(key) for key in LIST_KEYS} for row in rows]
+    return [{key: row.get(key) for key in LIST_KEYS} for row in _read("list_applications", limit)]
 
 
 def get_application(reference: str) -> Optional[Dict[str, Any]]:
-    return _store().get_application(reference)
+    return _read("get_application", reference)

@@ -115,10 +115,27 @@ test('personalekonsollen med vurdering og journalnotat har 0 WCAG 2.1 AA-fejl i 
   assert.deepEqual(await axeViolations(page), []);
 });
 
-test('listen over modtagne ansøgninger vises for personalet', async () => {
+test('listen over modtagne ansøgninger viser status, og én ansøgning kan åbnes', async () => {
+  const references = (process.env.TG_TEST_REFERENCES || '').split(',').filter(Boolean);
+  assert.ok(references.length >= 2, 'the test put applications into the records store');
   await page.getByRole('link', { name: 'Ansøgninger' }).click();
   await page.getByRole('heading', { name: 'Modtagne ansøgninger' }).waitFor();
-  await page.waitForFunction(() => !/Henter/.test(document.querySelector('#status').textContent));
+  const table = page.getByRole('table');
+  await table.waitFor();
+  const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.innerText));
+  assert.deepEqual(rows.map((r) => r.split('\t')[0]), [...references].reverse(), 'newest first');
+  assert.match(rows[0], /Holstebro \(0661\)/);
+  assert.match(rows[0], /Genoptræning \(§ 86, stk\. 1\)/);
+  assert.match(rows[0], /Modtaget/);
+  assert.match(rows[0], /Borger/);
+  await table.getByRole('button', { name: `Vis ansøgning ${references[0]}` }).click();
+  const heading = page.getByRole('heading', { name: `Ansøgning ${references[0]}` });
+  await heading.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'detaljer-titel', 'focus moves to the record');
+  const details = await page.locator('#detaljer').innerText();
+  assert.match(details, /Borgerens navn\s+Inge Hansen/);
+  assert.match(details, /Statushistorik/);
+  assert.match(details, /Vurdering: Genoptræning/);
   await screenshot(page, 'personale-ansoegninger', { fullPage: true });
   assert.deepEqual(await axeViolations(page), []);
   assert.deepEqual(page.errors, []);

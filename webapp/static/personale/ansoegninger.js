@@ -17,7 +17,13 @@
     outcome: 'Vurdering', status: 'Status', applicant_role: 'Ansøger', contact: 'Kontakt', facts: 'Oplysninger',
     assessment: 'Vurdering (detaljer)', consent: 'Samtykke', status_history: 'Statushistorik',
     name: 'Navn', phone: 'Telefon', email: 'E-mail', at: 'Tidspunkt', reasons: 'Begrundelser', caveats: 'Forbehold',
-    text: 'Tekst', source: 'Kilde', met: 'Opfyldt', legal_basis: 'Lovgrundlag', municipality: 'Kommune', code: 'Kode'
+    text: 'Tekst', source: 'Kilde', met: 'Opfyldt', legal_basis: 'Lovgrundlag', municipality: 'Kommune', code: 'Kode',
+    citizen_name: 'Borgerens navn', contact_name: 'Kontaktperson', address: 'Adresse', call_time: 'Ring helst',
+    updated_at: 'Opdateret', standard: 'Kvalitetsstandard', file: 'Fil', date: 'Dato', deadlines: 'Frister',
+    applicant: 'Ansøger (detaljer)', role: 'Rolle', relation: 'Relation', fuldmagt: 'Fuldmagt', version: 'Version',
+    given_at: 'Givet', channel: 'Kanal', deliveries: 'Overførsler', target: 'Modtager', state: 'Tilstand',
+    attempts: 'Forsøg', delivered_at: 'Overført', last_error: 'Seneste fejl', note: 'Note', goal: 'Kommunens mål',
+    schema: 'Format', track: 'Spor'
   };
 
   function when(iso) {
@@ -69,7 +75,12 @@
     getJson('/personale/api/ansoegninger/' + encodeURIComponent(reference)).then(function (record) {
       ui.title.textContent = 'Ansøgning ' + reference;
       ui.body.textContent = '';
-      ui.body.appendChild(describe(record, ''));
+      var rest = Object.assign({}, record);
+      if (record.assessment && typeof record.assessment === 'object') {
+        ui.body.appendChild(R.assessmentCard(record.assessment, 3));  // the assessment reads best as the card
+        delete rest.assessment;
+      }
+      ui.body.appendChild(describe(rest, ''));
       ui.details.hidden = false;
       ui.status.textContent = '';
       ui.title.focus();

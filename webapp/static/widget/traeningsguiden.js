@@ -131,7 +131,9 @@
     }
     if ((payload.caveats || []).length) {
       card.appendChild(el(sub, { text: 'Vær opmærksom på' }));
-      card.appendChild(list(payload.caveats, function (x) { return textBlock('span', '', x); }));
+      card.appendChild(list(payload.caveats, function (x) {  // text, or {text, source} in a stored record
+        return typeof x === 'string' ? textBlock('span', '', x) : sourced(x.text, x.source);
+      }));
     }
     if ((payload.next_steps || []).length) {
       card.appendChild(el(sub, { text: 'Sådan kommer du videre' }));
