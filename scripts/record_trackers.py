@@ -29,6 +29,13 @@ CONVERSATIONS = {
     ],
     "holstebro_bad_answer": ["jeg er 80 og bor i holstebro og er faldet", "blå"],
     "staff_start": ["personale"],
+    "holstebro_application_send": [
+        "jeg bor i holstebro", "jeg vil gerne sende en ansøgning", "ja", "for mig selv", "Inge Hansen",
+        "20 30 40 50", "spring over", "spring over", "formiddag", '/inform{"answer": "send"}',
+    ],
+    "holstebro_application_bad_phone": [
+        "jeg bor i holstebro", "jeg vil gerne sende en ansøgning", "ja", "for mig selv", "Inge Hansen", "123",
+    ],
 }
 
 

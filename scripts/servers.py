@@ -97,13 +97,28 @@ class Servers:
             args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
 
+    def migrate_records(self) -> None:
+        """Create or upgrade the records store's tables before anything writes to them."""
+        subprocess.run([str(VENV_BIN / "tg"), "records", "migrate"], cwd=ROOT, env=self.env, check=True,
+                       stdout=subprocess.DEVNULL)
+
+    def start_relay(self) -> None:
+        """The outbox relay: hands each application to the configured targets (TG_HANDOFF_TARGETS)."""
+        log = open(self.data_dir / "logs" / "relay.log", "ab")
+        self.processes["relay"] = subprocess.Popen(
+            [str(VENV_BIN / "tg"), "records", "relay", "--interval", self.env.get("TG_RELAY_INTERVAL", "2")],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
     def start(self, timeout: float = 240.0) -> "Servers":
         (self.data_dir / "logs").mkdir(parents=True, exist_ok=True)
         began = time.monotonic()
+        self.migrate_records()
         if self.web_port:
             self.start_web_server()
         self.start_action_server()
         self.start_rasa_server()
+        self.start_relay()
         self.wait_ready(timeout, began)
         return self
 
@@ -139,7 +154,7 @@ class Servers:
                 continue
 
     def stop(self) -> None:
-        for name in ("web", "rasa", "actions"):
+        for name in ("web", "rasa", "actions", "relay"):
             self.stop_one(name)
 
 
@@ -152,7 +167,9 @@ def server_env(action_port: int, data_dir: Path, extra: Optional[Dict[str, str]]
         "SANIC_HOST": HOST,  # the action server listens on loopback only
         "PYTHONPATH": str(ROOT),
         "TG_ACTION_URL": f"http://{HOST}:{action_port}/webhook",
+        "TG_DATA_DIR": str(data_dir.resolve()),
         "TG_TRACKER_URL": env.get("TG_TRACKER_URL") or f"sqlite:///{(data_dir / 'tracker.db').resolve()}",
+        "TG_DATABASE_URL": env.get("TG_DATABASE_URL") or f"sqlite:///{(data_dir / 'records.db').resolve()}",
     })
     env.update(extra or {})
     return env
@@ -186,6 +203,8 @@ def run_forever() -> int:
         f"  Webside:   {servers.web_url}/\n"
         f"  Personale: {servers.web_url}/personale/  ({staff_login})\n"
         f"  Samtaler gemmes i {servers.env['TG_TRACKER_URL']}\n"
+        f"  Ansøgninger gemmes i {servers.env['TG_DATABASE_URL']} og overføres til "
+        f"{servers.env.get('TG_HANDOFF_TARGETS', 'folder')} (se: .venv/bin/tg records list)\n"
         f"  Stop med Ctrl-C.\n", flush=True)
     stopping = False
 

@@ -73,22 +73,23 @@ class PrivatePostgres:
     def start(self) -> "PrivatePostgres":
         bindir = _pg_bindir()
         data, sock = self.root / "data", self.root / "sock"
-        data.mkdir(parents=True)
-        sock.mkdir()
-        if os.geteuid() == 0:
-            shutil.chown(self.root, "postgres")
-            for p in (data, sock):
-                shutil.chown(p, "postgres")
-        subprocess.run(
-            _as_postgres_user([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-                               "-E", "UTF8", "--no-sync"]),
-            check=True, capture_output=True,
-        )
+        if not (data / "PG_VERSION").exists():
+            data.mkdir(parents=True)
+            sock.mkdir()
+            if os.geteuid() == 0:
+                shutil.chown(self.root, "postgres")
+                for p in (data, sock):
+                    shutil.chown(p, "postgres")
+            subprocess.run(
+                _as_postgres_user([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
+                                   "-E", "UTF8", "--no-sync"]),
+                check=True, capture_output=True,
+            )
         self.proc = subprocess.Popen(
             _as_postgres_user([str(bindir / "postgres"), "-D", str(data), "-p", str(self.port),
                                "-c", f"listen_addresses={HOST}", "-c", f"unix_socket_directories={sock}",
                                "-c", "fsync=off", "-c", "max_connections=200"]),
-            stdout=subprocess.DEVNULL, stderr=open(self.root / "postgres.log", "wb"), start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=open(self.root / "postgres.log", "ab"), start_new_session=True,
         )
         _wait_port(self.port, 30, self.proc)
         self._wait_accepting()
@@ -119,13 +120,21 @@ class PrivatePostgres:
         conn.close()
         return f"postgresql://postgres@{HOST}:{self.port}/{name}"
 
-    def stop(self) -> None:
+    def halt(self) -> None:
+        """Stop the server but keep its data: `start()` brings it back on the same port."""
         if self.proc and self.proc.poll() is None:
-            self.proc.terminate()  # "smart" shutdown; fast enough with fsync off
+            # "fast" shutdown: open connections are cut, as when a database server goes away. pg_ctl
+            # signals the postmaster itself (runuser does not pass every signal on).
+            subprocess.run(_as_postgres_user([str(_pg_bindir() / "pg_ctl"), "stop", "-D", str(self.root / "data"),
+                                              "-m", "fast", "-w", "-t", "20"]), capture_output=True)
             try:
                 self.proc.wait(20)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait(5)
+
+    def stop(self) -> None:
+        self.halt()
         shutil.rmtree(self.root, ignore_errors=True)
 
 

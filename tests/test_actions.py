@@ -147,3 +147,43 @@ def test_personale_starter_manuskriptet_og_faar_korte_spoergsmaal():
     text, _, events = run(ActionStartStaffMode(), recorded("staff_start"))
     assert "Opkaldsmanuskript" in text and "Borgerens kommune?" in text
     assert _slots(events)["voice"] == "staff"
+
+
+# --- the application, on recorded conversations -------------------------------------------------
+
+from bot.actions.application import ActionApplicationDone, ValidateApplicationForm  # noqa: E402
+
+
+@pytest.fixture
+def records_db(monkeypatch, tmp_path):
+    from training_guidance.handoff.store import RecordStore
+
+    url = f"sqlite:///{tmp_path / 'records.db'}"
+    monkeypatch.setenv("TG_DATABASE_URL", url)
+    store = RecordStore(url)
+    store.migrate()
+    yield store
+    store.dispose()
+
+
+def test_klik_paa_send_i_en_optaget_samtale_afslutter_formularen_og_giver_en_kvittering(records_db):
+    tracker = recorded("holstebro_application_send")
+    assert tracker.get_slot("requested_slot") == "application_confirmed"
+    assert tracker.get_slot("consent") is True and tracker.get_slot("citizen_name") == "Inge Hansen"
+    _, _, events = run(ValidateApplicationForm(), tracker)
+    assert _slots(events) == {"application_confirmed": True, "application_attempts": 0, "requested_slot": None}
+    done = recorded("holstebro_application_send", application_confirmed=True, requested_slot=None)
+    text, messages, events = run(ActionApplicationDone(), done)
+    assert "Dit referencenummer er TG-2026-000001" in text
+    assert _slots(events) == {"application_reference": "TG-2026-000001", "application_state": "sent"}
+    record = records_db.get_application("TG-2026-000001")
+    assert record["contact"]["citizen_name"] == "Inge Hansen" and record["consent"]["text"].startswith("Før jeg")
+    assert record["channel"] == "rest"
+
+
+def test_et_forkert_telefonnummer_i_en_optaget_samtale_giver_en_hjaelp_og_samme_spoergsmaal():
+    tracker = recorded("holstebro_application_bad_phone")
+    assert tracker.get_slot("requested_slot") == "contact_phone"
+    text, _, events = run(ValidateApplicationForm(), tracker)
+    assert "8 cifre" in text
+    assert _slots(events) == {"contact_phone": None, "application_attempts": 1, "requested_slot": "contact_phone"}

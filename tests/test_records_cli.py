@@ -91,3 +91,19 @@ def test_en_samtale_kan_slettes_helt(tmp_path):
 def test_sletning_i_en_tom_database_goer_ingenting(tmp_path):
     url = f"sqlite:///{tmp_path / 'tom.db'}"
     assert delete_conversation("x", url) == 0 and purge_conversations(30, url) == 0
+
+
+def test_relaeet_sletter_gamle_data_en_gang_i_doegnet(env, record_store):
+    from training_guidance.handoff.config import HandoffConfig
+    from training_guidance.handoff.retention import DailyPurge
+
+    now = time.time()
+    store = rasa_trackers(f"sqlite:///{env / 'tracker.db'}", {"gammel": now - 40 * 86400})
+    ticks = [0.0]
+    job = DailyPurge(record_store, HandoffConfig.from_env(), every_hours=24, clock=lambda: ticks[0])
+    assert job().conversations == 1 and asyncio.run(store.retrieve("gammel")) is None
+    ticks[0] = 3600.0
+    assert job() is None  # not again within the day
+    ticks[0] = 25 * 3600.0
+    assert job() is not None
+    assert DailyPurge(record_store, HandoffConfig.from_env(), every_hours=0)() is None

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from training_guidance.render import NATIONAL_QUESTIONS, answer, contact_line
 
+from .application import apply_button
 from .context import knowledge, municipality_code, today
 from .state import NOT_UNDERSTOOD, NOT_UNDERSTOOD_BUTTONS, Interview, ask
 
@@ -75,6 +76,12 @@ class ActionAnswerTopic(Action):
             return [SlotSet("pending_topic", question)]
         offer = offer_in_question(tracker.latest_message.get("text") or "", tracker.get_slot("track"))
         utter_answer(dispatcher, code, question, today(), offer)
+        if tracker.active_loop_name == "application_form":
+            return []  # the form asks its question again
+        if question == "apply" and not tracker.get_slot("asked_fact"):
+            button = apply_button(tracker.get_slot("outcome"), code)
+            if button:
+                dispatcher.utter_message(text="Jeg kan også sende en ansøgning til kommunen for dig.", buttons=[button])
         return resume_interview(dispatcher, tracker)
 
 

@@ -13,6 +13,7 @@ from training_guidance.municipalities import find_municipality
 from training_guidance.render import Voice, contact_line, journal_note, render_assessment
 from training_guidance.understanding import CPR_MASK, INVALID, mask_cpr, parse_answer, understand
 
+from .application import apply_button
 from .context import knowledge, page_municipality_slots, today
 from .payloads import assessment_payload
 from .state import ASK_MUNICIPALITY, ASK_WRITER, BUTTON_COST, BUTTON_PERSON, NOT_UNDERSTOOD, NOT_UNDERSTOOD_BUTTONS, OUT_OF_SCOPE, Interview, ask
@@ -153,9 +154,11 @@ class ActionInterview(Action):
         if state.voice.kind == "staff":
             note = journal_note(kb, result, state.facts, day)
             dispatcher.utter_message(text=note, json_message={"journal_note": note})
+        more = [BUTTON_COST, {"title": "Hvordan klager jeg?", "payload": "/ask_complaint"}, BUTTON_PERSON]
+        apply = apply_button(result.outcome, state.code)
         dispatcher.utter_message(
-            text="Vil du vide mere?",
-            buttons=[BUTTON_COST, {"title": "Hvordan klager jeg?", "payload": "/ask_complaint"}, BUTTON_PERSON],
+            text="Vil du søge, eller vil du vide mere?" if apply else "Vil du vide mere?",
+            buttons=([apply] if apply else []) + more,
         )
         return [
             SlotSet("asked_fact", None), SlotSet("failed_attempts", 0),

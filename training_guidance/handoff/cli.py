@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 from .config import ConfigError, HandoffConfig
-from .conversations import purge_conversations, tracker_url_from_env
+from .retention import DailyPurge, purge_all
 from .contact import CALL_TIMES, ROLES
 
 STATUS_WORDS = {"modtaget": "modtaget", "overført": "overført", "fejlet": "FEJLET"}
@@ -53,6 +53,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p_relay = rec.add_parser("relay", help="deliver pending applications to the targets")
     p_relay.add_argument("--once", action="store_true")
     p_relay.add_argument("--interval", type=float, default=5.0)
+    p_relay.add_argument("--purge-every-hours", type=float, default=24.0,
+                         help="delete what is older than the retention periods this often (0: never)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -129,16 +131,18 @@ def _retry(store, config, args) -> int:
 def _purge(store, config, args) -> int:
     days = args.days if args.days is not None else config.record_retention_days
     chat_days = args.chat_days if args.chat_days is not None else config.chat_retention_days
-    result = store.purge(days, dry_run=args.dry_run)
+    if args.dry_run:
+        result, chats = store.purge(days, dry_run=True), None
+    else:
+        done = purge_all(store, days, chat_days)
+        result, chats = done.records, done.conversations
     verb = "ville blive slettet" if args.dry_run else "slettet"
     print(f"Ansøgninger ældre end {days:g} dage: {len(result['deleted'])} {verb}.")
     if result["kept_undelivered"]:
         print(f"  {len(result['kept_undelivered'])} er ikke overført til kommunen og er IKKE slettet: "
               + ", ".join(result["kept_undelivered"]))
-    if args.dry_run:
-        return 0
-    chats = purge_conversations(chat_days, tracker_url_from_env())
-    print(f"Samtaler ældre end {chat_days:g} dage: {chats} slettet.")
+    if chats is not None:
+        print(f"Samtaler ældre end {chat_days:g} dage: {chats} slettet.")
     return 0
 
 
@@ -155,7 +159,8 @@ def _relay(store, config, args) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.append(True))
     print(f"Overfører ansøgninger til {', '.join(config.targets)} (hvert {args.interval:g}. sekund).", flush=True)
-    relay.run_forever(args.interval, should_stop=lambda: bool(stopping))
+    relay.run_forever(args.interval, should_stop=lambda: bool(stopping),
+                      on_round=DailyPurge(store, config, args.purge_every_hours))
     return 0
 
 

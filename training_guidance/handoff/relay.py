@@ -206,9 +206,12 @@ class Relay:
                 entry.last_error, entry.next_attempt_at = error, now + backoff(entry.attempts)
                 report.retrying.append(f"{reference}:{target_name}")
 
-    def run_forever(self, interval: float = 5.0, should_stop: Callable[[], bool] = lambda: False) -> None:
+    def run_forever(self, interval: float = 5.0, should_stop: Callable[[], bool] = lambda: False,
+                    on_round: Optional[Callable[[], object]] = None) -> None:
         while not should_stop():
             try:
+                if on_round is not None:
+                    on_round()
                 report = self.run_once()
                 if report:
                     log.info("relay: delivered %s, retrying %s, failed %s",
