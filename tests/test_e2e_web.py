@@ -168,7 +168,8 @@ def test_personalet_ser_ansoegningerne_nyeste_foerst_uden_kontaktdata_og_hele_po
     assert status == 200
     rows = json.loads(body)["ansoegninger"]
     assert [r["reference"] for r in rows] == applications[::-1]
-    assert {r["status"] for r in rows} == {"modtaget"} and "contact" not in rows[0] and "Inge" not in body
+    # The relay (started with the servers) may already have handed them to the folder target.
+    assert {r["status"] for r in rows} <= {"modtaget", "overført"} and "contact" not in rows[0] and "Inge" not in body
     status, _, body = request(f"{web.web_url}/personale/api/ansoegninger/{applications[0]}", headers=cookie)
     record = json.loads(body)
     assert status == 200 and record["contact"]["citizen_name"] == "Inge Hansen"
