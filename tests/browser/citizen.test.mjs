@@ -66,6 +66,10 @@ test('en hel samtale med klik og tekst ender med vurderingen som et tydeligt kor
   // A web address in the standard became a real link to an https URL.
   const links = await card.locator('a').evaluateAll((as) => as.map((a) => a.href));
   assert.ok(links.some((href) => href.startsWith('https://holstebro.dk/')), links.join(' '));
+  // The new assessment is shown from its start, and only the log scrolls (header and field stay).
+  const [cardBox, logBox] = [await card.boundingBox(), await log().boundingBox()];
+  assert.ok(cardBox.y >= logBox.y && cardBox.y < logBox.y + 40, `card top ${cardBox.y}, log top ${logBox.y}`);
+  assert.equal(await panel().evaluate((p) => p.scrollTop), 0, 'the panel itself is not scrolled');
   // The card replaces the same text as bubbles: it is not said twice.
   assert.equal(await log().locator('.tg-bubble', { hasText: 'Derfor:' }).count(), 0);
   assert.deepEqual(page.errors, []);

@@ -62,6 +62,8 @@ test('hele borgerforløbet kan klares med tastaturet alene, i en logisk rækkef�
   }
   await page.locator('.tg-card').waitFor();
   assert.match(await page.locator('.tg-card').innerText(), /Vedligeholdende træning/);
+  assert.equal(await page.locator('#tg-panel').evaluate((p) => p.scrollTop), 0, 'focus moves do not scroll the header away');
+  assert.match((await focused(page)).name, /^Vurdering: /, 'after the last answer the focus is on the assessment');
   await screenshot(page, 'borger-tastatur');
 
   // Reset asks first; Escape cancels and puts the focus back.

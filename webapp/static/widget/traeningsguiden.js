@@ -329,14 +329,25 @@
     if (kommune) body.kommune = kommune;
     TG.postJson(origin + '/api/besked', body).then(function (replies) {
       var firstNew = null;
+      var card = null;
       replyItems(replies).forEach(function (item) {
         var node = add(item);
         firstNew = firstNew || node.querySelector('.tg-quick-button');
+        card = card || (item.kind === 'card' ? node : null);
       });
       save();
       status.textContent = doneStatus || '';
-      scrollDown();
-      if (viaButton && firstNew) firstNew.focus();
+      // A new assessment is read from its start (and gets the focus after a button answer);
+      // anything else from the newest message, with the focus on its first answer button.
+      if (card) {
+        var title = card.querySelector('.tg-card-title');
+        title.setAttribute('tabindex', '-1');
+        if (viaButton) title.focus({ preventScroll: true });
+        log.scrollTop = card.offsetTop - 8;
+      } else {
+        scrollDown();
+        if (viaButton && firstNew) firstNew.focus();
+      }
     }).catch(function () {
       status.textContent = 'Træningsguiden svarer ikke lige nu. Prøv igen om lidt.';
     }).then(function () {
