@@ -82,3 +82,7 @@ def record_store(database_url):
     store.migrate()
     yield store
     store.dispose()
+
+    def halt(self) -> None:
+        raise RuntimeError("this test stops the database server; unset TG_TEST_POSTGRES_URL so that "
+                           "the tests start a private one")
