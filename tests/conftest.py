@@ -65,6 +65,11 @@ class _External:
         conn.close()
         return self.url.rsplit("/", 1)[0] + f"/{name}"
 
+    def halt(self) -> None:
+        raise RuntimeError("this test stops the database server; unset TG_TEST_POSTGRES_URL so that "
+                           "the tests start a private one")
+
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
@@ -82,7 +87,3 @@ def record_store(database_url):
     store.migrate()
     yield store
     store.dispose()
-
-    def halt(self) -> None:
-        raise RuntimeError("this test stops the database server; unset TG_TEST_POSTGRES_URL so that "
-                           "the tests start a private one")
