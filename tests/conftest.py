@@ -70,7 +70,6 @@ class _External:
                            "the tests start a private one")
 
 
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
     """An empty database of each kind: a SQLite file, and a new database on the PostgreSQL server."""
