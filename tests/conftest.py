@@ -17,6 +17,17 @@ def kb():
     return load_knowledge()
 
 
+def _service(env_var: str, start):
+    """The server named by ``env_var``, or a private one started (and stopped) here."""
+    external = os.environ.get(env_var)
+    if external:
+        yield _External(external)
+        return
+    server = start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def postgres_server():
     """A real PostgreSQL server on loopback: TG_TEST_POSTGRES_URL, or a private one started here.
@@ -24,13 +35,7 @@ def postgres_server():
     Never skipped: without PostgreSQL the tests fail and say what to install."""
     from services import PrivatePostgres
 
-    external = os.environ.get("TG_TEST_POSTGRES_URL")
-    if external:
-        yield _External(external)
-        return
-    server = PrivatePostgres().start()
-    yield server
-    server.stop()
+    yield from _service("TG_TEST_POSTGRES_URL", lambda: PrivatePostgres().start())
 
 
 @pytest.fixture
@@ -43,13 +48,7 @@ def postgres_url(postgres_server):
 def redis_server():
     from services import PrivateRedis
 
-    external = os.environ.get("TG_TEST_REDIS_URL")
-    if external:
-        yield _External(external)
-        return
-    server = PrivateRedis().start()
-    yield server
-    server.stop()
+    yield from _service("TG_TEST_REDIS_URL", lambda: PrivateRedis().start())
 
 
 class _External:
@@ -65,6 +64,10 @@ class _External:
             cur.execute(f'CREATE DATABASE "{name}"')
         conn.close()
         return self.url.rsplit("/", 1)[0] + f"/{name}"
+
+    def halt(self) -> None:
+        raise RuntimeError("this test stops the database server; unset TG_TEST_POSTGRES_URL so that "
+                           "the tests start a private one")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
