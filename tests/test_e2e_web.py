@@ -162,6 +162,13 @@ def test_siderne_har_en_streng_content_security_policy(web):
         assert headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_privatlivssiden_naevner_de_rigtige_slettefrister(web):
+    status, _, body = request(web.web_url + "/privatliv")
+    assert status == 200
+    assert "Vi sletter samtalen efter 30 dage." in body
+    assert "Vi sletter ansøgningen her efter 90 dage." in body and "dataansvarlig" in body
+
+
 def test_personalet_ser_ansoegningerne_nyeste_foerst_uden_kontaktdata_og_hele_posten_ved_opslag(web, applications):
     cookie = {"Cookie": staff_cookie(web)}
     status, _, body = request(f"{web.web_url}/personale/api/ansoegninger", headers=cookie)
@@ -174,6 +181,7 @@ def test_personalet_ser_ansoegningerne_nyeste_foerst_uden_kontaktdata_og_hele_po
     record = json.loads(body)
     assert status == 200 and record["contact"]["citizen_name"] == "Inge Hansen"
     assert record["status_history"][0]["status"] == "modtaget"
+    assert record["facts"]["Alder"] == "82" and record["facts"]["Indlagt på sygehus nu"] == "nej"
     assert request(f"{web.web_url}/personale/api/ansoegninger/TG-2026-999999", headers=cookie)[0] == 404
     assert request(f"{web.web_url}/personale/api/ansoegninger/TG_2026%3B", headers=cookie)[0] == 400
 

@@ -48,6 +48,7 @@ def test_listen_viser_og_eksporten_giver_posten_som_json(env, record_store, caps
     code, out, _ = tg(capsys, "show", ref)
     assert code == 0 and "Borger: Inge Hansen" in out and "Telefon: 20 30 40 50" in out
     assert "Kilde: 002_10e547d715598fc2.txt" in out and "oprettet" in out
+    assert "  Alder: 82" in out
     code, out, _ = tg(capsys, "export", ref)
     assert code == 0 and json.loads(out)["reference"] == ref
     code, out, _ = tg(capsys, "export", "--out", str(env / "alle.json"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from .assessment import Assessment
 from .deadlines import danish_date, deadline_date, period_words
@@ -254,9 +254,7 @@ def journal_note(kb: KnowledgeBase, a: Assessment, situation: dict, today: dt.da
         f"Kommune: {a.municipality_name or 'ikke oplyst'}" + (f" ({a.municipality_code})" if a.municipality_code else ""),
         "Oplyst af borger/pårørende:",
     ]
-    for fact_id, fact in kb.facts.items():
-        if fact_id in situation and situation[fact_id] is not None:
-            lines.append(f"- {fact.label}: {_fact_value(fact, situation[fact_id])}")
+    lines.extend(f"- {label}: {value}" for label, value in described_facts(kb, situation))
     lines.append(f"Vejledende vurdering: {outcome_sentence(a.outcome, Voice('staff'))}")
     if a.legal_basis:
         lines.append(f"Lovgrundlag: {a.legal_basis}")
@@ -267,6 +265,12 @@ def journal_note(kb: KnowledgeBase, a: Assessment, situation: dict, today: dt.da
     if a.standard_file:
         lines.append(f"Kvalitetsstandard: {a.standard_file}")
     return "\n".join(lines)
+
+
+def described_facts(kb: KnowledgeBase, situation: dict) -> List[Tuple[str, str]]:
+    """The known facts as (Danish label, Danish value), in the order of knowledge/facts.yml."""
+    return [(fact.label, _fact_value(fact, situation[fact_id])) for fact_id, fact in kb.facts.items()
+            if situation.get(fact_id) is not None]
 
 
 def _fact_value(fact, value) -> str:

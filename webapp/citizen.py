@@ -42,7 +42,11 @@ def add_citizen_routes(app: Sanic, config: WebConfig) -> None:
 
     @app.get("/privatliv")
     async def privacy(request: Request):
-        return response.html(pages.render("privatliv.html"))
+        from training_guidance.handoff.config import HandoffConfig
+
+        config = HandoffConfig.from_env()
+        return response.html(pages.render("privatliv.html", chat_days=str(config.chat_retention_days),
+                                          record_days=str(config.record_retention_days)))
 
     @app.route("/api/besked", methods=["POST", "OPTIONS"])
     async def citizen_message(request: Request):

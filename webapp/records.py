@@ -39,4 +39,11 @@ def list_applications(limit: int = 200) -> List[Dict[str, Any]]:
 
 
 def get_application(reference: str) -> Optional[Dict[str, Any]]:
-    return _read("get_application", reference)
+    """The full record; the facts with their Danish labels and values, as a caseworker reads them."""
+    from training_guidance.knowledge import cached_knowledge
+    from training_guidance.render import described_facts
+
+    record = _read("get_application", reference)
+    if record is not None:
+        record["facts"] = dict(described_facts(cached_knowledge(), record.get("facts") or {}))
+    return record

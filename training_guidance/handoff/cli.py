@@ -20,6 +20,8 @@ from typing import Any, Dict, List
 
 from .config import ConfigError, HandoffConfig
 from .retention import DailyPurge, purge_all
+from ..knowledge import cached_knowledge
+from ..render import described_facts
 from .contact import CALL_TIMES, ROLES
 
 STATUS_WORDS = {"modtaget": "modtaget", "overført": "overført", "fejlet": "FEJLET"}
@@ -184,9 +186,11 @@ def render_record(record: Dict[str, Any]) -> str:
         f"Telefon: {contact['phone']}  ({CALL_TIMES.get(contact['call_time'], contact['call_time'])})",
         f"E-mail: {contact.get('email') or '-'}",
         f"Adresse: {contact.get('address') or '-'}",
-        f"Vejledende vurdering: {OUTCOME_WORDS.get(assessment['outcome'], assessment['outcome'])}"
-        + (f" – {assessment['legal_basis']}" if assessment.get("legal_basis") else ""),
+        "Oplyst:" if record["facts"] else "Oplyst: intet",
     ]
+    lines += [f"  {label}: {value}" for label, value in described_facts(cached_knowledge(), record["facts"])]
+    lines.append(f"Vejledende vurdering: {OUTCOME_WORDS.get(assessment['outcome'], assessment['outcome'])}"
+                 + (f" – {assessment['legal_basis']}" if assessment.get("legal_basis") else ""))
     for reason in assessment.get("reasons", []):
         lines.append(f"  {'✔' if reason['met'] else '✘'} {reason['text']} (Kilde: {reason['source']})")
     for deadline in record.get("deadlines", []):
