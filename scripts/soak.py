@@ -75,7 +75,7 @@ def soak(url: str, tracker_url: str, users: int, seconds: float) -> int:
     missing = {s: (m, stored[s]) for s, m in sent.items() if stored[s] != m}
     turns = sum(len(m) for m in sent.values())
     print(f"\nSoak: {users} concurrent conversations for {elapsed:.0f} s (load average now {os.getloadavg()[0]:.2f})")
-    print(f"| measure | value |\n|---|---|")
+    print("| measure | value |\n|---|---|")
     print(f"| conversations (full interviews) | {len(sent)} |")
     print(f"| messages sent | {turns} |")
     print(f"| messages per second | {turns / elapsed:.1f} |")

@@ -124,3 +124,13 @@ def test_kontroltegn_og_enlige_surrogater_fjernes_foer_rasa_ser_teksten():
     assert clean_text("x\ud800y") == "x\ufffdy"
     assert clean_text("010145\x001234") == "[CPR-nummer fjernet]"
     assert clean_text("linje\nlinje\ttab") == "linje\nlinje\ttab"
+
+
+def test_cpr_kontrollen_finder_cpr_numre_men_ikke_rasas_hex_id():
+    import sys
+    sys.path.insert(0, str(Path(__file__).parent))
+    from hostile import cpr_like_in
+
+    assert list(cpr_like_in(b'"text": "x0101451234y 311299-9999"')) == [b"0101451234", b"311299-9999"]
+    assert list(cpr_like_in(b'"message_id": "115f1ae76f424664aba6c0703982939c"')) == []
+    assert list(cpr_like_in(b"12345678 991399-1234 0101451234567")) == []
