@@ -9,9 +9,10 @@ Both channels, through one wrapper around the callback Rasa gives a channel (`gu
   counts as a payload only when it is exactly one of the buttons the assistant offered since the
   user's previous message. Otherwise it reaches Rasa as plain text: a payload the assistant offered
   earlier in the conversation becomes that button's title (so an old button still means what it
-  says), anything else loses its leading slashes ("/restart" arrives as "restart"). Rasa's
-  RegexMessageHandler only parses text that starts with "/" after ``str.strip()``, so plain text
-  can never be read as an intent.
+  says), anything else loses its leading slashes ("/restart" arrives as "restart"). The one
+  exception is "/greet" as the very first message of a conversation (chat widgets open with it).
+  Rasa's RegexMessageHandler only parses text that starts with "/" after ``str.strip()``, so
+  plain text can never be read as an intent.
 * When a turn sends nothing because something failed (the action server is down, the tracker
   store failed), the user gets a short Danish apology with the municipality's phone number. The
   failed action's events are lost (Rasa logs the action with no events), so the slots stay as
@@ -46,6 +47,9 @@ logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 5000
 MAX_SENDER_CHARS = 128
+# A chat widget may open a new conversation with "/greet" (the web page does). It has no entities and
+# only greets, so it is a payload as the first message of a conversation, and plain text after.
+OPENING_PAYLOADS = {"/greet"}
 APOLOGY = "Beklager. Der er en teknisk fejl, så jeg kan ikke svare lige nu. Prøv igen om lidt."
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -143,6 +147,9 @@ def as_plain_text(text: str) -> str:
 def harden_payload(text: str, events: Iterable[Any]) -> str:
     """What a message that starts with "/" may reach Rasa as (see the module docstring)."""
     if not text.startswith(INTENT_MESSAGE_PREFIX):
+        return text
+    events = list(events)
+    if text in OPENING_PAYLOADS and not any(getattr(e, "type_name", None) == "user" for e in events):
         return text
     recent, earlier = offered_buttons(events)
     if text in recent:

@@ -40,6 +40,13 @@ def test_en_skrevet_payload_der_ikke_er_tilbudt_bliver_til_almindelig_tekst():
     assert harden_payload("/ask_person", conversation()) == "ask_person"
 
 
+def test_greet_er_en_payload_som_samtalens_foerste_besked_og_ellers_tekst():
+    assert harden_payload("/greet", []) == "/greet"
+    assert harden_payload("/greet", [ActionExecuted("action_session_start"), ActionExecuted("action_listen")]) == "/greet"
+    assert harden_payload("/greet", conversation(new_buttons=YES_NO)) == "greet"
+    assert harden_payload('/greet{"answer": "citizen"}', []) == 'greet{"answer": "citizen"}'
+
+
 def test_en_gammel_knap_bliver_til_knappens_titel():
     events = conversation(old_buttons=WRITER, new_buttons=YES_NO)
     assert harden_payload(WRITER[0]["payload"], events) == "Om mig selv"

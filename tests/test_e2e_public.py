@@ -121,6 +121,13 @@ def test_ingen_hensigt_kan_vaelges_med_en_skrevet_payload(servers):
     assert slots(events).get("municipality_code") == "0661"  # Herlev only in the entity JSON
 
 
+def test_greet_aabner_en_ny_samtale_men_er_tekst_midt_i_en_samtale(servers):
+    assert "Jeg er Træningsguiden" in texts(say(servers, "payload-6", "/greet"))
+    say(servers, "payload-6", "jeg bor i holstebro")
+    say(servers, "payload-6", "/greet")
+    assert user_texts(events_of(servers, "payload-6")) == ["/greet", "jeg bor i holstebro", "greet"]
+
+
 def test_en_gammel_knap_sendes_som_knappens_titel(servers):
     sender = "payload-5"
     menu = say(servers, sender, "jeg bor i holstebro")[-1]["buttons"]
