@@ -164,10 +164,11 @@ def harden_payload(text: str, events: Iterable[Any]) -> str:
 def failed_actions(events: Iterable[Any], custom_actions: Set[str]) -> List[str]:
     """Custom actions of the latest turn whose events were lost.
 
-    Every custom action of this bot utters at least one message (tests/test_channels.py runs them
-    all on the recorded trackers), so a custom action that Rasa logged with no event before the
-    next action ran failed: that is what Rasa 3.6's processor does when the action server cannot
-    be reached or answers with an error (it logs the action and drops its events)."""
+    Every custom action of this bot returns at least one message or event (tests/test_channels.py
+    runs them all on the recorded trackers), so a custom action that Rasa logged with no event
+    before the next action ran failed: that is what Rasa 3.6's processor does when the action
+    server cannot be reached or answers with an error (it logs the action and drops its events).
+    The channel only looks when the whole turn sent no message."""
     turn: List[Any] = []
     for event in reversed(list(events)):
         if getattr(event, "type_name", None) == "user":

@@ -1,5 +1,6 @@
 """The public channels' rules without servers: payload hardening, failure detection, the apology
 and malformed socket.io messages (the same rules run end to end in tests/test_e2e_public.py)."""
+import inspect
 import json
 from pathlib import Path
 
@@ -108,22 +109,23 @@ def _registered_actions():
     while todo:
         cls = todo.pop()
         todo += cls.__subclasses__()
-        if cls.__module__.startswith("bot.actions"):
+        if cls.__module__.startswith("bot.actions") and not inspect.isabstract(cls):
             found.append(cls)
     return found
 
 
 @pytest.mark.parametrize("tracker_file", sorted(p.stem for p in (Path(__file__).parent / "trackers").glob("*.json")))
-def test_hver_handling_siger_noget_saa_en_tavs_handling_betyder_en_fejl(tracker_file, monkeypatch):
-    """The apology's failure detection relies on this: every custom action utters something."""
+def test_hver_handling_giver_en_besked_eller_en_haendelse_saa_en_tom_handling_betyder_en_fejl(tracker_file, monkeypatch):
+    """The apology's failure detection relies on this: a custom action that Rasa logged with no
+    event at all (no message, no slot) is one whose result was lost."""
     from test_actions import recorded
     from rasa_sdk.executor import CollectingDispatcher
 
     monkeypatch.setenv("TG_TODAY", "2026-11-23")
     for cls in _registered_actions():
         dispatcher = CollectingDispatcher()
-        cls().run(dispatcher, recorded(tracker_file), {})
-        assert dispatcher.messages, f"{cls.__name__} said nothing on {tracker_file}"
+        events = cls().run(dispatcher, recorded(tracker_file), {})
+        assert dispatcher.messages or events, f"{cls.__name__} gave nothing on {tracker_file}"
 
 
 def test_kontroltegn_og_enlige_surrogater_fjernes_foer_rasa_ser_teksten():
