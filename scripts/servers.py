@@ -84,7 +84,7 @@ class Servers:
         args = [
             str(VENV_BIN / "rasa"), "run", "--interface", HOST, "--port", str(self.rasa_port),
             "--model", str(MODEL), "--credentials", str(ROOT / "credentials.yml"),
-            "--endpoints", str(ROOT / "endpoints.yml"),
+            "--endpoints", str(endpoints_file(self.env)),
         ]
         origins = self.env.get("TG_CORS_ORIGINS") or (self.web_url if self.web_port else None)
         if origins:  # unset: exactly the web page's own origin, never "*"
@@ -156,6 +156,12 @@ class Servers:
     def stop(self) -> None:
         for name in ("web", "rasa", "actions", "relay"):
             self.stop_one(name)
+
+
+def endpoints_file(env: Dict[str, str]) -> Path:
+    """endpoints.yml, or the file TG_ENDPOINTS names (deploy/endpoints.production.yml: PostgreSQL,
+    Redis lock store, action server token; docs/deployment.md). Relative paths are from the repo."""
+    return ROOT / env.get("TG_ENDPOINTS", "endpoints.yml")
 
 
 def server_env(action_port: int, data_dir: Path, extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:

@@ -46,3 +46,31 @@ def say(servers: Servers, sender: str, message: str) -> List[dict]:
 
 def texts(replies: List[dict]) -> str:
     return "\n".join(r.get("text", "") for r in replies)
+
+
+def stored_events(tracker_url: str, sender: str) -> List[dict]:
+    """Every event of one conversation as Rasa's SQL tracker store keeps it, in stored order."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(tracker_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender})
+            return [json.loads(row[0]) for row in rows]
+    finally:
+        engine.dispose()
+
+
+def slots(events: List[dict]) -> Dict[str, object]:
+    """The slots after these events (a restart would clear them)."""
+    values: Dict[str, object] = {}
+    for event in events:
+        if event["event"] == "slot":
+            values[event["name"]] = event["value"]
+        elif event["event"] == "restart":
+            values.clear()
+    return values
+
+
+def user_texts(events: List[dict]) -> List[str]:
+    return [e.get("text") or "" for e in events if e["event"] == "user"]

@@ -1,0 +1,145 @@
+"""The public channels' rules without servers: payload hardening, failure detection, the apology
+and malformed socket.io messages (the same rules run end to end in tests/test_e2e_public.py)."""
+import inspect
+import json
+from pathlib import Path
+
+import pytest
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+
+from bot.channels import (
+    APOLOGY, MAX_MESSAGE_CHARS, apology, as_plain_text, clean_text, failed_actions, harden_payload,
+    socket_message_error,
+)
+from training_guidance.readability import lix
+
+YES_NO = [{"title": "Ja", "payload": "/affirm"}, {"title": "Nej", "payload": "/deny"}]
+WRITER = [{"title": "Om mig selv", "payload": '/inform{"answer": "citizen"}'}]
+CUSTOM = {"action_interview", "action_greet"}
+
+
+def conversation(*, old_buttons=None, new_buttons=None):
+    events = [ActionExecuted("action_listen"), UserUttered("hej")]
+    if old_buttons:
+        events += [ActionExecuted("action_greet"), BotUttered("Vælg", data={"buttons": old_buttons})]
+    events += [ActionExecuted("action_listen"), UserUttered("jeg er 80")]
+    events += [ActionExecuted("action_interview"), BotUttered("Spørgsmål?", data={"buttons": new_buttons or []}),
+               SlotSet("asked_fact", "x"), ActionExecuted("action_listen")]
+    return events
+
+
+def test_en_knap_der_lige_er_tilbudt_sendes_videre_som_payload():
+    assert harden_payload("/affirm", conversation(new_buttons=YES_NO)) == "/affirm"
+    assert harden_payload(WRITER[0]["payload"], conversation(new_buttons=WRITER)) == WRITER[0]["payload"]
+
+
+def test_en_skrevet_payload_der_ikke_er_tilbudt_bliver_til_almindelig_tekst():
+    events = conversation(new_buttons=YES_NO)
+    assert harden_payload("/restart", events) == "restart"
+    assert harden_payload('/inform{"answer": "citizen"}', events) == 'inform{"answer": "citizen"}'
+    assert harden_payload('/affirm{"municipality": "Holstebro"}', events) == 'affirm{"municipality": "Holstebro"}'
+    assert harden_payload("/ask_person", conversation()) == "ask_person"
+
+
+def test_greet_er_en_payload_som_samtalens_foerste_besked_og_ellers_tekst():
+    assert harden_payload("/greet", []) == "/greet"
+    assert harden_payload("/greet", [ActionExecuted("action_session_start"), ActionExecuted("action_listen")]) == "/greet"
+    assert harden_payload("/greet", conversation(new_buttons=YES_NO)) == "greet"
+    assert harden_payload('/greet{"answer": "citizen"}', []) == 'greet{"answer": "citizen"}'
+
+
+def test_en_gammel_knap_bliver_til_knappens_titel():
+    events = conversation(old_buttons=WRITER, new_buttons=YES_NO)
+    assert harden_payload(WRITER[0]["payload"], events) == "Om mig selv"
+
+
+@pytest.mark.parametrize("text", ["/restart", "//restart", " / /restart", "/\x1c/restart", "/\u2003/restart", "/", "///"])
+def test_ingen_skraastreg_overlever_som_foerste_tegn_efter_strip(text):
+    plain = as_plain_text(text)
+    assert not plain.strip().startswith("/")
+
+
+def test_tekst_uden_skraastreg_roeres_ikke():
+    assert harden_payload("hej / farvel", conversation()) == "hej / farvel"
+
+
+def test_cpr_fjernes_og_lange_beskeder_afkortes():
+    assert "010145-1234" not in clean_text("mit cpr er 010145-1234")
+    assert len(clean_text("a" * 20000)) == MAX_MESSAGE_CHARS
+
+
+def test_en_handling_uden_haendelser_er_fejlet():
+    failed = [ActionExecuted("action_listen"), UserUttered("ja"), ActionExecuted("action_interview"),
+              ActionExecuted("action_listen")]
+    assert failed_actions(failed, CUSTOM) == ["action_interview"]
+    assert failed_actions(conversation(new_buttons=YES_NO), CUSTOM) == []
+    utter_only = [UserUttered("tak"), ActionExecuted("utter_you_are_welcome"), ActionExecuted("action_listen")]
+    assert failed_actions(utter_only, CUSTOM) == []
+
+
+def test_undskyldningen_er_let_dansk_og_har_kommunens_telefonnummer():
+    text = apology("0661")
+    assert text.startswith(APOLOGY) and "9611 4800" in text
+    assert lix(APOLOGY) <= 40
+    assert "Ring til din kommune" in apology(None)
+
+
+@pytest.mark.parametrize("args,needs_session", [
+    ((), True), (([],), True), (("hej",), True), ((None,), True), (({"message": 1, "session_id": "s"},), True),
+    (({"message": "hej"},), True), (({"message": "hej", "session_id": 5},), True),
+    (({"message": "hej", "session_id": "s", "metadata": "ikke json"},), True),
+    (({"message": "hej", "session_id": "s", "metadata": [1]},), True), (({"message": "hej"}, {}), False),
+])
+def test_ugyldige_socketio_beskeder_afvises(args, needs_session):
+    assert socket_message_error(args, needs_session, "metadata")
+
+
+def test_gyldige_socketio_beskeder_godtages():
+    assert socket_message_error(({"message": "hej", "session_id": "s"},), True, "metadata") is None
+    assert socket_message_error(({"message": "hej", "session_id": "s", "metadata": json.dumps({"mode": "staff"})},),
+                                True, "metadata") is None
+    assert socket_message_error(({"message": "hej"},), False, "metadata") is None
+
+
+def _registered_actions():
+    import bot.actions  # noqa: F401  (registers the actions)
+    from rasa_sdk import Action
+
+    found, todo = [], list(Action.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        if cls.__module__.startswith("bot.actions") and not inspect.isabstract(cls):
+            found.append(cls)
+    return found
+
+
+@pytest.mark.parametrize("tracker_file", sorted(p.stem for p in (Path(__file__).parent / "trackers").glob("*.json")))
+def test_hver_handling_giver_en_besked_eller_en_haendelse_saa_en_tom_handling_betyder_en_fejl(tracker_file, monkeypatch):
+    """The apology's failure detection relies on this: a custom action that Rasa logged with no
+    event at all (no message, no slot) is one whose result was lost."""
+    from test_actions import recorded
+    from rasa_sdk.executor import CollectingDispatcher
+
+    monkeypatch.setenv("TG_TODAY", "2026-11-23")
+    for cls in _registered_actions():
+        dispatcher = CollectingDispatcher()
+        events = cls().run(dispatcher, recorded(tracker_file), {})
+        assert dispatcher.messages or events, f"{cls.__name__} gave nothing on {tracker_file}"
+
+
+def test_kontroltegn_og_enlige_surrogater_fjernes_foer_rasa_ser_teksten():
+    assert clean_text("hej\x00med\x07nul\x1b") == "hej med nul"
+    assert clean_text("x\ud800y") == "x\ufffdy"
+    assert clean_text("010145\x001234") == "[CPR-nummer fjernet]"
+    assert clean_text("linje\nlinje\ttab") == "linje\nlinje\ttab"
+
+
+def test_cpr_kontrollen_finder_cpr_numre_men_ikke_rasas_hex_id():
+    import sys
+    sys.path.insert(0, str(Path(__file__).parent))
+    from hostile import cpr_like_in
+
+    assert list(cpr_like_in(b'"text": "x0101451234y 311299-9999"')) == [b"0101451234", b"311299-9999"]
+    assert list(cpr_like_in(b'"message_id": "115f1ae76f424664aba6c0703982939c"')) == []
+    assert list(cpr_like_in(b"12345678 991399-1234 0101451234567")) == []
