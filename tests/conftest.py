@@ -86,3 +86,19 @@ def record_store(database_url):
     store.migrate()
     yield store
     store.dispose()
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("tg-shared")
+
+
+@pytest.fixture(scope="session")
+def shared_servers(shared_data_dir):
+    """One start of the servers (SQLite, today pinned) for the end-to-end modules that need nothing
+    special; each module uses its own sender ids. Starting takes ~45 s, so it is done once."""
+    from e2e import start
+
+    running = start(shared_data_dir, {"TG_TODAY": "2026-11-23"})
+    yield running
+    running.stop()

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from e2e import say, start, texts
+from e2e import say, texts
 from training_guidance.knowledge import load_knowledge
 
 pytestmark = [pytest.mark.servers, pytest.mark.timeout(900)]
@@ -13,11 +13,9 @@ KB = load_knowledge()
 MAX_TURNS = 10
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    running = start(tmp_path_factory.mktemp("tg-interview"), {"TG_TODAY": "2026-11-23"})
-    yield running
-    running.stop()
+@pytest.fixture
+def servers(shared_servers):
+    return shared_servers  # started once for the session (tests/conftest.py)
 
 
 def _question_patterns():

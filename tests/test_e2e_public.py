@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from e2e import ROOT, post, say, slots, start, stored_events, texts, user_texts
+from e2e import ROOT, post, say, slots, stored_events, texts, user_texts
 from hostile import MALFORMED_BODIES, cpr_like_in, hostile_inputs, is_danish, reply_is_danish
 
 pytestmark = [pytest.mark.servers, pytest.mark.timeout(600)]
@@ -18,16 +18,14 @@ HOSTILE_COUNT = 2000
 HOSTILE_SECONDS = 180  # budget 120 s on a quiet machine; slack for a shared one
 
 
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("tg-public")
+@pytest.fixture
+def data_dir(shared_data_dir):
+    return shared_data_dir
 
 
-@pytest.fixture(scope="module")
-def servers(data_dir):
-    running = start(data_dir, {"TG_TODAY": "2026-11-23"})
-    yield running
-    running.stop()
+@pytest.fixture
+def servers(shared_servers):
+    return shared_servers  # started once for the session (tests/conftest.py)
 
 
 def events_of(servers, sender):

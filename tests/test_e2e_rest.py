@@ -3,21 +3,19 @@ import json
 
 import pytest
 
-from e2e import post, say, start, texts
+from e2e import post, say, texts
 
 pytestmark = [pytest.mark.servers, pytest.mark.timeout(900)]
 
 
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("tg-data")
+@pytest.fixture
+def data_dir(shared_data_dir):
+    return shared_data_dir
 
 
-@pytest.fixture(scope="module")
-def servers(data_dir):
-    running = start(data_dir, {"TG_TODAY": "2026-11-23"})
-    yield running
-    running.stop()
+@pytest.fixture
+def servers(shared_servers):
+    return shared_servers  # started once for the session (tests/conftest.py)
 
 
 def test_assistenten_hilser_paa_dansk_og_spoerger_om_kommunen(servers):

@@ -52,19 +52,20 @@ def add_staff_routes(app: Sanic, config: WebConfig) -> None:
             return error("Metoden er ikke tilladt.", 405)
         return error("Ikke fundet.", 404)
 
-    @app.get("/personale/")
-    async def console(request: Request):
+    def staff_page(request: Request, template: str):
+        """A staff page for a logged-in user; the login page for anyone else."""
         user = staff_user(request)
         if not user:
             return response.redirect("/personale/login", status=303)
-        return response.html(pages.render("konsol.html", bruger=user))
+        return response.html(pages.render(template, bruger=user))
+
+    @app.get("/personale/")
+    async def console(request: Request):
+        return staff_page(request, "konsol.html")
 
     @app.get("/personale/ansoegninger")
     async def applications_page(request: Request):
-        user = staff_user(request)
-        if not user:
-            return response.redirect("/personale/login", status=303)
-        return response.html(pages.render("ansoegninger.html", bruger=user))
+        return staff_page(request, "ansoegninger.html")
 
     @app.get("/personale/login")
     async def login_form(request: Request):
