@@ -78,7 +78,8 @@ def staff_cookie(web):
 
 
 STAFF_API = [("GET", "/personale/api/ansoegninger"), ("GET", "/personale/api/ansoegninger/TG-2026-000001"),
-             ("POST", "/personale/api/besked"), ("GET", "/personale/api/findes-ikke"), ("DELETE", "/personale/api/besked")]
+             ("POST", "/personale/api/besked"), ("POST", "/personale/api/slet"), ("GET", "/personale/api/findes-ikke"),
+             ("DELETE", "/personale/api/besked")]
 
 
 @pytest.mark.parametrize("method,path", STAFF_API)

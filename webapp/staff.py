@@ -12,9 +12,11 @@ from sanic import Sanic, response
 from sanic.exceptions import MethodNotSupported, NotFound
 from sanic.request import Request
 
+from training_guidance.handoff.conversations import delete_conversation
+
 from . import pages, records
 from .auth import COOKIE, COOKIE_PATH, SESSION_SECONDS, credentials_match, make_session, same_origin, session_user
-from .common import NOT_ANSWERING, error, json_body, message_error
+from .common import NOT_ANSWERING, UUID, error, json_body, message_error
 from .config import WebConfig
 from .rasa import RasaUnavailable, send
 
@@ -119,6 +121,17 @@ def add_staff_routes(app: Sanic, config: WebConfig) -> None:
         except RasaUnavailable:
             return error(NOT_ANSWERING, 502)
         return response.json(replies)
+
+    @app.post(API + "slet")
+    async def delete_call(request: Request):
+        """»Start nyt opkald« deletes the previous call: the caller's answers need not outlive the
+        journal note the caseworker has copied into the case system."""
+        sender = (json_body(request) or {}).get("sender")
+        if not isinstance(sender, str) or not UUID.match(sender):
+            return error("Ugyldigt samtale-id.", 400)
+        loop = asyncio.get_running_loop()
+        deleted = await loop.run_in_executor(None, delete_conversation, STAFF_PREFIX + sender, config.tracker_url)
+        return response.json({"slettet": deleted})
 
     @app.get(API + "ansoegninger")
     async def applications(request: Request):

@@ -2,7 +2,7 @@
 // a journal note that the copy button puts on the clipboard; the list of received applications.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { axeViolations, launch, newPage, screenshot, webUrl } from './helpers.mjs';
+import { axeViolations, launch, newPage, screenshot, storedEvents, webUrl } from './helpers.mjs';
 
 const USER = process.env.TG_STAFF_USER;
 const PASSWORD = process.env.TG_STAFF_PASSWORD;
@@ -113,6 +113,17 @@ test('journalnotatet kopieres med knappen', async () => {
 
 test('personalekonsollen med vurdering og journalnotat har 0 WCAG 2.1 AA-fejl i axe-core', async () => {
   assert.deepEqual(await axeViolations(page), []);
+});
+
+test('et nyt opkald sletter det forrige opkalds samtale i tracker store', async () => {
+  const previous = await page.evaluate(() => JSON.parse(window.sessionStorage.getItem('traeningsguiden:personale') || 'null')?.sender);
+  assert.ok(previous, 'the console remembers the current call');
+  assert.ok(storedEvents(`personale-${previous}`) > 0);
+  await page.getByRole('button', { name: 'Start nyt opkald' }).click();
+  await page.locator('#naeste .question').waitFor();
+  for (let i = 0; i < 40 && storedEvents(`personale-${previous}`) > 0; i += 1) await page.waitForTimeout(250);
+  assert.equal(storedEvents(`personale-${previous}`), 0);
+  assert.equal(await page.locator('#journal').isVisible(), false);  // the page starts afresh too
 });
 
 test('listen over modtagne ansøgninger viser status, og én ansøgning kan åbnes', async () => {

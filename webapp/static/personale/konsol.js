@@ -144,6 +144,9 @@
   }
 
   function startCall() {
+    // The previous call is deleted from the tracker store: the journal note is the record of it.
+    var previous = state && state.sender;
+    if (previous) TG.postJson('/personale/api/slet', { sender: previous }, 'same-origin').catch(function () {});
     state = { sender: TG.uuid(), items: [], last: [] };
     save();
     renderAll();
