@@ -229,6 +229,7 @@ def test_en_paaroerende_bliver_spurgt_om_fuldmagt_relation_og_eget_navn(environm
     conv = Conversation(**dict(INTERVIEW, voice="relative", relation="din mor"))
     conv.start()
     assert conv.slots["applicant_role"] == "relative"
+    assert "det, du har fortalt om din mors situation" in conv.text
     conv.click("ja")
     assert conv.slots["requested_slot"] == "fuldmagt"
     assert "fuldmagt på skrift fra din mor" in conv.ask()
@@ -297,7 +298,9 @@ def test_personalet_faar_privatlivsteksten_til_at_laese_op():
 
 
 def test_ansoegningens_tekster_er_let_dansk():
-    texts = [t.NO_FULDMAGT.format(who="din mor"), t.CANCELLED, t.DECLINED, t.GAVE_UP.format(what="et navn"),
+    from training_guidance.handoff.consent import privacy_notice
+
+    texts = [privacy_notice("Holstebro", 90, 30, "din mors"), t.NO_FULDMAGT.format(who="din mor"), t.CANCELLED, t.DECLINED, t.GAVE_UP.format(what="et navn"),
              t.NOT_SERVED.format(kommune="Aarhus"), t.HOSPITAL, t.SUBMIT_FAILED, t.NEXT_NONE, t.CPR_WARNING,
              t.RECEIPT.format(kommune="Holstebro", reference="TG-2026-000001")]
     texts += [q.format(who="din mor", whose="din mors") for v in t.QUESTIONS.values() for k, q in v.items()

@@ -306,7 +306,7 @@ class ActionAskConsent(Action):
         config, voice = handoff_config(), voice_of(tracker)
         kommune = tracker.get_slot("municipality") or "Din"
         notice = privacy_notice(kommune, config.record_retention_days, config.chat_retention_days,
-                                about_other=voice.kind != "citizen")
+                                whose=t.possessive(voice))
         shown = (t.STAFF_READ_ALOUD + notice) if voice.kind == "staff" else notice
         dispatcher.utter_message(text=shown, buttons=t.BUTTONS["consent"])
         return [SlotSet("consent_text", notice)]

@@ -18,8 +18,6 @@ PRIVACY_NOTICE = (
 )
 
 
-def privacy_notice(kommune: str, record_days: int, chat_days: int, about_other: bool = False) -> str:
-    return PRIVACY_NOTICE.format(
-        kommune=kommune, record_days=record_days, chat_days=chat_days,
-        whose="hans eller hendes" if about_other else "din",
-    )
+def privacy_notice(kommune: str, record_days: int, chat_days: int, whose: str = "din") -> str:
+    """``whose``: whose situation the application is about, as the reader says it ("din", "din mors")."""
+    return PRIVACY_NOTICE.format(kommune=kommune, record_days=record_days, chat_days=chat_days, whose=whose)
