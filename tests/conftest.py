@@ -102,3 +102,14 @@ def shared_servers(shared_data_dir):
     running = start(shared_data_dir, {"TG_TODAY": "2026-11-23"})
     yield running
     running.stop()
+
+
+@pytest.fixture
+def servers(shared_servers):
+    """The servers an end-to-end test talks to: the shared ones, unless its module defines its own."""
+    return shared_servers
+
+
+@pytest.fixture
+def data_dir(shared_data_dir):
+    return shared_data_dir

@@ -13,11 +13,6 @@ KB = load_knowledge()
 MAX_TURNS = 10
 
 
-@pytest.fixture
-def servers(shared_servers):
-    return shared_servers  # started once for the session (tests/conftest.py)
-
-
 def _question_patterns():
     patterns = {"writer": re.compile(r"Skriver du om dig selv eller om en anden\?"),
                 "municipality": re.compile(r"Hvor bor .+\? Skriv navnet på|Borgerens kommune\?")}

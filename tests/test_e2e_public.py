@@ -18,16 +18,6 @@ HOSTILE_COUNT = 2000
 HOSTILE_SECONDS = 180  # budget 120 s on a quiet machine; slack for a shared one
 
 
-@pytest.fixture
-def data_dir(shared_data_dir):
-    return shared_data_dir
-
-
-@pytest.fixture
-def servers(shared_servers):
-    return shared_servers  # started once for the session (tests/conftest.py)
-
-
 def events_of(servers, sender):
     return stored_events(servers.env["TG_TRACKER_URL"], sender)
 

@@ -8,16 +8,6 @@ from e2e import post, say, texts
 pytestmark = [pytest.mark.servers, pytest.mark.timeout(900)]
 
 
-@pytest.fixture
-def data_dir(shared_data_dir):
-    return shared_data_dir
-
-
-@pytest.fixture
-def servers(shared_servers):
-    return shared_servers  # started once for the session (tests/conftest.py)
-
-
 def test_assistenten_hilser_paa_dansk_og_spoerger_om_kommunen(servers):
     reply = texts(say(servers, "borger-1", "hej"))
     assert "Træningsguiden" in reply and "robot" in reply
