@@ -131,3 +131,11 @@ def test_gamle_overfoerte_ansoegninger_slettes_men_ikke_de_der_ikke_er_overfoert
     assert record_store.get_application(stuck) and record_store.get_application(new)
     assert counts(record_store)["outbox"] == 2 and counts(record_store)["status_history"] == 2
     assert [e["action"] for e in record_store.audit_trail(old)] == ["oprettet"]  # the audit trail stays
+
+
+def test_referencens_aar_er_det_danske_aar_ogsaa_ved_nytaar():
+    from training_guidance.handoff.store import danish_year
+
+    assert danish_year(dt.datetime(2026, 12, 31, 22, 59, tzinfo=dt.timezone.utc)) == 2026
+    assert danish_year(dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.timezone.utc)) == 2027  # 00:30 in Denmark
+    assert danish_year(dt.datetime(2026, 6, 30, 22, 30, tzinfo=dt.timezone.utc)) == 2026

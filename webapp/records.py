@@ -5,7 +5,6 @@ from typing import Any, Dict, List, Optional
 
 LIST_KEYS = ("reference", "created_at", "municipality_code", "municipality_name", "outcome", "status",
              "applicant_role")
-_STORES: Dict[str, Any] = {}  # one store (and connection pool) per database URL, opened on first use
 
 
 class RecordsUnavailable(RuntimeError):
@@ -14,12 +13,9 @@ class RecordsUnavailable(RuntimeError):
 
 def _store():
     from training_guidance.handoff.config import database_url
-    from training_guidance.handoff.store import RecordStore
+    from training_guidance.handoff.store import shared_store
 
-    url = database_url()  # TG_DATABASE_URL, default sqlite:///<TG_DATA_DIR or data>/records.db
-    if url not in _STORES:
-        _STORES[url] = RecordStore(url)
-    return _STORES[url]
+    return shared_store(database_url())  # TG_DATABASE_URL, default sqlite:///<TG_DATA_DIR or data>/records.db
 
 
 def _read(method: str, *args: Any) -> Any:

@@ -61,27 +61,27 @@ def voice_of(tracker: Tracker) -> Voice:
     return Voice(kind, who)
 
 
+def served(code: str) -> bool:
+    """Whether this deployment sends applications for the municipality (TG_HANDOFF_MUNICIPALITIES,
+    default: every municipality with a quality standard)."""
+    codes = handoff_config().municipalities
+    return code in (codes if codes is not None else knowledge().standards)
+
+
 def blocked_reason(tracker: Tracker) -> Optional[str]:
     """Why no application can be sent from here, in Danish, or None."""
     code = tracker.get_slot("municipality_code")
     if tracker.get_slot("outcome") == "sundhedsloven_140":
         return t.HOSPITAL
-    if code:
-        kb, config = knowledge(), handoff_config()
-        served = config.municipalities if config.municipalities is not None else set(kb.standards)
-        if code not in served:
-            entry = find_municipality(code, kb)
-            return t.NOT_SERVED.format(kommune=entry.name if entry else code)
+    if code and not served(code):
+        entry = find_municipality(code, knowledge())
+        return t.NOT_SERVED.format(kommune=entry.name if entry else code)
     return None
 
 
 def apply_button(outcome: Optional[str], code: Optional[str]) -> Optional[Dict[str, str]]:
     """The button that starts an application, where one can be sent from here."""
-    if outcome == "sundhedsloven_140" or not code:
-        return None
-    config = handoff_config()
-    served = config.municipalities if config.municipalities is not None else set(knowledge().standards)
-    if code not in served:
+    if outcome == "sundhedsloven_140" or not code or not served(code):
         return None
     return t.BUTTON_APPLY_ANYWAY if outcome == "not_eligible" else t.BUTTON_APPLY
 
@@ -402,15 +402,20 @@ class ActionApplicationDone(Action):
             dispatcher.utter_message(text=f"{t.SUBMIT_FAILED}\n{phone}", buttons=[t.BUTTON_RETRY])
             return []
         events = [SlotSet("application_reference", submitted.reference), SlotSet("application_state", "sent")]
-        return events + self._receipt(dispatcher, tracker, submitted.reference)
+        if not submitted.created:  # a retry of a stored application: its own deadlines, not today's
+            return events + self._receipt(dispatcher, tracker, submitted.reference)
+        return events + self._receipt(dispatcher, tracker, submitted.reference, draft.deadline_records())
 
-    def _receipt(self, dispatcher: CollectingDispatcher, tracker: Tracker, reference: str) -> List[Dict[Text, Any]]:
+    def _receipt(self, dispatcher: CollectingDispatcher, tracker: Tracker, reference: str,
+                 deadlines: Optional[List[Dict[str, Any]]] = None) -> List[Dict[Text, Any]]:
+        """The receipt; ``deadlines`` as stored in the record (read from the store when not given)."""
         kb = knowledge()
-        record = records_store().get_application(reference) or {}
+        if deadlines is None:
+            deadlines = (records_store().get_application(reference) or {}).get("deadlines") or []
         code = tracker.get_slot("municipality_code")
-        kommune = tracker.get_slot("municipality") or record.get("municipality_name") or ""
+        entry = find_municipality(code, kb) if code else None
+        kommune = tracker.get_slot("municipality") or (entry.name if entry else "")
         lines = [t.RECEIPT.format(kommune=kommune, reference=reference), "", t.NEXT_HEADER]
-        deadlines = record.get("deadlines") or []
         for deadline in deadlines:
             day = danish_date(dt.date.fromisoformat(deadline["date"]))
             lines.append(f"• {deadline['text']} Det vil sige senest {day}. (Kilde: {deadline['source']})")

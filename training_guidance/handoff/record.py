@@ -115,6 +115,10 @@ class ApplicationDraft(_Model):
     def _masked(cls, v: Any) -> Any:
         return mask_deep(v)
 
+    def deadline_records(self) -> List[Dict[str, Any]]:
+        """The deadlines as the record stores them (JSON: dates as ISO strings)."""
+        return [d.dict() | {"date": d.date.isoformat()} for d in self.deadlines]
+
 
 def submission_deadlines(kb: KnowledgeBase, code: str, track: Optional[str], day: dt.date) -> List[Deadline]:
     """The standard's deadlines that start when the application is sent, as dates from ``day``."""

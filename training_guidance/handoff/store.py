@@ -6,6 +6,7 @@ SQLite by default (a file in the data folder), PostgreSQL by setting TG_DATABASE
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence
@@ -22,7 +23,13 @@ from .models import (
 from .record import SCHEMA, ApplicationDraft
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-COPENHAGEN_YEAR_OFFSET = dt.timedelta(hours=1)  # a reference's year is Danish (CET/CEST ≥ +1 h)
+
+
+def danish_year(moment: dt.datetime) -> int:
+    """The year in Denmark at ``moment``: a reference made at 23:30 UTC on 31 December is next year's."""
+    from babel.dates import get_timezone  # zoneinfo, with pytz as fallback where the OS has no tz data
+
+    return moment.astimezone(get_timezone("Europe/Copenhagen")).year
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,12 @@ def alembic_config(connection: sa.engine.Connection):
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
     return cfg
+
+
+@functools.lru_cache(maxsize=4)
+def shared_store(url: str) -> "RecordStore":
+    """One store (and connection pool) per database URL and process, for long-running servers."""
+    return RecordStore(url)
 
 
 class RecordStore:
@@ -102,14 +115,14 @@ class RecordStore:
                     municipality_code=draft.municipality_code, municipality_name=draft.municipality_name,
                     standard_file=draft.standard_file, standard_date=draft.standard_date,
                     outcome=draft.assessment["outcome"], facts=draft.facts, assessment=draft.assessment,
-                    deadlines=[d.dict() | {"date": d.date.isoformat()} for d in draft.deadlines],
+                    deadlines=draft.deadline_records(),
                     contact=draft.contact.dict(), applicant_role=draft.applicant.role,
                     applicant=draft.applicant.dict(), consent_version=draft.consent.version,
                     consent_text=draft.consent.text, consent_at=draft.consent.given_at, channel=draft.channel,
                 )
                 session.add(app)
                 session.flush()  # the id gives the reference
-                app.reference = f"TG-{(now + COPENHAGEN_YEAR_OFFSET).year}-{app.id:06d}"
+                app.reference = f"TG-{danish_year(now)}-{app.id:06d}"
                 app.history.append(StatusChange(status=RECEIVED, at=now, note="Ansøgningen er modtaget"))
                 for target in dict.fromkeys(targets):
                     app.outbox.append(OutboxEntry(target=target, state=PENDING, attempts=0, next_attempt_at=now,
