@@ -2,8 +2,10 @@
 
 Both channels, through one wrapper around the callback Rasa gives a channel (`guard`):
 
-* CPR-like numbers are masked and the text is cut to ``MAX_MESSAGE_CHARS`` before Rasa sees it,
-  so a CPR number never reaches the tracker store.
+* CPR-like numbers are masked before Rasa sees the text, so a CPR number never reaches the tracker
+  store. A long message is cut to its first ``MAX_MESSAGE_CHARS`` characters and
+  ``MAX_MESSAGE_TOKENS`` words or symbols, and the user is told so: DIET's attention grows with the
+  square of the tokens, and 10,000 emoji (one token each) held the Rasa server for 6-30 seconds.
 * Payload hardening. Rasa's own syntax lets anyone type ``/intent{"entity": "value"}`` (or
   ``/restart``) and so pick an intent and entities directly. Here a message that starts with "/"
   counts as a payload only when it is exactly one of the buttons the assistant offered since the
@@ -45,12 +47,15 @@ from . import rasa_tuning
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 5000
+MAX_MESSAGE_CHARS = 2000  # the web widget's maxlength
+MAX_MESSAGE_TOKENS = 500  # 2,000 characters of Danish prose are about 400 words and signs
 MAX_SENDER_CHARS = 128
 # A chat widget may open a new conversation with "/greet" (the web page does). It has no entities and
 # only greets, so it is a payload as the first message of a conversation, and plain text after.
 OPENING_PAYLOADS = {"/greet"}
 APOLOGY = "Beklager. Der er en teknisk fejl, så jeg kan ikke svare lige nu. Prøv igen om lidt."
+CUT_NOTE = ("Din besked var meget lang, så jeg har kun læst begyndelsen (cirka {chars} tegn). "
+            "Skriv gerne resten i en ny besked.")
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -106,10 +111,26 @@ def socket_message_error(args: Tuple[Any, ...], needs_session: bool, metadata_ke
 _UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|[\ud800-\udfff]")
 
 
+_TOKENS = re.compile(r"\w+|[^\w\s]")  # like spaCy's count, or more (every emoji part is one)
+
+
+def shorten(text: str) -> Tuple[str, bool]:
+    """The start of ``text`` that Rasa reads, cut between two words or signs, and whether anything
+    was cut: at most MAX_MESSAGE_CHARS characters and MAX_MESSAGE_TOKENS words or signs."""
+    end = 0
+    for count, token in enumerate(_TOKENS.finditer(text), 1):
+        if count > MAX_MESSAGE_TOKENS or token.end() > MAX_MESSAGE_CHARS:
+            return (text[:end].rstrip() or text[:MAX_MESSAGE_CHARS]), True  # one giant word: cut inside it
+        end = token.end()
+    if len(text) > MAX_MESSAGE_CHARS and text[MAX_MESSAGE_CHARS:].strip():
+        return text[:MAX_MESSAGE_CHARS], True
+    return text, False
+
+
 def clean_text(text: Optional[str]) -> str:
-    """Cut to MAX_MESSAGE_CHARS, drop unsafe characters and mask CPR-like numbers (last, so
-    nothing done after it can join digits into a new CPR-like number)."""
-    text = _UNSAFE_CHARS.sub(lambda m: "\ufffd" if m.group(0) >= "\ud800" else " ", (text or "")[:MAX_MESSAGE_CHARS])
+    """Drop unsafe characters and mask CPR-like numbers (last, so nothing done after it can join
+    digits into a new CPR-like number)."""
+    text = _UNSAFE_CHARS.sub(lambda m: "\ufffd" if m.group(0) >= "\ud800" else " ", text or "")
     return mask_cpr(text)[0].strip()
 
 
@@ -228,7 +249,11 @@ def guard(on_new_message: OnNewMessage, app_ref: _AppRef) -> OnNewMessage:
 
     async def guarded(message: UserMessage) -> None:
         agent = app_ref.agent
-        text = clean_text(message.text)
+        text, cut = shorten(message.text or "")
+        text = clean_text(text)
+        if cut:  # before the answer, which is to the first part only
+            await message.output_channel.send_text_message(
+                message.sender_id, CUT_NOTE.format(chars=f"{MAX_MESSAGE_CHARS:,}".replace(",", ".")))
         if text.startswith(INTENT_MESSAGE_PREFIX):
             try:
                 tracker = await _tracker(agent, message.sender_id)
@@ -284,8 +309,9 @@ class TraeningsguidenRest(RestInput):
         return "rest"
 
     def _extract_message(self, req: Request) -> Optional[Text]:
-        # Masked here as well, so Rasa's own error log never holds a CPR number.
-        return clean_text(req.json.get("message"))
+        # Masked here as well, so Rasa's own error log never holds a CPR number. The guard cuts it
+        # to what Rasa reads (and says so); this only bounds the work on a huge body.
+        return clean_text((req.json.get("message") or "")[:10 * MAX_MESSAGE_CHARS])
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         rasa_tuning.apply()

@@ -77,7 +77,7 @@ class Servers:
         log = open(self.data_dir / "logs" / "actions.log", "ab")
         self.processes["actions"] = subprocess.Popen(
             [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "bot.actions", "--port", str(self.action_port)],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT, env=action_server_env(self.env), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
 
     def start_rasa_server(self) -> None:
@@ -179,6 +179,14 @@ def server_env(action_port: int, data_dir: Path, extra: Optional[Dict[str, str]]
     })
     env.update(extra or {})
     return env
+
+
+def action_server_env(env: Dict[str, str]) -> Dict[str, str]:
+    """Rasa opens a new connection for every action call. Sanic closes a connection that has sent
+    nothing for KEEP_ALIVE_TIMEOUT (5 s by default), so when the Rasa server's event loop stalled
+    longer between connecting and sending (a long message under load), the call failed with
+    "Cannot write to closing transport" and the user got the apology. Only Rasa calls this server."""
+    return {"SANIC_KEEP_ALIVE_TIMEOUT": "75", **env}
 
 
 def make_servers(rasa_port: int, action_port: int, data_dir: Path, extra_env: Optional[Dict[str, str]] = None,

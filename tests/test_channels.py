@@ -1,5 +1,6 @@
 """The public channels' rules without servers: payload hardening, failure detection, the apology
 and malformed socket.io messages (the same rules run end to end in tests/test_e2e_public.py)."""
+import asyncio
 import inspect
 import json
 from pathlib import Path
@@ -8,8 +9,8 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 
 from bot.channels import (
-    APOLOGY, MAX_MESSAGE_CHARS, apology, as_plain_text, clean_text, failed_actions, harden_payload,
-    socket_message_error,
+    APOLOGY, MAX_MESSAGE_CHARS, MAX_MESSAGE_TOKENS, apology, as_plain_text, clean_text, failed_actions, guard,
+    harden_payload, shorten, socket_message_error,
 )
 from training_guidance.readability import lix
 
@@ -63,9 +64,44 @@ def test_tekst_uden_skraastreg_roeres_ikke():
     assert harden_payload("hej / farvel", conversation()) == "hej / farvel"
 
 
-def test_cpr_fjernes_og_lange_beskeder_afkortes():
+def test_cpr_fjernes():
     assert "010145-1234" not in clean_text("mit cpr er 010145-1234")
-    assert len(clean_text("a" * 20000)) == MAX_MESSAGE_CHARS
+
+
+def test_lange_beskeder_afkortes_mellem_to_ord():
+    prose, cut = shorten("min mor er faldet og " * 200)
+    assert cut and len(prose) <= MAX_MESSAGE_CHARS and prose.endswith(("og", "faldet", "er", "mor", "min"))
+    emoji, cut = shorten("😀" * 10_000)  # one token each: cut by tokens, long before the characters
+    assert cut and emoji == "😀" * MAX_MESSAGE_TOKENS
+    word, cut = shorten("a" * 20_000)  # one giant word is cut inside it
+    assert cut and word == "a" * MAX_MESSAGE_CHARS
+    assert shorten("hej" + " " * 5000) == ("hej" + " " * 5000, False)  # trailing space is not content
+    assert shorten("kan jeg få genoptræning?") == ("kan jeg få genoptræning?", False)
+
+
+class _NoAgent:
+    agent = None
+
+
+def test_en_afkortet_besked_siges_foer_svaret_og_rasa_faar_kun_begyndelsen():
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+    seen = []
+
+    async def rasa(message):
+        seen.append(message.text)
+        await message.output_channel.send_text_message(message.sender_id, "Svaret på begyndelsen.")
+
+    out = CollectingOutputChannel()
+    asyncio.run(guard(rasa, _NoAgent())(UserMessage("🙂 " * 3000, out, "lang")))
+    assert seen == [" ".join(["🙂"] * MAX_MESSAGE_TOKENS)]
+    assert [m["text"] for m in out.messages] == [
+        "Din besked var meget lang, så jeg har kun læst begyndelsen (cirka 2.000 tegn). "
+        "Skriv gerne resten i en ny besked.", "Svaret på begyndelsen."]
+
+    out = CollectingOutputChannel()
+    asyncio.run(guard(rasa, _NoAgent())(UserMessage("min mor på 82 er faldet", out, "kort")))
+    assert [m["text"] for m in out.messages] == ["Svaret på begyndelsen."]
 
 
 def test_en_handling_uden_haendelser_er_fejlet():

@@ -126,6 +126,29 @@ def test_en_gammel_knap_sendes_som_knappens_titel(servers):
     assert user_texts(events_of(servers, sender))[-1] == transport["title"]
 
 
+# --- long messages and slow turns -------------------------------------------------------------
+
+def test_en_meget_lang_besked_afkortes_og_brugeren_faar_det_at_vide(servers):
+    sender = "lang-1"
+    replies = say(servers, sender, "min mor på 82 i holstebro er faldet " + "😀" * 10_000)
+    assert "kun læst begyndelsen" in replies[0]["text"]
+    assert "din mor" in texts(replies[1:])  # the beginning was read: the next question is about her
+    events = events_of(servers, sender)
+    assert slots(events)["municipality_code"] == "0661"  # Holstebro
+    stored = user_texts(events)[-1]
+    assert stored.startswith("min mor på 82 i holstebro er faldet") and len(stored) <= 2000
+
+
+def test_handlingsserveren_lukker_ikke_en_forbindelse_som_rasa_endnu_ikke_har_skrevet_paa(servers):
+    """Rasa opens a connection per action call; a busy Rasa server may write to it seconds later."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", servers.action_port), timeout=30) as conn:
+        time.sleep(6)  # Sanic's default keep-alive timeout (5 s) closed such a connection
+        conn.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        assert conn.recv(100).startswith(b"HTTP/1.1 200")
+
+
 # --- socket.io --------------------------------------------------------------------------------
 
 async def _socketio_session(url, messages):
@@ -219,10 +242,11 @@ def test_2000_fjendtlige_beskeder_giver_ingen_5xx_altid_dansk_og_intet_cpr_i_dat
     assert not not_ok, not_ok[:5]
     not_danish = [(c, t[:60], [m.get("text") for m in r]) for c, t, _, r in results if not reply_is_danish(r)]
     assert not not_danish, not_danish[:5]
-    # The apology is Danish too; it means an action call failed. Under heavy CPU contention a few
-    # calls to the action server have failed with a connection reset (2 of 2,000 once): allow 0.5 %.
+    # The apology is Danish too, but it means an action call failed. Two of 2,000 did, until long
+    # messages were cut and the action server kept silent connections open (bot/channels.py,
+    # scripts/servers.py: a 10,000-emoji message stalled Rasa past Sanic's 5 s keep-alive).
     apologies = [(c, t[:60]) for c, t, _, r in results if any("teknisk fejl" in m.get("text", "") for m in r)]
-    assert len(apologies) <= len(results) // 200, apologies[:5]
+    assert not apologies, apologies[:5]
     echoed = [(c, t[:60]) for c, t, _, r in results if any("<script" in json.dumps(m) for m in r)]
     assert not echoed, echoed[:5]
     assert [s for s, _ in malformed] == [400] * len(MALFORMED_BODIES)
