@@ -84,6 +84,16 @@ def test_sidernes_vaerdier_escapes_som_html():
         '<script src="http://127.0.0.1:5080/widget/traeningsguiden.js" data-kommune="0661" defer></script>')
 
 
+def test_personalesiderne_deler_sidehovedet_og_markerer_den_aktuelle_side():
+    html = pages.render("ansoegninger.html", bruger="<b>ole</b>", side_titel="Ansøgninger",
+                        aktuel_konsol="false", aktuel_ansoegninger="page")
+    assert html.startswith("<!doctype html>") and "{{" not in html
+    assert "<title>Ansøgninger – Træningsguiden for personale</title>" in html
+    assert '<a href="/personale/ansoegninger" aria-current="page">' in html
+    assert '<a href="/personale/" aria-current="false">' in html
+    assert "Log ud (&lt;b&gt;ole&lt;/b&gt;)" in html and "<h1>Modtagne ansøgninger</h1>" in html
+
+
 def test_demosiden_bruger_en_rigtig_kommunekode_eller_holstebro():
     assert pages.demo_municipality("0163") == ("0163", "Herlev")
     assert pages.demo_municipality("9999") == ("0661", "Holstebro")

@@ -1,4 +1,5 @@
-"""The HTML pages: files in webapp/pages/ with {{name}} placeholders, every value HTML-escaped."""
+"""The HTML pages: files in webapp/pages/ with {{name}} placeholders, every value HTML-escaped, and
+{{> _part.html}} for a part several pages share (a file in webapp/pages/, inserted as it is)."""
 from __future__ import annotations
 
 import html
@@ -9,11 +10,13 @@ from typing import Optional, Tuple
 PAGES = Path(__file__).resolve().parent / "pages"
 STATIC = Path(__file__).resolve().parent / "static"
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+_INCLUDE = re.compile(r"\{\{> (_[\w-]+\.html)\}\}\n?")
 DEMO_KOMMUNE = "0661"  # Holstebro: a municipality with a quality standard
 
 
 def render(name: str, **values: str) -> str:
     template = (PAGES / name).read_text(encoding="utf-8")
+    template = _INCLUDE.sub(lambda m: (PAGES / m[1]).read_text(encoding="utf-8"), template)
     return _PLACEHOLDER.sub(lambda m: html.escape(values.get(m[1], ""), quote=True), template)
 
 

@@ -21,6 +21,7 @@ from .config import WebConfig
 from .rasa import RasaUnavailable, send
 
 API = "/personale/api/"
+STAFF_PAGES = ("konsol", "ansoegninger")  # the navigation in pages/_personale_top.html, in its order
 STAFF_PREFIX = "personale-"  # staff conversations: never reachable through the citizen API (UUIDs only)
 REFERENCE = re.compile(r"^[A-Za-z0-9-]{1,40}$")
 
@@ -54,20 +55,22 @@ def add_staff_routes(app: Sanic, config: WebConfig) -> None:
             return error("Metoden er ikke tilladt.", 405)
         return error("Ikke fundet.", 404)
 
-    def staff_page(request: Request, template: str):
-        """A staff page for a logged-in user; the login page for anyone else."""
+    def staff_page(request: Request, page: str, title: str):
+        """A staff page (``page``.html, its navigation entry marked) for a logged-in user; the login
+        page for anyone else."""
         user = staff_user(request)
         if not user:
             return response.redirect("/personale/login", status=303)
-        return response.html(pages.render(template, bruger=user))
+        current = {f"aktuel_{name}": "page" if name == page else "false" for name in STAFF_PAGES}
+        return response.html(pages.render(f"{page}.html", bruger=user, side_titel=title, **current))
 
     @app.get("/personale/")
     async def console(request: Request):
-        return staff_page(request, "konsol.html")
+        return staff_page(request, "konsol", "Opkaldsmanuskript")
 
     @app.get("/personale/ansoegninger")
     async def applications_page(request: Request):
-        return staff_page(request, "ansoegninger.html")
+        return staff_page(request, "ansoegninger", "Ansøgninger")
 
     @app.get("/personale/login")
     async def login_form(request: Request):
