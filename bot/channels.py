@@ -211,8 +211,9 @@ def apology(code: Optional[str]) -> str:
     try:
         from training_guidance.knowledge import cached_knowledge
         from training_guidance.render import contact_line
+        from training_guidance.settings import get_settings
 
-        contact = contact_line(cached_knowledge(os.environ.get("TG_KNOWLEDGE_DIR") or None), code)
+        contact = contact_line(cached_knowledge(get_settings().knowledge_dir), code)
     except Exception:  # the knowledge must never stop the apology
         logger.exception("channels.apology.contact_line_failed")
         contact = "Ring til din kommune, hvis du vil tale med en person."

@@ -13,14 +13,15 @@ built once: the same schema, the same validator class, the same error (jsonschem
 """
 from __future__ import annotations
 
-import os
 from typing import Any, Dict, Text
 
 _applied = False
 
 
 def enabled() -> bool:
-    return os.environ.get("TG_RASA_TUNING", "on").lower() not in ("off", "0", "false", "no")
+    from training_guidance.settings import get_settings
+
+    return get_settings().rasa_tuning
 
 
 def apply() -> bool:

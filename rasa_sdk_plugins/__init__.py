@@ -9,7 +9,6 @@ HTTP 401. Unset, nothing changes (development: the action server listens on 127.
 from __future__ import annotations
 
 import hmac
-import os
 import sys
 from typing import Any
 
@@ -28,7 +27,9 @@ def token_ok(header: str, token: str) -> bool:
 
 @hookimpl
 def attach_sanic_app_extensions(app: Any) -> None:
-    token = os.environ.get("TG_ACTION_TOKEN")
+    from training_guidance.settings import get_settings
+
+    token = get_settings().action_token
     if not token:
         return
     from sanic import response

@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from servers import HOST, VENV_BIN, _get, free_port, make_servers  # noqa: E402
+from training_guidance.settings import process_environment  # noqa: E402
 
 QUIET_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
 OUR_OPENING = "min mor på 82 i holstebro er faldet og er blevet meget svag"
@@ -156,7 +157,7 @@ def train_ours(args) -> Optional[float]:
         began = time.monotonic()
         subprocess.run([str(VENV_BIN / "rasa"), "train", "--config", "config.yml", "--domain", "bot/domain.yml",
                         "--data", "bot/data", "--out", out, "--force"], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **QUIET_ENV})
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**process_environment(), **QUIET_ENV})
         return time.monotonic() - began
 
 
@@ -186,7 +187,7 @@ def stock_project(directory: Path) -> Optional[float]:
     directory.mkdir(parents=True, exist_ok=True)
     began = time.monotonic()
     subprocess.run([str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(directory)], cwd=directory,
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **QUIET_ENV})
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**process_environment(), **QUIET_ENV})
     seconds = time.monotonic() - began
     (directory / ".train-seconds").write_text(f"{seconds:.1f}")
     return seconds
@@ -205,7 +206,7 @@ def bench_stock(directory: Path, args) -> Dict[str, float]:
     proc = subprocess.Popen(
         [str(VENV_BIN / "rasa"), "run", "--interface", HOST, "--port", str(port), "--model", "models",
          "--endpoints", str(data / "endpoints.yml"), "--credentials", "credentials.yml"],
-        cwd=directory, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **QUIET_ENV}, start_new_session=True)
+        cwd=directory, stdout=log, stderr=subprocess.STDOUT, env={**process_environment(), **QUIET_ENV}, start_new_session=True)
     try:
         while _get(f"http://{HOST}:{port}/") != 200:
             if proc.poll() is not None or time.monotonic() - began > 300:

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import urllib.request
 import uuid
 
-URL = os.environ.get("TG_REST_URL") or f"http://127.0.0.1:{os.environ.get('TG_RASA_PORT', '5005')}/webhooks/rest/webhook"
+from training_guidance.settings import get_settings
+
+URL = get_settings().rest_webhook_url
 
 
 def send(sender: str, message: str) -> list:

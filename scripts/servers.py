@@ -17,9 +17,13 @@ from pathlib import Path
 from typing import Dict, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from training_guidance.settings import HOST, get_settings, process_environment  # noqa: E402
+
 VENV_BIN = ROOT / ".venv" / "bin"
 MODEL = ROOT / "models" / "traeningsguiden.tar.gz"
-HOST = "127.0.0.1"
 
 
 def free_port() -> int:
@@ -86,10 +90,11 @@ class Servers:
             "--model", str(MODEL), "--credentials", str(ROOT / "credentials.yml"),
             "--endpoints", str(endpoints_file(self.env)),
         ]
-        origins = self.env.get("TG_CORS_ORIGINS") or (self.web_url if self.web_port else None)
+        settings = get_settings(self.env)
+        origins = settings.cors_origins or (self.web_url if self.web_port else None)
         if origins:  # unset: exactly the web page's own origin, never "*"
             args += ["--cors", *origins.split()]
-        token = self.env.get("TG_RASA_TOKEN")
+        token = settings.rasa_token
         if token:  # Rasa's HTTP API (trackers, models) only with a token
             args += ["--enable-api", "--auth-token", token]
         log = open(self.data_dir / "logs" / "rasa.log", "ab")
@@ -106,7 +111,7 @@ class Servers:
         """The outbox relay: hands each application to the configured targets (TG_HANDOFF_TARGETS)."""
         log = open(self.data_dir / "logs" / "relay.log", "ab")
         self.processes["relay"] = subprocess.Popen(
-            [str(VENV_BIN / "tg"), "records", "relay", "--interval", self.env.get("TG_RELAY_INTERVAL", "2")],
+            [str(VENV_BIN / "tg"), "records", "relay", "--interval", str(get_settings(self.env).relay_interval)],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
 
@@ -161,11 +166,11 @@ class Servers:
 def endpoints_file(env: Dict[str, str]) -> Path:
     """endpoints.yml, or the file TG_ENDPOINTS names (deploy/endpoints.production.yml: PostgreSQL,
     Redis lock store, action server token; docs/deployment.md). Relative paths are from the repo."""
-    return ROOT / env.get("TG_ENDPOINTS", "endpoints.yml")
+    return ROOT / get_settings(env).endpoints
 
 
 def server_env(action_port: int, data_dir: Path, extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
-    env = dict(os.environ)
+    env = process_environment()
     env.update({
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -174,8 +179,8 @@ def server_env(action_port: int, data_dir: Path, extra: Optional[Dict[str, str]]
         "PYTHONPATH": str(ROOT),
         "TG_ACTION_URL": f"http://{HOST}:{action_port}/webhook",
         "TG_DATA_DIR": str(data_dir.resolve()),
-        "TG_TRACKER_URL": env.get("TG_TRACKER_URL") or f"sqlite:///{(data_dir / 'tracker.db').resolve()}",
-        "TG_DATABASE_URL": env.get("TG_DATABASE_URL") or f"sqlite:///{(data_dir / 'records.db').resolve()}",
+        "TG_TRACKER_URL": get_settings(env).tracker_url or f"sqlite:///{(data_dir / 'tracker.db').resolve()}",
+        "TG_DATABASE_URL": get_settings(env).database_url or f"sqlite:///{(data_dir / 'records.db').resolve()}",
     })
     env.update(extra or {})
     return env
@@ -196,10 +201,9 @@ def make_servers(rasa_port: int, action_port: int, data_dir: Path, extra_env: Op
 
 
 def run_forever() -> int:
-    rasa_port = int(os.environ.get("TG_RASA_PORT", "5005"))
-    action_port = int(os.environ.get("TG_ACTION_PORT", "5055"))
-    web_port = int(os.environ.get("TG_WEB_PORT", "5080"))
-    data_dir = Path(os.environ.get("TG_DATA_DIR", ROOT / "data"))
+    settings = get_settings()
+    rasa_port, action_port, web_port = settings.rasa_port, settings.action_port, settings.web_port
+    data_dir = settings.resolved_data_dir
     servers = make_servers(rasa_port, action_port, data_dir, web_port=web_port)
     print(f"Starter Træningsguiden (handlingsserver på {HOST}:{action_port}, Rasa på {HOST}:{rasa_port}) ...", flush=True)
     try:
@@ -208,7 +212,7 @@ def run_forever() -> int:
         print(f"Kunne ikke starte: {exc}", file=sys.stderr)
         return 1
     staff_login = f"bruger: {servers.env['TG_STAFF_USER']}"
-    if not os.environ.get("TG_STAFF_PASSWORD"):
+    if not settings.staff_password:
         staff_login += f", adgangskode for denne kørsel: {servers.env['TG_STAFF_PASSWORD']}"
     print(
         f"\nTræningsguiden er klar efter {servers.ready_seconds:.0f} s.\n"
@@ -218,7 +222,7 @@ def run_forever() -> int:
         f"  Personale: {servers.web_url}/personale/  ({staff_login})\n"
         f"  Samtaler gemmes i {servers.env['TG_TRACKER_URL']}\n"
         f"  Ansøgninger gemmes i {servers.env['TG_DATABASE_URL']} og overføres til "
-        f"{servers.env.get('TG_HANDOFF_TARGETS', 'folder')} (se: .venv/bin/tg records list)\n"
+        f"{get_settings(servers.env).handoff_targets} (se: .venv/bin/tg records list)\n"
         f"  Stop med Ctrl-C.\n", flush=True)
     stopping = False
 

@@ -20,10 +20,12 @@ from pathlib import Path
 from typing import Dict, List
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench import our_conversation, percentile  # noqa: E402
 from servers import free_port, make_servers  # noqa: E402
+from training_guidance.settings import get_settings  # noqa: E402
 
 
 def stored_user_texts(tracker_url: str, senders: List[str]) -> Dict[str, List[str]]:
@@ -99,7 +101,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=180)
     args = parser.parse_args()
     if args.url:
-        tracker_url = args.tracker_url or os.environ.get("TG_TRACKER_URL")
+        tracker_url = args.tracker_url or get_settings().tracker_url
         if not tracker_url:
             parser.error("--tracker-url (or TG_TRACKER_URL) is needed to check the stored messages")
         return soak(args.url.rstrip("/") + "/webhooks/rest/webhook", tracker_url, args.users, args.seconds)

@@ -8,11 +8,15 @@ step() { printf '\n=== %s ===\n' "$*"; }
 step "setup"
 scripts/setup.sh
 scripts/system-deps.sh  # PostgreSQL and Redis from Debian's packages; the tests start private servers
+scripts/system-deps.sh faketime  # the unit tests run a second time with the clock a year ahead
 scripts/system-deps.sh chromium  # the browser tests drive Debian's Chromium (never a downloaded browser)
 scripts/web-setup.sh  # playwright-core and axe-core from package-lock.json
 
 step "unit and integration tests (pytest)"
 .venv/bin/python -m pytest -q -m "not servers"
+
+step "the same tests with the clock a year ahead (no test may depend on today's date)"
+faketime -f '+366d' .venv/bin/python -m pytest -q -m "not servers" -p no:cacheprovider
 
 step "rasa data validate (warnings fail)"
 .venv/bin/rasa data validate --domain bot/domain.yml --data bot/data --config config.yml --fail-on-warnings \

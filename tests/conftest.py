@@ -78,11 +78,34 @@ def database_url(request, tmp_path):
     return request.getfixturevalue("postgres_url")
 
 
+class FakeClock:
+    """A UTC clock that moves only when told; one instance is shared by the store and the relay."""
+
+    def __init__(self, start):
+        self.now = start
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **kw):
+        import datetime as dt
+
+        self.now += dt.timedelta(**kw)
+
+
 @pytest.fixture
-def record_store(database_url):
+def clock():
+    """Records' time, fixed at the moment the test data's drafts were made (records_helpers.TODAY)."""
+    import datetime as dt
+
+    return FakeClock(dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone.utc))
+
+
+@pytest.fixture
+def record_store(database_url, clock):
     from training_guidance.handoff.store import RecordStore
 
-    store = RecordStore(database_url)
+    store = RecordStore(database_url, clock=clock)
     store.migrate()
     yield store
     store.dispose()

@@ -48,17 +48,6 @@ def municipality():
     server.shutdown()
 
 
-class Clock:
-    def __init__(self):
-        self.now = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone.utc)
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, **kw):
-        self.now += dt.timedelta(**kw)
-
-
 def submit(store, key="k", targets=("folder",)):
     return store.submit(draft(), key, list(targets)).reference
 
@@ -86,10 +75,9 @@ def test_webhook_faar_token_og_idempotensnoegle(record_store, municipality):
     assert [r["reference"] for r in municipality.received] == [ref]
 
 
-def test_et_nede_maal_holder_ansoegningen_ventende_og_leverer_en_gang_naar_det_er_oppe(record_store, municipality):
-    clock = Clock()
+def test_et_nede_maal_holder_ansoegningen_ventende_og_leverer_en_gang_naar_det_er_oppe(record_store, municipality, clock):
     ref = submit(record_store, targets=["webhook"])
-    relay = Relay(record_store, {"webhook": WebhookTarget(municipality.url, TOKEN)}, clock=clock)
+    relay = Relay(record_store, {"webhook": WebhookTarget(municipality.url, TOKEN)})
     municipality.down = True
     assert relay.run_once().retrying == [f"{ref}:webhook"]
     assert not relay.run_once()  # backoff: not due again yet
@@ -115,12 +103,11 @@ def test_et_nede_maal_holder_ansoegningen_ventende_og_leverer_en_gang_naar_det_e
     assert attempts[0]["detail"]["error"] == "HTTP 503"
 
 
-def test_en_levering_der_bliver_ved_med_at_fejle_bliver_fejlet_og_kan_sendes_igen(record_store, tmp_path):
-    clock = Clock()
+def test_en_levering_der_bliver_ved_med_at_fejle_bliver_fejlet_og_kan_sendes_igen(record_store, tmp_path, clock):
     ref = submit(record_store)
     blocked = tmp_path / "ikke-en-mappe"
     blocked.write_text("en fil, hvor mappen skulle være")
-    relay = Relay(record_store, {"folder": FolderTarget(blocked)}, clock=clock, max_attempts=3)
+    relay = Relay(record_store, {"folder": FolderTarget(blocked)}, max_attempts=3)
     for _ in range(3):
         relay.run_once()
         clock.advance(hours=2)

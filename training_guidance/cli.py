@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
+from . import clock
 from .assessment import assess
 from .handoff import cli as records_cli
 from .deadlines import danish_date, deadline_date
@@ -41,13 +42,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     p_assess = sub.add_parser("assess", help="assess a situation given as JSON")
     p_assess.add_argument("situation", help="JSON file, or - for standard input")
     p_assess.add_argument("--kommune", default=None)
-    p_assess.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today())
+    p_assess.add_argument("--today", type=dt.date.fromisoformat, default=clock.today())
     p_assess.add_argument("--json", action="store_true", help="print the assessment payload as JSON")
     p_answer = sub.add_parser("answer", help="answer a question from a municipality's standard")
     p_answer.add_argument("kommune")
     p_answer.add_argument("topic", help=f"one of {sorted(set(QUESTIONS) | {t.value for t in Topic})}")
     p_answer.add_argument("--offer", choices=["stk1", "stk2"], default=None)
-    p_answer.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today())
+    p_answer.add_argument("--today", type=dt.date.fromisoformat, default=clock.today())
     p_deadline = sub.add_parser("deadline", help="a deadline as a date")
     p_deadline.add_argument("start", type=dt.date.fromisoformat)
     p_deadline.add_argument("value", type=int)

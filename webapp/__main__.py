@@ -1,8 +1,9 @@
 """Run the web server: `python -m webapp` (scripts/servers.py starts it next to the bot)."""
 from __future__ import annotations
 
-import os
 import sys
+
+from training_guidance.settings import process_environment
 
 from .config import HOST, ConfigError, WebConfig, ensure_staff_credentials
 
@@ -10,8 +11,9 @@ from .config import HOST, ConfigError, WebConfig, ensure_staff_credentials
 def main() -> int:
     generated = None
     try:
-        generated = ensure_staff_credentials(os.environ)
-        config = WebConfig.from_env()
+        env = process_environment()
+        generated = ensure_staff_credentials(env)
+        config = WebConfig.from_env(env)
     except ConfigError as exc:
         print(f"Webserveren starter ikke: {exc}", file=sys.stderr)
         return 2

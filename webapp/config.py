@@ -1,13 +1,12 @@
-"""The web server's settings, all from the environment (see the README's configuration table)."""
+"""The web server's settings (training_guidance.settings; see docs/configuration.md)."""
 from __future__ import annotations
 
-import os
 import secrets
 from dataclasses import dataclass
 from typing import Mapping, MutableMapping, Optional, Tuple
 
-HOST = "127.0.0.1"
-DEFAULT_WEB_PORT = 5080
+from training_guidance.settings import HOST, Settings, SettingsError, get_settings, process_environment
+
 DEFAULT_STAFF_USER = "personale"
 
 
@@ -15,26 +14,21 @@ class ConfigError(RuntimeError):
     """A setting that makes it unsafe or impossible to start; the message says what to set."""
 
 
-def is_production(env: Mapping[str, str]) -> bool:
-    return (env.get("TG_ENV") or "").strip().lower() == "production"
+def _settings(env: Optional[Mapping[str, str]]) -> Settings:
+    try:
+        return get_settings(env)
+    except SettingsError as exc:
+        raise ConfigError(str(exc)) from None
 
 
-def web_port(env: Mapping[str, str]) -> int:
-    return int(env.get("TG_WEB_PORT") or DEFAULT_WEB_PORT)
-
-
-def own_origin(env: Mapping[str, str]) -> str:
-    """The origin the page is served from (TG_WEB_ORIGIN when behind a proxy)."""
-    return (env.get("TG_WEB_ORIGIN") or f"http://{HOST}:{web_port(env)}").rstrip("/")
-
-
-def cors_origins(env: Mapping[str, str]) -> Tuple[str, ...]:
+def cors_origins(env: Optional[Mapping[str, str]] = None) -> Tuple[str, ...]:
     """Origins allowed to call from a browser: TG_CORS_ORIGINS, else exactly the page's own origin."""
-    configured = tuple(o.rstrip("/") for o in (env.get("TG_CORS_ORIGINS") or "").split() if o)
+    settings = _settings(env)
+    configured = settings.cors_origin_list
     if "*" in configured:
         raise ConfigError("TG_CORS_ORIGINS må ikke være '*'. Skriv de origins, der må bruge chatten "
                           "(TG_CORS_ORIGINS must list origins, never '*').")
-    return configured or (own_origin(env),)
+    return configured or (settings.web_own_origin,)
 
 
 def ensure_staff_credentials(env: MutableMapping[str, str]) -> Optional[str]:
@@ -42,10 +36,11 @@ def ensure_staff_credentials(env: MutableMapping[str, str]) -> Optional[str]:
 
     Production without them is refused. In development a random password is generated for this
     run, put into ``env`` and returned so the run command can print it; None when it was set."""
-    user, password = env.get("TG_STAFF_USER"), env.get("TG_STAFF_PASSWORD")
+    settings = _settings(env)
+    user, password = settings.staff_user, settings.staff_password
     if user and password:
         return None
-    if is_production(env):
+    if settings.production:
         raise ConfigError(
             "Personalekonsollen kræver TG_STAFF_USER og TG_STAFF_PASSWORD, når TG_ENV=production. "
             "Serveren starter ikke uden. (The staff console needs TG_STAFF_USER and TG_STAFF_PASSWORD "
@@ -72,19 +67,20 @@ class WebConfig:
 
     @classmethod
     def from_env(cls, env: Optional[MutableMapping[str, str]] = None) -> "WebConfig":
-        env = os.environ if env is None else env
+        env = process_environment() if env is None else env  # a copy, filled in for this run
         ensure_staff_credentials(env)
-        secret = env.get("TG_WEB_SECRET")
-        if is_production(env) and secret is not None and len(secret) < 32:
+        settings = _settings(env)
+        secret = settings.web_secret
+        if settings.production and secret is not None and len(secret) < 32:
             raise ConfigError("TG_WEB_SECRET skal være mindst 32 tegn (must be at least 32 characters).")
         return cls(
-            port=web_port(env),
-            rasa_url=(env.get("TG_RASA_URL") or f"http://{HOST}:{env.get('TG_RASA_PORT') or 5005}").rstrip("/"),
-            origin=own_origin(env),
+            port=settings.web_port,
+            rasa_url=settings.rasa_base_url,
+            origin=settings.web_own_origin,
             cors_origins=cors_origins(env),
-            staff_user=env["TG_STAFF_USER"],
-            staff_password=env["TG_STAFF_PASSWORD"],
+            staff_user=settings.staff_user,
+            staff_password=settings.staff_password,
             secret=secret.encode() if secret else secrets.token_bytes(32),
-            production=is_production(env),
-            tracker_url=env.get("TG_TRACKER_URL") or None,
+            production=settings.production,
+            tracker_url=settings.tracker_url,
         )

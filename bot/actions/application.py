@@ -18,6 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from training_guidance import clock
 from training_guidance.deadlines import danish_date
 from training_guidance.handoff import contact as fields
 from training_guidance.handoff.consent import CONSENT_VERSION, privacy_notice
@@ -165,7 +166,7 @@ def read_answer(slot: str, text: str, intent: Optional[str], value: Optional[str
             raise fields.InvalidField("Svar ja eller nej.")
         updates: Dict[str, Any] = {"consent": answer}
         if answer:
-            updates["consent_at"] = dt.datetime.now(dt.timezone.utc).isoformat()
+            updates["consent_at"] = clock.now().isoformat()
         else:
             updates["application_state"] = "declined"
         return updates

@@ -2,27 +2,27 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
+from training_guidance import clock
 from training_guidance.knowledge import KnowledgeBase, cached_knowledge
 from training_guidance.knowledge.schema import MunicipalityEntry
 from training_guidance.municipalities import find_municipality
+from training_guidance.settings import get_settings
 
 
 def knowledge() -> KnowledgeBase:
     # Loaded on first use, not at import: the action server starts fast and fails loudly per call.
-    return cached_knowledge(os.environ.get("TG_KNOWLEDGE_DIR") or None)
+    return cached_knowledge(get_settings().knowledge_dir)
 
 
 def today() -> dt.date:
     """Today's date; TG_TODAY (YYYY-MM-DD) pins it for tests and demos."""
-    pinned = os.environ.get("TG_TODAY")
-    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+    return clock.today()
 
 
 def page_municipality(tracker: Tracker) -> Optional[MunicipalityEntry]:

@@ -1,13 +1,12 @@
-"""The handoff's configuration, from the environment only (no secrets in files)."""
+"""The handoff's configuration, from the settings (no secrets in files)."""
 from __future__ import annotations
 
-import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import FrozenSet, Optional, Tuple
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from ..settings import SettingsError, get_settings
+
 TARGETS = ("folder", "webhook")
 
 
@@ -16,28 +15,12 @@ class ConfigError(ValueError):
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("TG_DATA_DIR") or PROJECT_ROOT / "data")
+    return get_settings().resolved_data_dir
 
 
 def database_url() -> str:
     """TG_DATABASE_URL (e.g. postgresql://user:pw@host/db); default: SQLite in the data folder."""
-    url = os.environ.get("TG_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{(data_dir() / 'records.db').resolve()}"
-
-
-def _int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number of days, not {raw!r}") from None
-    if value < 1:
-        raise ConfigError(f"{name} must be at least 1")
-    return value
+    return get_settings().records_url
 
 
 @dataclass(frozen=True)
@@ -53,21 +36,23 @@ class HandoffConfig:
 
     @classmethod
     def from_env(cls) -> "HandoffConfig":
-        targets = tuple(t for t in re.split(r"[\s,]+", os.environ.get("TG_HANDOFF_TARGETS", "folder")) if t)
+        try:
+            settings = get_settings()
+        except SettingsError as exc:
+            raise ConfigError(str(exc)) from None
+        targets = settings.handoff_target_names
         unknown = set(targets) - set(TARGETS)
         if unknown or not targets:
             raise ConfigError(f"TG_HANDOFF_TARGETS: use one or both of {TARGETS}, not {sorted(unknown) or 'nothing'}")
-        url = os.environ.get("TG_HANDOFF_WEBHOOK_URL") or None
-        token = os.environ.get("TG_HANDOFF_WEBHOOK_TOKEN") or None
+        url, token = settings.handoff_webhook_url, settings.handoff_webhook_token
         if "webhook" in targets and not (url and token):
             raise ConfigError("the webhook target needs TG_HANDOFF_WEBHOOK_URL and TG_HANDOFF_WEBHOOK_TOKEN")
-        codes = os.environ.get("TG_HANDOFF_MUNICIPALITIES")
         return cls(
             targets=targets,
-            folder=Path(os.environ.get("TG_HANDOFF_FOLDER") or data_dir() / "ansoegninger"),
+            folder=settings.handoff_folder_path,
             webhook_url=url,
             webhook_token=token,
-            record_retention_days=_int("TG_RECORD_RETENTION_DAYS", 90),
-            chat_retention_days=_int("TG_CHAT_RETENTION_DAYS", 30),
-            municipalities=frozenset(re.split(r"[\s,]+", codes.strip())) if codes and codes.strip() else None,
+            record_retention_days=settings.record_retention_days,
+            chat_retention_days=settings.chat_retention_days,
+            municipalities=settings.handoff_codes,
         )

@@ -5,25 +5,19 @@ Rasa 3.6's SQLTrackerStore keeps every event as a row of the table ``events`` (`
 """
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 from typing import Optional
 
 import sqlalchemy as sa
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from ..settings import get_settings
 
 _events = sa.table("events", sa.column("sender_id", sa.String), sa.column("timestamp", sa.Float))
 
 
 def tracker_url_from_env() -> str:
     """The tracker store's URL as the servers use it (TG_TRACKER_URL, else data/tracker.db)."""
-    url = os.environ.get("TG_TRACKER_URL")
-    if url:
-        return url
-    data_dir = Path(os.environ.get("TG_DATA_DIR") or PROJECT_ROOT / "data")
-    return f"sqlite:///{(data_dir / 'tracker.db').resolve()}"
+    return get_settings().tracker_store_url
 
 
 def _has_events_table(engine: sa.engine.Engine) -> bool:

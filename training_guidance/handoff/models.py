@@ -21,10 +21,6 @@ RECEIVED, DELIVERED, FAILED = "modtaget", "overført", "fejlet"
 PENDING, SENT, GAVE_UP = "pending", "delivered", "failed"
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
 class UTCDateTime(sa.types.TypeDecorator):
     """Timezone-aware UTC on the way in and out, also on SQLite (which stores naive text)."""
 

@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from .config import HandoffConfig
-from .models import DELIVERED, FAILED, GAVE_UP, PENDING, SENT, Application, OutboxEntry, utcnow
+from .models import DELIVERED, FAILED, GAVE_UP, PENDING, SENT, Application, OutboxEntry
 from .store import RecordStore, export
 
 log = logging.getLogger(__name__)
@@ -124,9 +124,11 @@ class RelayReport:
 
 
 class Relay:
-    def __init__(self, store: RecordStore, targets: Dict[str, object], clock: Callable[[], dt.datetime] = utcnow,
-                 max_attempts: int = MAX_ATTEMPTS):
-        self.store, self.targets, self.clock, self.max_attempts = store, targets, clock, max_attempts
+    def __init__(self, store: RecordStore, targets: Dict[str, object],
+                 clock: Optional[Callable[[], dt.datetime]] = None, max_attempts: int = MAX_ATTEMPTS):
+        # The store's clock by default: due times are written by the store and compared here.
+        self.store, self.targets, self.max_attempts = store, targets, max_attempts
+        self.clock = clock or store.clock
 
     def _claim(self, now: dt.datetime, limit: int) -> List[int]:
         """Due entries, each taken with a lease by a conditional update (safe with several relays).

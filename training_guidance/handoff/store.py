@@ -9,16 +9,17 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from ..clock import now as clock_now
 from .config import database_url
 from .models import (
-    DELIVERED, PENDING, RECEIVED, SENT, Application, AuditEntry, OutboxEntry, StatusChange, utcnow,
+    DELIVERED, PENDING, RECEIVED, SENT, Application, AuditEntry, OutboxEntry, StatusChange,
 )
 from .record import SCHEMA, ApplicationDraft
 
@@ -69,8 +70,11 @@ def shared_store(url: str) -> "RecordStore":
 
 
 class RecordStore:
-    def __init__(self, url: Optional[str] = None):
+    """``clock`` stamps every row (and is the relay's clock), so tests move time for both at once."""
+
+    def __init__(self, url: Optional[str] = None, clock: Callable[[], dt.datetime] = clock_now):
         self.url = url or database_url()
+        self.clock = clock
         if self.url.startswith("sqlite:///"):
             Path(self.url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
         self.engine = _engine(self.url)
@@ -107,7 +111,7 @@ class RecordStore:
         existing = self.reference_for_key(idempotency_key)
         if existing:
             return Submitted(existing, created=False)
-        now = utcnow()
+        now = self.clock()
         try:
             with Session(self.engine) as session, session.begin():
                 app = Application(
@@ -139,7 +143,7 @@ class RecordStore:
         return Submitted(reference, created=True)
 
     def audit(self, session: Session, reference: Optional[str], actor: str, action: str, **detail: Any) -> None:
-        session.add(AuditEntry(at=utcnow(), reference=reference, actor=actor, action=action, detail=detail))
+        session.add(AuditEntry(at=self.clock(), reference=reference, actor=actor, action=action, detail=detail))
 
     def note(self, reference: Optional[str], actor: str, action: str, **detail: Any) -> None:
         """An audit entry on its own (e.g. an export)."""
@@ -149,7 +153,7 @@ class RecordStore:
     def set_status(self, session: Session, app: Application, status: str, note: str, actor: str) -> None:
         if app.status == status:
             return
-        now = utcnow()
+        now = self.clock()
         app.status, app.updated_at = status, now
         app.history.append(StatusChange(status=status, at=now, note=note))
         self.audit(session, app.reference, actor, "status", status=status, note=note)
@@ -164,7 +168,7 @@ class RecordStore:
                 raise KeyError(reference)
             again = [entry for entry in app.outbox if entry.state != SENT]
             for entry in again:
-                entry.state, entry.attempts, entry.next_attempt_at = PENDING, 0, utcnow()
+                entry.state, entry.attempts, entry.next_attempt_at = PENDING, 0, self.clock()
             self.audit(session, reference, actor, "forsøg_igen", targets=[e.target for e in again])
             if again:
                 self.set_status(session, app, RECEIVED, "Sendes igen", actor)
@@ -174,7 +178,7 @@ class RecordStore:
               dry_run: bool = False) -> Dict[str, List[str]]:
         """Delete applications older than the retention period that have reached the municipality.
         Undelivered ones are kept (and reported): deleting them would lose an application."""
-        cutoff = (now or utcnow()) - dt.timedelta(days=older_than_days)
+        cutoff = (now or self.clock()) - dt.timedelta(days=older_than_days)
         with Session(self.engine) as session, session.begin():
             old = session.execute(select(Application).where(Application.created_at < cutoff)).scalars().all()
             deleted = [a.reference for a in old if a.status == DELIVERED]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Type, TypeVar
@@ -11,6 +10,7 @@ from typing import Dict, List, Optional, Type, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError, parse_obj_as
 
+from ..settings import get_settings
 from .schema import (
     Fact,
     FactType,
@@ -128,7 +128,7 @@ def load_standard(path: Path, facts: Dict[str, Fact]) -> Standard:
 
 
 def load_knowledge(directory: Optional[Path] = None) -> KnowledgeBase:
-    base = Path(directory or os.environ.get("TG_KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE_DIR)
+    base = Path(directory or get_settings().knowledge_dir or DEFAULT_KNOWLEDGE_DIR)
     facts = load_facts(base / "facts.yml")
     national = _parse(base / "national.yml", National)
     municipalities = _parse(base / "municipalities.yml", MunicipalityList)

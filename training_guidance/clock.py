@@ -1,0 +1,44 @@
+"""Today and now, as the whole assistant sees them.
+
+The system clock, unless TG_TODAY pins the day (demos and tests). A pinned day shifts the clock by
+whole days and lets the time of day run on, so records, deadlines and the relay's due times agree:
+a record made on the pinned day carries that day's date and is due for delivery at once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Optional
+from zoneinfo import ZoneInfo
+
+from .settings import get_settings
+
+
+def system_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+DENMARK = ZoneInfo("Europe/Copenhagen")
+
+
+def danish_date(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(DENMARK).date()
+
+
+@functools.lru_cache(maxsize=8)
+def _shift(pinned: dt.date) -> dt.timedelta:
+    # Computed once per process and pinned day, so the shifted clock never jumps back at midnight.
+    return dt.timedelta(days=(pinned - danish_date(system_now())).days)
+
+
+def today() -> dt.date:
+    """Today's date in Denmark (the pinned day when TG_TODAY is set)."""
+    pinned = get_settings().today
+    return pinned if pinned is not None else danish_date(system_now())
+
+
+def now() -> dt.datetime:
+    """Now, in UTC; moved to the pinned day when TG_TODAY is set."""
+    pinned = get_settings().today
+    current = system_now()
+    return current if pinned is None else current + _shift(pinned)

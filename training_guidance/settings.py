@@ -1,0 +1,199 @@
+"""Every setting of Træningsguiden, in one place: `TG_*` environment variables.
+
+This is the only module that reads the environment. Each field's description is the line of the
+configuration table in docs/configuration.md (`python -m training_guidance.settings` writes it;
+a test keeps the two equal). Empty variables count as unset.
+
+Tests and the web server may pass a mapping instead of the process environment
+(``get_settings(env)``), so a test changes settings without touching ``os.environ``.
+"""
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, Mapping, Optional, Tuple
+
+from pydantic import BaseSettings, Field, validator
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
+PREFIX = "TG_"
+
+# The mapping the next Settings() reads: None means the process environment.
+_SOURCE: contextvars.ContextVar[Optional[Mapping[str, str]]] = contextvars.ContextVar("tg_settings_source", default=None)
+
+
+class SettingsError(ValueError):
+    """A setting that makes it unsafe or impossible to start; the message says what to set."""
+
+
+def _from_source(settings: BaseSettings) -> Dict[str, Any]:
+    source = _SOURCE.get()
+    env = os.environ if source is None else source
+    values = {}
+    for name in settings.__fields__:
+        raw = env.get(PREFIX + name.upper())
+        if raw is not None and raw.strip() != "":
+            values[name] = raw.strip()
+    return values
+
+
+class Settings(BaseSettings):
+    # --- where things are --------------------------------------------------------------------
+    data_dir: Path = Field(PROJECT_ROOT / "data", description="SQLite files (`tracker.db`, `records.db`), server logs, the folder target")
+    knowledge_dir: Optional[Path] = Field(None, description="the knowledge files (default `knowledge/`)")
+    today: Optional[dt.date] = Field(None, description="pins \"today\" (YYYY-MM-DD) for demos and tests; records are dated that day too")
+    env: str = Field("development", description="`production`: staff credentials and a long web secret are required; cookies get `Secure`")
+
+    # --- servers (always on 127.0.0.1 in `make run`) -------------------------------------------
+    rasa_port: int = Field(5005, description="Rasa server port")
+    action_port: int = Field(5055, description="action server port")
+    web_port: int = Field(5080, description="web page and staff console port")
+    rasa_url: Optional[str] = Field(None, description="where the web server reaches Rasa (default `http://127.0.0.1:$TG_RASA_PORT`)")
+    rest_url: Optional[str] = Field(None, description="where `make chat` sends messages (default Rasa's REST webhook)")
+    endpoints: str = Field("endpoints.yml", description="endpoints file for Rasa; `deploy/endpoints.production.yml` for PostgreSQL + Redis")
+    tracker_url: Optional[str] = Field(None, description="Rasa's tracker store, any SQLAlchemy URL (default SQLite `tracker.db` in the data folder)")
+    rasa_token: Optional[str] = Field(None, description="enables Rasa's HTTP API (`--enable-api`) protected by this token; unset: only the channels answer")
+    action_token: Optional[str] = Field(None, description="bearer token the action server requires (all routes but `/health`)")
+    rasa_tuning: bool = Field(True, description="`off` runs Rasa's own (slow) validation of action responses")
+    relay_interval: float = Field(2.0, description="seconds between the outbox relay's rounds")
+
+    # --- web page and staff console -------------------------------------------------------------
+    web_origin: Optional[str] = Field(None, description="the page's public origin, scheme included (default `http://127.0.0.1:$TG_WEB_PORT`)")
+    cors_origins: Optional[str] = Field(None, description="space-separated origins allowed to call the chat from a browser; default: the page's own origin, never `*`")
+    staff_user: Optional[str] = Field(None, description="staff console user (development: `personale`)")
+    staff_password: Optional[str] = Field(None, description="staff console password (development: random per run, printed by `make run`)")
+    web_secret: Optional[str] = Field(None, description="key that signs staff sessions (at least 32 characters in production; default random per process)")
+
+    # --- the handoff ------------------------------------------------------------------------------
+    database_url: Optional[str] = Field(None, description="the records store, e.g. `postgresql://user:pw@host/db` (default SQLite `records.db` in the data folder)")
+    handoff_targets: str = Field("folder", description="where the relay delivers: `folder`, `webhook` or both")
+    handoff_folder: Optional[Path] = Field(None, description="the folder target (default `ansoegninger/` in the data folder)")
+    handoff_webhook_url: Optional[str] = Field(None, description="the webhook target (HTTPS; http only on loopback)")
+    handoff_webhook_token: Optional[str] = Field(None, description="the webhook target's bearer token")
+    handoff_municipalities: Optional[str] = Field(None, description="kommunekoder this deployment sends applications for (default: the five with a standard)")
+    record_retention_days: int = Field(90, ge=1, description="days an application is kept after delivery (stated in the privacy notice)")
+    chat_retention_days: int = Field(30, ge=1, description="days a chat conversation is kept after its last message")
+
+    # --- Redis (production endpoints file only; read there by Rasa) -------------------------------
+    redis_host: Optional[str] = Field(None, description="Redis lock store host (production endpoints file)")
+    redis_port: Optional[int] = Field(None, description="Redis lock store port")
+    redis_db: Optional[int] = Field(None, description="Redis lock store database number")
+    redis_password: Optional[str] = Field(None, description="Redis lock store password")
+
+    class Config:
+        env_prefix = PREFIX
+        allow_mutation = False
+
+        @classmethod
+        def customise_sources(cls, init_settings, env_settings, file_secret_settings):  # noqa: ARG003
+            return (init_settings, _from_source)
+
+    @validator("rasa_tuning", pre=True)
+    def _switch(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return v.strip().lower() not in ("off", "0", "false", "no", "nej")
+        return v
+
+    @validator("env", pre=True)
+    def _env_word(cls, v: Any) -> Any:
+        return v.strip().lower() if isinstance(v, str) else v
+
+    # --- derived values ---------------------------------------------------------------------------
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def resolved_data_dir(self) -> Path:
+        return Path(self.data_dir).resolve()
+
+    @property
+    def records_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.resolved_data_dir / 'records.db'}"
+
+    @property
+    def tracker_store_url(self) -> str:
+        return self.tracker_url or f"sqlite:///{self.resolved_data_dir / 'tracker.db'}"
+
+    @property
+    def handoff_folder_path(self) -> Path:
+        return Path(self.handoff_folder) if self.handoff_folder else self.resolved_data_dir / "ansoegninger"
+
+    @property
+    def handoff_target_names(self) -> Tuple[str, ...]:
+        return tuple(t for t in re.split(r"[\s,]+", self.handoff_targets) if t)
+
+    @property
+    def handoff_codes(self) -> Optional[FrozenSet[str]]:
+        codes = self.handoff_municipalities
+        return frozenset(c for c in re.split(r"[\s,]+", codes) if c) if codes else None
+
+    @property
+    def rasa_base_url(self) -> str:
+        return (self.rasa_url or f"http://{HOST}:{self.rasa_port}").rstrip("/")
+
+    @property
+    def rest_webhook_url(self) -> str:
+        return self.rest_url or f"{self.rasa_base_url}/webhooks/rest/webhook"
+
+    @property
+    def web_own_origin(self) -> str:
+        return (self.web_origin or f"http://{HOST}:{self.web_port}").rstrip("/")
+
+    @property
+    def cors_origin_list(self) -> Tuple[str, ...]:
+        return tuple(o.rstrip("/") for o in (self.cors_origins or "").split() if o)
+
+
+def get_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
+    """The settings from ``env`` (default: the process environment), read anew on every call:
+    cheap, and a test's change of the environment is seen at once."""
+    token = _SOURCE.set(env)
+    try:
+        return Settings()
+    except Exception as exc:  # pydantic's ValidationError: name the variable, in plain words
+        raise SettingsError(_explain(exc)) from None
+    finally:
+        _SOURCE.reset(token)
+
+
+def _explain(exc: Exception) -> str:
+    errors = getattr(exc, "errors", lambda: [])()
+    parts = [f"{PREFIX}{str(e['loc'][0]).upper()}: {e['msg']}" for e in errors] or [str(exc)]
+    return "; ".join(parts)
+
+
+def process_environment() -> Dict[str, str]:
+    """A copy of the process environment, for starting child processes (scripts/servers.py)."""
+    return dict(os.environ)
+
+
+def configuration_table() -> str:
+    """The markdown table of docs/configuration.md."""
+    lines = ["| variable | default | what |", "|---|---|---|"]
+    for name, field in Settings.__fields__.items():
+        default = field.default
+        if isinstance(default, Path):
+            default = default.relative_to(PROJECT_ROOT).as_posix() + "/" if default.is_relative_to(PROJECT_ROOT) else default
+        shown = "–" if default is None else f"`{str(default).lower() if isinstance(default, bool) else default}`"
+        lines.append(f"| `{PREFIX}{name.upper()}` | {shown} | {field.field_info.description} |")
+    return "\n".join(lines) + "\n"
+
+
+DOC_HEADER = """# Configuration
+
+Every setting is an environment variable; `training_guidance/settings.py` is the only module that
+reads them. This table is generated from it (`.venv/bin/python -m training_guidance.settings >
+docs/configuration.md`); a test checks that it is up to date. Empty variables count as unset. No
+secret is stored in the repository.
+
+"""
+
+
+if __name__ == "__main__":
+    sys.stdout.write(DOC_HEADER + configuration_table())
