@@ -210,10 +210,10 @@ def apology(code: Optional[str]) -> str:
     """The apology with how to reach a person in the municipality (its phone number if known)."""
     try:
         from training_guidance.knowledge import cached_knowledge
-        from training_guidance.render import contact_line
+        from training_guidance.dialogue.items import contact_text
         from training_guidance.settings import get_settings
 
-        contact = contact_line(cached_knowledge(get_settings().knowledge_dir), code)
+        contact = contact_text(cached_knowledge(get_settings().knowledge_dir), code)
     except Exception:  # the knowledge must never stop the apology
         logger.exception("channels.apology.contact_line_failed")
         contact = "Ring til din kommune, hvis du vil tale med en person."

@@ -22,7 +22,6 @@ from .deadlines import danish_date, deadline_date
 from .knowledge import KnowledgeError, Topic, load_knowledge
 from .knowledge.schema import Period, PeriodUnit
 from .municipalities import find_municipality
-from .render import QUESTIONS, answer, render_assessment
 
 
 def _code(kb, text: Optional[str]) -> Optional[str]:
@@ -32,6 +31,36 @@ def _code(kb, text: Optional[str]) -> Optional[str]:
     if found is None:
         raise SystemExit(f"Ukendt kommune: {text}")
     return found.code
+
+
+def _assessment_text(kb, situation: dict, code: Optional[str], today: dt.date) -> str:
+    """The assessment as the assistant says it, then everything behind "Læs mere"."""
+    from .dialogue import verdict
+    from .dialogue.context import Context
+    from .dialogue.state import Conversation
+    from .dialogue.turn import Replies
+
+    ctx, out = Context(kb=kb, today=today), Replies()
+    result = assess(situation, code, today, kb)
+    state = Conversation(facts=dict(situation), code=code, voice_kind="citizen", track=result.track,
+                         outcome=result.outcome)
+    verdict.conclude(state, result, ctx, out)
+    verdict.read_more(state, ctx, out)
+    text = "\n\n".join(r.text for r in out if r.key != "more_or_apply")
+    if result.missing:
+        text += "\n\nMangler: " + ", ".join(result.missing)
+    return text
+
+
+def _answer_text(kb, code: Optional[str], question: str, today: dt.date, offer: Optional[str]) -> str:
+    from .dialogue import answers
+    from .dialogue.context import Context
+    from .dialogue.state import Conversation
+    from .dialogue.turn import Replies
+
+    out = Replies()
+    answers.answer(Conversation(code=code, track=offer), question, Context(kb=kb, today=today), code, False, out)
+    return out.texts
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -46,7 +75,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     p_assess.add_argument("--json", action="store_true", help="print the assessment payload as JSON")
     p_answer = sub.add_parser("answer", help="answer a question from a municipality's standard")
     p_answer.add_argument("kommune")
-    p_answer.add_argument("topic", help=f"one of {sorted(set(QUESTIONS) | {t.value for t in Topic})}")
+    p_answer.add_argument("question", nargs="+", help='the question in Danish, e.g. "hvad koster kørsel"')
     p_answer.add_argument("--offer", choices=["stk1", "stk2"], default=None)
     p_answer.add_argument("--today", type=dt.date.fromisoformat, default=clock.today())
     p_deadline = sub.add_parser("deadline", help="a deadline as a date")
@@ -75,21 +104,17 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 0
     if args.command == "assess":
         raw = sys.stdin.read() if args.situation == "-" else Path(args.situation).read_text(encoding="utf-8")
-        result = assess(json.loads(raw), _code(kb, args.kommune), args.today, kb)
+        situation, code = json.loads(raw), _code(kb, args.kommune)
+        result = assess(situation, code, args.today, kb)
         if args.json:
             payload = result.as_payload()
             payload["missing"] = result.missing
             print(json.dumps({"assessment": payload}, ensure_ascii=False, indent=2))
         else:
-            print(render_assessment(kb, result, args.today))
-            if result.missing:
-                print("\nMangler: " + ", ".join(result.missing))
+            print(_assessment_text(kb, situation, code, args.today))
         return 0
     if args.command == "answer":
-        if args.topic not in QUESTIONS and args.topic not in {t.value for t in Topic}:
-            print(f"Ukendt emne: {args.topic}", file=sys.stderr)
-            return 2
-        print(answer(kb, _code(kb, args.kommune), args.topic, args.today, args.offer).text)
+        print(_answer_text(kb, _code(kb, args.kommune), " ".join(args.question), args.today, args.offer))
         return 0
     return 1
 

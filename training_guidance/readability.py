@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-_SOURCE = re.compile(r"\((?:Kilde|Hvorfor):[^()]*(?:\([^()]*\)[^()]*)*\)")
+# A source in parentheses, or "Kilde: …" to the end of its line: names of laws and sections, not prose.
+_SOURCE = re.compile(r"\((?:Kilde|Hvorfor):[^()]*(?:\([^()]*\)[^()]*)*\)|\bKilde:[^\n]*")
 _URL = re.compile(r"\S+\.(?:dk|com)\S*|https?://\S+")
 _WORD = re.compile(r"[A-Za-zÆØÅæøåÉéÜüÖö]+")
 # Abbreviations whose full stop does not end a sentence.

@@ -29,17 +29,27 @@ def _read(method: str, *args: Any) -> Any:
         ) from exc
 
 
+def outcome_label(outcome: Any) -> Any:
+    """The outcome in words, from the assistant's one text catalogue."""
+    from training_guidance.texts import has, say
+
+    key = f"outcome_title_{outcome}"
+    return say(key) if has(key) else outcome
+
+
 def list_applications(limit: int = 200) -> List[Dict[str, Any]]:
     """Newest first, only the list columns (the full record is one click away)."""
-    return [{key: row.get(key) for key in LIST_KEYS} for row in _read("list_applications", limit)]
+    return [{**{key: row.get(key) for key in LIST_KEYS}, "outcome_label": outcome_label(row.get("outcome"))}
+            for row in _read("list_applications", limit)]
 
 
 def get_application(reference: str) -> Optional[Dict[str, Any]]:
     """The full record; the facts with their Danish labels and values, as a caseworker reads them."""
     from training_guidance.knowledge import cached_knowledge
-    from training_guidance.render import described_facts
+    from training_guidance.texts.facts import described_facts
 
     record = _read("get_application", reference)
     if record is not None:
         record["facts"] = dict(described_facts(cached_knowledge(), record.get("facts") or {}))
+        record["outcome"] = outcome_label(record.get("outcome"))
     return record

@@ -1,2 +1,2 @@
-"""Custom actions: thin adapters from slots to the training_guidance engine and back."""
-from . import answers, application, interview, municipality  # noqa: F401  (registers the actions)
+"""Custom actions: thin adapters from slots to training_guidance.dialogue and back."""
+from . import application, turn  # noqa: F401  (registers the actions)

@@ -21,15 +21,16 @@ from typing import Any, Dict, List
 from .config import ConfigError, HandoffConfig
 from .retention import DailyPurge, purge_all
 from ..knowledge import cached_knowledge
-from ..render import described_facts
+from ..texts import has, say
+from ..texts.facts import described_facts
 from .contact import CALL_TIMES, ROLES
 
 STATUS_WORDS = {"modtaget": "modtaget", "overført": "overført", "fejlet": "FEJLET"}
-OUTCOME_WORDS = {
-    "stk1": "genoptræning (§ 86, stk. 1)", "stk2": "vedligeholdende træning (§ 86, stk. 2)",
-    "sundhedsloven_140": "sundhedsloven § 140", "not_eligible": "ser ikke ud til at være i målgruppen",
-    "undetermined": "kommunen vurderer",
-}
+
+
+def outcome_words(outcome: str) -> str:
+    key = f"outcome_title_{outcome}"
+    return say(key) if has(key) else outcome
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -91,7 +92,7 @@ def _list(store, config, args) -> int:
     print(f"{'Reference':<16} {'Modtaget (UTC)':<20} {'Kommune':<12} {'Status':<10} {'Vurdering'}")
     for r in rows:
         print(f"{r['reference']:<16} {r['created_at'][:19].replace('T', ' '):<20} {r['municipality_name']:<12} "
-              f"{STATUS_WORDS.get(r['status'], r['status']):<10} {OUTCOME_WORDS.get(r['outcome'], r['outcome'])}")
+              f"{STATUS_WORDS.get(r['status'], r['status']):<10} {outcome_words(r['outcome'])}")
     return 0
 
 
@@ -189,7 +190,7 @@ def render_record(record: Dict[str, Any]) -> str:
         "Oplyst:" if record["facts"] else "Oplyst: intet",
     ]
     lines += [f"  {label}: {value}" for label, value in described_facts(cached_knowledge(), record["facts"])]
-    lines.append(f"Vejledende vurdering: {OUTCOME_WORDS.get(assessment['outcome'], assessment['outcome'])}"
+    lines.append(f"Vejledende vurdering: {outcome_words(assessment['outcome'])}"
                  + (f" – {assessment['legal_basis']}" if assessment.get("legal_basis") else ""))
     for reason in assessment.get("reasons", []):
         lines.append(f"  {'✔' if reason['met'] else '✘'} {reason['text']} (Kilde: {reason['source']})")

@@ -6,10 +6,6 @@
   var $ = function (id) { return document.getElementById(id); };
   var ui = { status: $('status'), list: $('liste'), details: $('detaljer'), title: $('detaljer-titel'), body: $('detaljer-indhold') };
 
-  var OUTCOMES = {
-    stk1: 'Genoptræning (§ 86, stk. 1)', stk2: 'Vedligeholdende træning (§ 86, stk. 2)',
-    sundhedsloven_140: 'Sundhedsloven § 140', not_eligible: 'Ikke i målgruppen', undetermined: 'Ikke afklaret'
-  };
   var ROLES = { citizen: 'Borger', relative: 'Pårørende', staff: 'Personale' };
   var STATUSES = { modtaget: 'Modtaget', 'overført': 'Overført', fejlet: 'Fejlet' };
   var LABELS = {
@@ -32,11 +28,11 @@
     return date.toLocaleString('da-DK', { dateStyle: 'long', timeStyle: 'short' });
   }
 
-  function shown(key, value) {
+  function shown(key, value, row) {
     if (value === null || value === undefined || value === '') return '–';
     if (value === true) return 'Ja';
     if (value === false) return 'Nej';
-    if (key === 'outcome') return OUTCOMES[value] || String(value);
+    if (key === 'outcome' && row && row.outcome_label) return row.outcome_label;
     if (key === 'applicant_role') return ROLES[value] || String(value);
     if (key === 'status') return STATUSES[value] || String(value);
     if (key === 'created_at' || key === 'at') return when(value);
@@ -101,7 +97,7 @@
           return R.el('th', { scope: 'row' }, [button]);
         }
         var value = c === 'municipality_name' && row.municipality_code
-          ? shown(c, row[c]) + ' (' + row.municipality_code + ')' : shown(c, row[c]);
+          ? shown(c, row[c], row) + ' (' + row.municipality_code + ')' : shown(c, row[c], row);
         return R.el('td', { text: value });
       }));
     });

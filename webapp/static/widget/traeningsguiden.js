@@ -16,13 +16,6 @@
 
   // ---- rendering, shared with the staff console ------------------------------------------------
 
-  var OUTCOME_TITLES = {
-    stk1: 'Genoptræning (serviceloven § 86, stk. 1)',
-    stk2: 'Vedligeholdende træning (serviceloven § 86, stk. 2)',
-    sundhedsloven_140: 'Genoptræning fra sygehuset (sundhedsloven § 140)',
-    not_eligible: 'Ikke træning efter serviceloven § 86',
-    undetermined: 'Kan ikke afgøres ud fra svarene'
-  };
   // An address with a scheme, or a bare Danish site like holstebro.dk/traening.
   var URL_PATTERN = /(https?:\/\/[^\s<>"]+|\b(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.dk(?:\/[^\s<>"]*)?)/gi;
 
@@ -94,49 +87,51 @@
     var h = 'h' + level;
     var sub = 'h' + Math.min(level + 1, 6);
     var card = el('article', { className: 'tg-card tg-card--' + (payload.outcome || 'ukendt') });
-    var title = OUTCOME_TITLES[payload.outcome] || 'Vurdering';
-    card.appendChild(el(h, { className: 'tg-card-title', text: 'Vurdering: ' + title }));
+    // Every label comes with the payload (the assistant's one text catalogue); the page adds none.
+    var L = payload.labels || {};
+    var label = function (key) { return L[key] || ''; };
+    card.appendChild(el(h, { className: 'tg-card-title', text: label('assessment') + ': ' + (payload.title || payload.outcome) }));
     if (payload.headline) card.appendChild(textBlock('p', 'tg-card-headline', payload.headline));
     if (payload.municipality && payload.municipality.name) {
-      card.appendChild(el('p', { className: 'tg-card-meta', text: 'Kommune: ' + payload.municipality.name }));
+      card.appendChild(el('p', { className: 'tg-card-meta', text: label('municipality') + ': ' + payload.municipality.name }));
     }
     if (payload.legal_basis) {
-      card.appendChild(el('p', { className: 'tg-card-meta', text: 'Lovgrundlag: ' + payload.legal_basis }));
+      card.appendChild(el('p', { className: 'tg-card-meta', text: label('legal_basis') + ': ' + payload.legal_basis }));
     }
     var reasons = payload.reasons || [];
     var unanswered = payload.unanswered || [];
     if (reasons.length || unanswered.length) {
-      card.appendChild(el(sub, { text: 'Derfor' }));
+      card.appendChild(el(sub, { text: label('reasons') }));
       var ul = el('ul', { className: 'tg-reasons' });
       reasons.forEach(function (reason) {
         var met = reason.met !== false;
         ul.appendChild(el('li', { className: met ? 'tg-met' : 'tg-not-met' }, [
           el('span', { className: 'tg-mark', 'aria-hidden': 'true', text: met ? '✔' : '✘' }),
-          srOnly(met ? 'Opfyldt: ' : 'Ikke opfyldt: '),
+          srOnly(met ? label('met') : label('not_met')),
           sourced(reason.text, reason.source)
         ]));
       });
-      unanswered.forEach(function (label) {
+      unanswered.forEach(function (item) {
         ul.appendChild(el('li', { className: 'tg-open' }, [
           el('span', { className: 'tg-mark', 'aria-hidden': 'true', text: '?' }),
-          srOnly('Ikke oplyst: '),
-          el('span', { text: label + ': ikke oplyst. Det afgør kommunen.' })
+          srOnly(label('unanswered_item')),
+          el('span', { text: item + ' ' + label('unanswered_suffix') })
         ]));
       });
       card.appendChild(ul);
     }
     if ((payload.alternatives || []).length) {
-      card.appendChild(el(sub, { text: 'Det kan du gøre i stedet' }));
+      card.appendChild(el(sub, { text: label('alternatives') }));
       card.appendChild(list(payload.alternatives, function (x) { return textBlock('span', '', x); }));
     }
     if ((payload.caveats || []).length) {
-      card.appendChild(el(sub, { text: 'Vær opmærksom på' }));
+      card.appendChild(el(sub, { text: label('caveats') }));
       card.appendChild(list(payload.caveats, function (x) {  // text, or {text, source} in a stored record
         return typeof x === 'string' ? textBlock('span', '', x) : sourced(x.text, x.source);
       }));
     }
     if ((payload.next_steps || []).length) {
-      card.appendChild(el(sub, { text: 'Sådan kommer du videre' }));
+      card.appendChild(el(sub, { text: label('next_steps') }));
       card.appendChild(list(payload.next_steps, function (step) { return sourced(step.text, step.source); }));
     }
     return card;

@@ -1,0 +1,216 @@
+"""The conversation core as people write to it: plain unit tests, no Rasa.
+
+Every reply of every conversation here is also checked against the plain-Danish promises
+(dialogue_helpers.check_reply: LIX ≤ 40, at most twelve lines, no seed file name for citizens,
+no sentence twice, no "Reglerne taler til")."""
+import re
+
+import pytest
+
+from dialogue_helpers import Talk
+from training_guidance.assessment import DONT_KNOW
+
+HOLBAEK, HERLEV, HOLSTEBRO, HORSENS, ISHOEJ, ODENSE = "0316", "0163", "0661", "0615", "0183", "0461"
+
+
+# --- the municipality a question names --------------------------------------------------------
+
+def test_et_spoergsmaal_der_naevner_kommunen_i_foerste_besked_bliver_besvaret_for_den_kommune():
+    talk = Talk()
+    text = talk.say("Hvad koster kørsel i Horsens?").texts
+    assert "Horsens Kommune" in text and "Kilde:" in text
+    assert "Hvor bor" not in text
+    assert talk.state.code == HORSENS
+
+
+def test_kommunen_i_en_saetning_foer_spoergsmaalet_gaelder_for_svaret():
+    talk = Talk()
+    text = talk.say("Jeg bor i Horsens. Hvad koster kørsel?").texts
+    assert "Horsens Kommune" in text and "Kilde:" in text and "Hvor bor" not in text
+
+
+def test_med_holstebro_valgt_besvares_et_spoergsmaal_om_holbaek_for_holbaek_og_det_siges():
+    talk = Talk(code=HOLSTEBRO, name="Holstebro")
+    text = talk.say("Hvad koster kørsel i Holbæk?").texts
+    assert text.startswith("I Holbæk Kommune:")
+    assert "57" not in text  # Holstebro's price
+    assert "Holstebro" not in text
+    assert talk.state.code == HOLSTEBRO  # a question about Holbæk does not move the conversation
+
+
+def test_telefonnummeret_i_ishoej_er_ishoejs_ogsaa_naar_samtalen_er_om_holstebro(kb):
+    talk = Talk(code=HOLSTEBRO, name="Holstebro")
+    text = talk.say("hvad er telefonnummeret i Ishøj").texts
+    ishoej = {i.phone.number for i in kb.items(ISHOEJ, _topic("contact")) + kb.items(ISHOEJ, _topic("how_to_apply"))
+              if i.phone}
+    holstebro = {i.phone.number for i in kb.items(HOLSTEBRO, _topic("contact")) + kb.items(HOLSTEBRO, _topic("how_to_apply"))
+                 if i.phone}
+    assert "Ishøj" in text and "Holstebro" not in text
+    assert all(n in text for n in ishoej)  # Ishøj's own number, where its standard gives one
+    assert not any(n in text for n in holstebro - ishoej)
+
+
+def test_en_kommune_uden_standard_faar_de_nationale_regler_for_en_klage():
+    talk = Talk()
+    text = talk.say("Jeg bor i Odense. Hvordan klager jeg?").texts
+    assert "Odense" in text and "4 uger" in text and "Kilde:" in text
+
+
+def test_uden_kommune_spoerges_der_efter_den_og_spoergsmaalet_besvares_bagefter():
+    talk = Talk()
+    first = talk.say("hvad koster kørsel?").texts
+    assert "Hvilken kommune" in first
+    second = talk.say("holstebro").texts
+    assert "Kilde:" in second and "Holstebro" in second
+
+
+# --- facts are taken wherever they come ----------------------------------------------------------
+
+def test_foerste_besked_med_mange_oplysninger_bliver_ikke_spurgt_om_igen():
+    talk = Talk()
+    replies = talk.say("hej. min mor på 82 i holbaek har haft influenza og er blevet meget svag")
+    state = talk.state
+    assert state.code == HOLBAEK and state.relation == "din mor" and state.voice_kind == "relative"
+    assert state.facts["age"] == 82 and state.facts["condition_course"] == "temporary"
+    asked = replies.items[-1].text
+    assert "Hvor gammel" not in asked and "Hvor bor" not in asked and "om dig selv" not in asked
+    assert "din mor" in asked
+
+
+def test_et_sidespoergsmaal_midt_i_interviewet_besvares_og_oplysninger_i_det_gemmes():
+    talk = Talk()
+    talk.say("min far på 80 i holstebro er faldet og er blevet svag")
+    asked = talk.state.asked
+    text = talk.say("han får vederlagsfri fysioterapi. hvad koster kørsel?").texts
+    assert talk.state.facts.get("vederlagsfri_fysioterapi") is True
+    assert "Kilde:" in text and "57 kr" in text
+    assert talk.state.asked == asked and "Tilbage til spørgsmålet:" in text
+
+
+def test_to_spoergsmaal_i_en_besked_faar_to_svar():
+    talk = Talk(code=HOLSTEBRO, name="Holstebro")
+    replies = talk.say("hvad er tlf nummeret og hvornår har de åbent")
+    answers = [r for r in replies if r.key == "answer"]
+    assert len(answers) == 2
+
+
+def test_svar_paa_spoergsmaal_uden_aeoeaa_og_med_stavefejl():
+    talk = Talk()
+    text = talk.say("hvad koster korsel i holbaek").texts
+    assert "Holbæk Kommune" in text
+
+
+# --- voice --------------------------------------------------------------------------------------
+
+def test_en_datter_laeser_om_sin_mor_ikke_om_du():
+    talk = Talk()
+    talk.say("min mor på 84 i herlev er faldet og er blevet svag")
+    for _ in range(10):
+        state = talk.state
+        if state.outcome:
+            break
+        talk.say("nej" if state.asked in ("admitted_to_hospital", "hospital_plan", "can_train_alone",
+                                          "vederlagsfri_fysioterapi", "hospital_treatment_same_condition",
+                                          "lives_in_care_centre") else "ja")
+    text = "\n".join(r.text for replies in talk.history for r in replies)
+    assert "din mor" in text.lower()
+    assessment = next(r for replies in talk.history for r in replies if r.key == "assessment")
+    assert " du " not in f" {assessment.text.lower()} ".replace("du skriver", "")
+
+
+# --- leaving, restarting, references, English ---------------------------------------------------
+
+def test_nej_jeg_vil_bare_vide_hvad_det_koster_svarer_og_tvinger_ikke_interviewet():
+    talk = Talk()
+    talk.say("min mor i holstebro er blevet svag efter influenza")
+    assert talk.state.asked
+    replies = talk.say("nej, jeg vil bare vide hvad det koster")
+    assert "Kilde:" in replies.texts
+    assert talk.state.asked is None and talk.state.paused
+    assert any(b.title == "Fortsæt vurderingen" for r in replies for b in r.buttons)
+    assert talk.state.facts.get("admitted_to_hospital") is None  # "nej" was not an answer
+
+
+def test_start_forfra_glemmer_alt():
+    talk = Talk()
+    talk.say("min mor på 82 i holbaek har haft influenza")
+    talk.say("start forfra")
+    state = talk.state
+    assert state.facts == {} and state.code is None and state.relation is None
+
+
+def test_referencenummeret_kan_faas_igen_efter_kvitteringen():
+    talk = Talk(code=HOLSTEBRO, name="Holstebro")
+    talk.slots["application_reference"] = "TG-2026-000042"
+    assert "TG-2026-000042" in talk.say("hvad var referencenummeret igen").texts
+
+
+def test_engelsk_faar_en_engelsk_saetning_og_kommunens_telefonnummer():
+    talk = Talk(code=HOLSTEBRO, name="Holstebro")
+    text = talk.say("Hello, can you help me with training for my mother?").texts
+    assert text.startswith("I can only answer in Danish") and re.search(r"\d{4} \d{4}|\d{2} \d{2} \d{2} \d{2}", text)
+
+
+def test_et_cpr_nummer_giver_en_advarsel_og_gemmes_ikke_i_egne_ord():
+    talk = Talk()
+    replies = talk.say("min mor er 82 og bor i holbæk, hendes cpr er 010144-1234")
+    assert replies.keys[0] == "cpr_warning"
+    assert "010144" not in " ".join(talk.state.said)
+
+
+# --- the assessment -----------------------------------------------------------------------------
+
+def _answer_until_done(talk, answers, limit=12):
+    for _ in range(limit):
+        state = talk.state
+        if state.outcome:
+            return
+        talk.say(answers.get(state.asked, "ved ikke"))
+    pytest.fail("no assessment")
+
+
+INTERVIEW_ANSWERS = {"admitted_to_hospital": "nej", "hospital_plan": "nej", "can_train_alone": "nej",
+                     "vederlagsfri_fysioterapi": "nej", "potential_to_improve": "ja", "motivated": "ja",
+                     "lives_at_home": "ja", "lives_in_care_centre": "nej", "hospital_treatment_same_condition": "nej",
+                     "other_offer_covers_need": "nej", "only_reason_is_cost": "nej",
+                     "months_since_previous_course": "aldrig", "writer": "om mig selv", "age": "80"}
+
+
+def test_vurderingen_er_en_kort_besked_med_kort_og_resten_bag_laes_mere():
+    talk = Talk()
+    talk.say("Jeg er 80 år og bor i Holstebro. Efter en lungebetændelse er jeg blevet meget svag.")
+    _answer_until_done(talk, INTERVIEW_ANSWERS)
+    last = talk.history[-1]
+    assessment = next(r for r in last if r.key == "assessment")
+    assert len(assessment.text.splitlines()) <= 8
+    card = assessment.custom["assessment"]
+    assert card["outcome"] == "stk1" and card["labels"]["reasons"] and card["title"]
+    more = talk.press("Læs mere")
+    assert any(r.key == "read_more_reasons" for r in more)
+
+
+def test_personalet_faar_et_journalnotat_i_personalets_stemme_med_borgerens_egne_ord():
+    talk = Talk(staff=True)
+    talk.say("")
+    talk.say("Holstebro")
+    talk.say("hun har haft influenza for 3 uger siden og er 81")
+    _answer_until_done(talk, INTERVIEW_ANSWERS)
+    note = next(r for replies in talk.history for r in replies if r.key == "journal_note")
+    assert "influenza for 3 uger siden" in note.text
+    assert "Du kan ikke" not in note.text and "Borgeren" in note.text
+
+
+def test_to_uforstaaelige_svar_giver_en_forklaring_og_et_telefonnummer_ikke_en_loekke():
+    talk = Talk()
+    talk.say("min mor i holstebro er faldet og er blevet svag")
+    asked = talk.state.asked
+    talk.say("blå banan")
+    text = talk.say("grøn agurk").texts
+    assert "Jeg spurgte, fordi" in text and talk.state.asked != asked
+    assert talk.state.facts.get(asked) == DONT_KNOW
+
+
+def _topic(name):
+    from training_guidance.knowledge import Topic
+
+    return Topic(name)

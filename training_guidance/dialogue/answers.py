@@ -1,0 +1,135 @@
+"""Questions answered from the whole standard, for the municipality the question is about.
+
+Every question in a message is answered: the best one or two items of that municipality's standard
+and the national rules, in the reader's voice, with one source line; the rest waits behind
+"Vil du vide mere?". A municipality named in the question wins over the conversation's, and the
+answer says which one it is for. Nothing found: the standard says nothing about it, and who to ask.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple
+
+from .. import answering
+from ..knowledge.schema import Item, Topic
+from ..texts import Voice, say
+from .context import Context
+from .items import contact_text, item_text, municipality_name, sources_line
+from .state import Conversation
+from .turn import Replies, answer_button
+
+SHOWN = 2            # items shown at once; more on request
+CLOSE_ENOUGH = 0.75  # a second item is shown when its score is this close to the best
+MAX_LINES = 5
+
+
+@dataclass(frozen=True)
+class Found:
+    key: str
+    item: Item
+    offers: Tuple[str, ...]
+    topic: Optional[Topic]
+    code: Optional[str]  # None: a national rule
+
+
+def offer_in_question(text: str) -> Optional[str]:
+    """stk1 or stk2 when the question names the kind of training."""
+    low = text.lower()
+    if re.search(r"vedligehold|stk\.?\s*2", low):
+        return "stk2"
+    if re.search(r"genoptr[æae]+n|stk\.?\s*1", low):
+        return "stk1"
+    return None
+
+
+def answer(state: Conversation, question: str, ctx: Context, code: Optional[str], named: bool,
+           out: Replies) -> None:
+    """Answer one question for municipality ``code`` (named in the question or not)."""
+    voice, kb = state.voice, ctx.kb
+    offer = offer_in_question(question) or state.track
+    result = answering.answer_question(kb, question, code=code, offer=offer, limit=SHOWN + 3)
+    hits = [_found(h) for h in result.hits] if result.found else []
+    lines: List[str] = []
+    if code and code != state.code and state.code is not None or (named and code and not state.code):
+        lines.append(say("answer_for_municipality", voice, kommune=municipality_name(kb, code)))
+    if code and not ctx.has_standard(code) and hits:
+        lines.append(say("no_standard_national", voice, kommune=municipality_name(kb, code)))
+    if not hits:
+        key = "not_in_standard" if code and ctx.has_standard(code) else "not_in_national"
+        lines.append(say(key, voice, kommune=municipality_name(kb, code) if code else ""))
+        lines.append(contact_text(kb, code, voice))
+        out.text("answer_not_found", "\n".join(lines))
+        return
+    shown, held = _choose(hits, [h.score for h in result.hits])
+    lines.extend(_render(shown, state, ctx))
+    buttons = ()
+    if held:
+        state.more = [h.key for h in held]
+        buttons = (answer_button("button_more", voice, "more"),)
+    else:
+        state.more = []
+    out.text("answer", "\n".join(lines), buttons)
+
+
+def answer_more(state: Conversation, ctx: Context, out: Replies) -> None:
+    """The answers held back for "Vil du vide mere?"."""
+    found = [f for f in (_lookup(ctx, key) for key in state.more) if f is not None]
+    state.more = []
+    if not found:
+        out.say("no_more", state.voice)
+        return
+    out.text("answer_more", "\n".join(_render(found[:3], state, ctx)))
+    state.more = [f.key for f in found[3:]]
+
+
+def _found(hit) -> Found:
+    return Found(hit.key, hit.item, tuple(hit.offers), hit.topic, hit.code)
+
+
+def _choose(hits: Sequence[Found], scores: Sequence[float]) -> Tuple[List[Found], List[Found]]:
+    best = scores[0] if scores else 0.0
+    shown = [hits[0]]
+    for hit, score in zip(hits[1:SHOWN], scores[1:SHOWN]):
+        if best and score >= CLOSE_ENOUGH * best and len(hit.item.text) < 400:
+            shown.append(hit)
+    held = [h for h in hits if h not in shown]
+    return shown, held
+
+
+def _render(found: Sequence[Found], state: Conversation, ctx: Context) -> List[str]:
+    voice = state.voice
+    lines: List[str] = []
+    seen = set()
+    for f in found:
+        text = item_text(f.item, voice, ctx.today, f.topic)
+        if text in seen:
+            continue
+        seen.add(text)
+        note = _offer_note(f, state, ctx, voice)
+        lines.append(f"{text} {note}" if note else text)
+    lines.append(sources_line(ctx.kb, [f.item.source for f in found]))
+    return lines
+
+
+def _offer_note(f: Found, state: Conversation, ctx: Context, voice: Voice) -> Optional[str]:
+    """An answer that holds for only one of the standard's two offers says which."""
+    standard = ctx.kb.standard_for(f.code)
+    if f.code is None or standard is None or len(standard.offers) < 2 or len(f.offers) != 1:
+        return None
+    if state.track == f.offers[0]:
+        return None
+    return say("offer_only", voice, offer=say(f"offer_{f.offers[0]}", voice))
+
+
+def _lookup(ctx: Context, key: str) -> Optional[Found]:
+    """A held-back answer by its key ("0661:stk1:transport", "national:complaint_deadline")."""
+    code = None if key.startswith("national:") else key.split(":")[0]
+    for entry in answering.indexes(ctx.kb).for_code(code).entries:
+        if key in entry.keys:
+            return Found(entry.key, entry.item, tuple(entry.offers), entry.topic, entry.code)
+    return None
+
+
+def contact(state: Conversation, ctx: Context, code: Optional[str], out: Replies) -> None:
+    out.text("contact", contact_text(ctx.kb, code, state.voice))

@@ -1,0 +1,232 @@
+"""One step of the conversation: state + the user's message → new state + replies.
+
+Every message is read the same way, whatever the NLU guessed and wherever it comes: its facts
+(age, relation, municipality, the situation) are kept, an answer to the open question is taken,
+every question in it is answered from the standard, and then the interview goes on — or not, if
+the user only wanted to know something. The NLU's intent is a hint; the text decides.
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Optional, Tuple
+
+from .. import answering
+from ..cpr import CPR_MASK, mask_cpr
+from ..texts import say
+from ..understanding import INVALID, understand
+from . import answers, interview, reading, verdict
+from .context import Context
+from .items import contact_text, municipality_name, phone_item
+from .language import (asks_for_reference, fold, is_english, is_greeting_only, is_restart, looks_like_question,
+                       split_message, wants_assessment, wants_out, wants_person)
+from .state import Conversation
+from .turn import Reply, Replies, Turn, answer_button, button, reply
+
+SOCIAL = {"thanks": "thanks_reply", "goodbye": "goodbye", "bot_challenge": "bot_challenge"}
+# Buttons that ask a question: the answer value → the catalogue key of the button's title.
+BUTTON_QUESTIONS = {"ask_cost": "button_cost", "ask_transport": "button_transport", "ask_complaint": "button_complaint"}
+STARTS_INTERVIEW = {"describe_situation", "start_assessment"}
+
+
+def respond(state: Conversation, turn: Turn, ctx: Context) -> Tuple[Conversation, Replies]:
+    """The conversation after ``turn``, and what the assistant says."""
+    state = state.copy()
+    out = Replies()
+    text, had_cpr = mask_cpr(turn.text or "")
+    if had_cpr or CPR_MASK in text:
+        out.say("cpr_warning", state.voice)
+    text = text.strip()
+
+    if turn.staff and not state.staff:
+        state.voice_kind, state.relation = "staff", None
+        out.say("staff_intro", state.voice)
+        _use_page_municipality(state, turn, ctx)
+        if not text or text.startswith("/") or is_greeting_only(text):
+            interview.start(state, ctx, out)
+            return state, out
+    new_page = _use_page_municipality(state, turn, ctx)
+
+    if turn.button == "more":
+        answers.answer_more(state, ctx, out)
+        _resume(state, ctx, out)
+        return state, out
+    if turn.button == "read_more":
+        verdict.read_more(state, ctx, out)
+        return state, out
+    if is_restart(text):
+        return _restart(state, turn, ctx, out)
+    if is_english(text):
+        out.add(_english(state, ctx))
+        return state, out
+    if turn.intent == "greet" or is_greeting_only(text):
+        if is_greeting_only(text) or text.startswith("/"):
+            _greet(state, ctx, out, new_page)
+            return state, out
+    if asks_for_reference(text) and not state.asked:
+        reference = state.application.reference
+        out.say("reference_again" if reference else "reference_none", state.voice, reference=reference or "")
+        return state, out
+
+    if turn.button in BUTTON_QUESTIONS:
+        text = say(BUTTON_QUESTIONS[turn.button], state.voice)  # the button's title is the question
+        turn = Turn(text=text, intent="question", confidence=1.0, page_code=turn.page_code)
+    statements, questions = split_message(text) if not turn.is_button else ([text], [])
+    code_before, asked_at_start = state.code, state.asked
+    progress = _take_answer(state, turn, text, statements, questions, ctx)
+    gave_facts = reading.absorb(state, turn, " ".join(statements), ctx)
+    progress = progress or gave_facts
+
+    if wants_out(text) and (state.active or state.asked):
+        state.active, state.paused, state.asked, state.attempts = False, True, None, 0
+        reading.answer_questions(state, questions or [text], turn, ctx, out)
+        out.say("interview_paused", state.voice, buttons=(button("button_continue", state.voice, "/start_assessment"),))
+        return state, out
+
+    eligibility = [q for q in questions if wants_assessment(q)]
+    questions = [q for q in questions if q not in eligibility]
+    answered = reading.answer_questions(state, questions, turn, ctx, out) if questions else False
+    if state.code != code_before and state.code and not answered:
+        key = "municipality_set" if ctx.has_standard(state.code) else "municipality_set_no_standard"
+        out.say(key, state.voice, kommune=state.name)
+    if state.pending_question and state.code and state.asked != interview.MUNICIPALITY:
+        answer_pending(state, ctx, out)
+        answered = True
+
+    if state.active:
+        if progress or not state.asked:
+            # After answering a question of theirs, the same interview question again says so.
+            interview.next_step(state, ctx, out, back_to=asked_at_start if answered else None)
+        elif answered:
+            interview.ask(state, state.asked, ctx, out, prefix=_say_back(state))
+        else:
+            interview.reask(state, ctx, out)
+        return state, out
+    starts = bool(eligibility) or turn.intent == "start_assessment" or (
+        not answered and not state.paused and (gave_facts or turn.intent in STARTS_INTERVIEW and turn.confidence >= 0.5))
+    if starts:
+        interview.start(state, ctx, out)
+        return state, out
+    if answered:
+        return state, out
+    if wants_person(text) or turn.intent == "ask_person":
+        out.text("contact", contact_text(ctx.kb, state.code, state.voice))
+        return state, out
+    if state.code != code_before and state.code:
+        out.say("what_now", state.voice, buttons=_menu(state, ctx))
+        return state, out
+    if turn.intent in SOCIAL:
+        out.say(SOCIAL[turn.intent], state.voice)
+        return state, out
+    if state.asked == interview.MUNICIPALITY:
+        interview.reask(state, ctx, out)
+        return state, out
+    key = "out_of_scope" if turn.intent == "out_of_scope" else "not_understood"
+    out.say(key, state.voice, buttons=_menu(state, ctx))
+    return state, out
+
+
+# --- the parts of a step ---------------------------------------------------------------------------
+
+def _use_page_municipality(state: Conversation, turn: Turn, ctx: Context) -> bool:
+    """The web page's municipality, until the user names one."""
+    if state.code or not turn.page_code:
+        return False
+    name = ctx.municipality_name(turn.page_code)
+    if not name:
+        return False
+    state.code, state.name = turn.page_code, name
+    return True
+
+
+def _greet(state: Conversation, ctx: Context, out: Replies, new_page: bool) -> None:
+    voice = state.voice
+    out.say("greeting", voice)
+    if state.code and new_page:
+        key = "page_municipality" if ctx.has_standard(state.code) else "page_municipality_no_standard"
+        out.say(key, voice, kommune=state.name)
+    if state.code:
+        out.say("what_now", voice, buttons=_menu(state, ctx))
+    else:
+        out.say("ask_municipality", voice)
+        state.asked = interview.MUNICIPALITY
+
+
+def _restart(state: Conversation, turn: Turn, ctx: Context, out: Replies) -> Tuple[Conversation, Replies]:
+    fresh = Conversation(voice_kind="staff" if state.staff else None)
+    _use_page_municipality(fresh, turn, ctx)
+    out.say("restarted", fresh.voice)
+    if fresh.staff:
+        interview.start(fresh, ctx, out)
+    else:
+        _greet(fresh, ctx, out, new_page=fresh.code is not None)
+    return fresh, out
+
+
+def _english(state: Conversation, ctx: Context) -> Reply:
+    item = phone_item(ctx.kb, state.code)
+    if item is None:
+        return reply("english", state.voice)
+    return reply("english_phone", state.voice, kommune=municipality_name(ctx.kb, state.code), phone=item.phone.number)
+
+
+def _take_answer(state: Conversation, turn: Turn, text: str, statements: List[str], questions: List[str],
+                 ctx: Context) -> bool:
+    """Read the answer to the interview's open question; whether one was given."""
+    asked = state.asked
+    if not asked or state.paused and not state.active and asked != interview.MUNICIPALITY:
+        return False
+    said = " ".join(statements) if statements else ("" if questions else text)
+    if asked == interview.WRITER:
+        choice = turn.button if turn.button in ("citizen", "relative") else _writer_in(said)
+        if choice:
+            state.voice_kind = choice
+            state.asked, state.attempts = None, 0
+            return True
+        return False
+    if asked == interview.MUNICIPALITY:
+        found = understand(text, ctx.kb).municipality_code or reading.named_municipality(text, ctx)
+        if found:
+            reading.set_municipality(state, found, ctx)
+            state.asked, state.attempts = None, 0
+            return True
+        return False
+    if not said:
+        return False
+    value = interview.read_answer(state, turn, said, ctx)
+    if value is INVALID:
+        return False
+    state.facts[asked] = value
+    state.asked, state.attempts = None, 0
+    return True
+
+
+def _writer_in(text: str) -> Optional[str]:
+    low = fold(text)
+    if re.search(r"\b(anden|andre|parorende|min|mit|vores|hende|ham|hun|han)\b", low):
+        return "relative"
+    if re.search(r"\b(mig|selv|jeg)\b", low):
+        return "citizen"
+    return None
+
+
+def _resume(state: Conversation, ctx: Context, out: Replies) -> None:
+    if state.active and state.asked:
+        interview.ask(state, state.asked, ctx, out, prefix=_say_back(state))
+
+
+def _say_back(state: Conversation) -> str:
+    return say("back_to_question", state.voice)
+
+
+def _menu(state: Conversation, ctx: Context):
+    voice = state.voice
+    assess_key = "button_assess_relative" if voice.kind == "relative" else "button_assess"
+    return (button(assess_key, voice, "/start_assessment"), answer_button("button_cost", voice, "ask_cost"),
+            button("button_person", voice, "/ask_person"))
+
+
+def answer_pending(state: Conversation, ctx: Context, out: Replies) -> None:
+    """A question asked before the municipality was known, answered now."""
+    question, state.pending_question = state.pending_question, None
+    if question:
+        answers.answer(state, question, ctx, state.code, False, out)

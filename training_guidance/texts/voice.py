@@ -1,0 +1,158 @@
+"""Who the assistant talks to, and the standards' du-form text said to that reader.
+
+The quality standards address the citizen as "du". A relative reads about "din mor", and staff read
+about "borgeren", so an item is rewritten for them: the first "du" of a sentence names the person,
+later ones use the pronoun; "dig" becomes "hende" (or "sig" where the person is also the subject,
+"henvende sig"); "din/dit/dine" becomes "sin/sit/sine" in the person's own clause and "din mors"
+elsewhere. Text about relatives themselves ("Du kan som pårørende …") stays addressed to the relative.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+# Relation nouns (as the understanding writes them) by grammatical person: hun / han / vedkommende.
+_FEMALE = {"mor", "mormor", "farmor", "bedstemor", "oldemor", "kone", "hustru", "søster", "lillesøster",
+           "storesøster", "datter", "svigermor", "svigerinde", "svigerdatter", "moster", "faster", "tante",
+           "kusine", "niece", "stedmor", "papmor"}
+_MALE = {"far", "morfar", "farfar", "bedstefar", "oldefar", "mand", "bror", "lillebror", "storebror", "søn",
+         "svigerfar", "svoger", "svigersøn", "morbror", "farbror", "onkel", "fætter", "nevø", "stedfar", "papfar"}
+
+KINDS = ("citizen", "relative", "staff")
+
+
+@dataclass(frozen=True)
+class Voice:
+    """citizen: "du"; relative: about ``relation`` ("din mor"); staff: about "borgeren"."""
+
+    kind: str = "citizen"
+    relation: Optional[str] = None  # "din mor", "jeres far"; None: "personen"
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown voice {self.kind!r}")
+
+    @property
+    def who(self) -> str:
+        """The person the advice is about, as this reader calls them."""
+        if self.kind == "citizen":
+            return "du"
+        if self.kind == "staff":
+            return "borgeren"
+        return self.relation or "personen"
+
+    @property
+    def _noun(self) -> str:
+        return (self.relation or "").split()[-1] if self.relation else ""
+
+    @property
+    def she(self) -> str:
+        """The pronoun for the person once named (subject)."""
+        if self.kind == "citizen":
+            return "du"
+        if self.kind == "staff":
+            return "borgeren"
+        return "hun" if self._noun in _FEMALE else "han" if self._noun in _MALE else "vedkommende"
+
+    @property
+    def her(self) -> str:
+        """Object form: "Vi ringer til hende"."""
+        if self.kind == "citizen":
+            return "dig"
+        if self.kind == "staff":
+            return "borgeren"
+        return "hende" if self._noun in _FEMALE else "ham" if self._noun in _MALE else "vedkommende"
+
+    @property
+    def whose(self) -> str:
+        """Possessive: "din" (the reader's own), "din mors", "borgerens"."""
+        if self.kind == "citizen":
+            return "din"
+        if self.kind == "staff":
+            return "borgerens"
+        return f"{self.who}s" if self.relation else "personens"
+
+    def values(self) -> dict:
+        """Template values: {who}, {Who}, {she}, {her}, {whose} and capitalised forms."""
+        base = {"who": self.who, "she": self.she, "her": self.her, "whose": self.whose}
+        return {**base, **{k.capitalize(): capitalise(v) for k, v in base.items()}}
+
+
+def capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_CLAUSE = re.compile(r",|\b(?:og|men|eller|hvis|når|fordi|så|da|at|som|mens)\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(du|dig|din|dit|dine)\b", re.IGNORECASE)
+# Verbs whose "dig" is the subject itself ("du skal henvende dig") and becomes "sig".
+_REFLEXIVE = re.compile(
+    r"\b(henvend\w*|meld\w*|tilmeld\w*|afmeld\w*|klar\w*|føl\w*|bevæg\w*|skynd\w*|hvil\w*|læg\w*|sæt\w*|"
+    r"rejs\w*|vask\w*|klæd\w*|forbered\w*|bruge?|interesser\w*|gør|forbedr\w*|træne?)\s+$", re.IGNORECASE)
+# Text that speaks to a relative as "du": "Du kan som pårørende …", "Er du pårørende, …".
+_ABOUT_RELATIVE = re.compile(r"\b(?:som|er|være|bliver)\s+pårørende\b|\bpårørende\s+som\s+dig\b", re.IGNORECASE)
+
+
+def in_voice(text: str, voice: Voice, about_relatives: bool = False) -> str:
+    """The standards' du-form ``text`` as ``voice`` should read it."""
+    if voice.kind == "citizen":
+        return text
+    if about_relatives or _ABOUT_RELATIVE.search(text):
+        if voice.kind == "relative":
+            return text  # addressed to the relative: "du" is right
+        return _rewrite(text, person="den pårørende", pronoun="vedkommende", obj="den pårørende",
+                        poss="den pårørendes")
+    return _rewrite(text, voice.who, _second(voice), voice.her, voice.whose)
+
+
+def _second(voice: Voice) -> str:
+    # Staff: "Borgeren kan få hjælp, hvis vedkommende …" rather than "borgeren" twice.
+    return "vedkommende" if voice.kind == "staff" else voice.she
+
+
+def _sentences(text: str):
+    """Sentences with their trailing whitespace, so joining them gives the text back."""
+    parts, last = [], 0
+    for m in _SENTENCE.finditer(text):
+        parts.append(text[last:m.end()])
+        last = m.end()
+    parts.append(text[last:])
+    return parts
+
+
+def _rewrite(text: str, person: str, pronoun: str, obj: str, poss: str) -> str:
+    named = [False]  # the person is named once per text, then referred to by the pronoun
+    return "".join(_rewrite_sentence(s, person, pronoun, obj, poss, named) for s in _sentences(text))
+
+
+def _rewrite_sentence(sentence: str, person: str, pronoun: str, obj: str, poss: str, named: list) -> str:
+    out, last, subject_clause = [], 0, -1
+    for m in _PRONOUN.finditer(sentence):
+        word = m.group(1)
+        low = word.lower()
+        before = sentence[:m.start()]
+        clause = len(_CLAUSE.findall(before))
+        if low == "du":
+            replacement = pronoun if named[0] else person
+            named[0], subject_clause = True, clause
+        elif low == "dig":
+            if subject_clause == clause and _REFLEXIVE.search(before):
+                replacement = "sig"
+            elif subject_clause == clause and sentence[m.end():m.end() + 5].lower().startswith(" selv"):
+                replacement = "sig"
+            else:
+                replacement = obj
+        else:  # din / dit / dine
+            if subject_clause == clause:
+                replacement = {"din": "sin", "dit": "sit", "dine": "sine"}[low]
+            else:
+                replacement = poss
+        if word[0].isupper() and (m.start() == 0 or before.rstrip().endswith((".", "!", "?", ":", "\"", "«"))
+                                  or not before.strip()):
+            replacement = capitalise(replacement)
+        out.append(sentence[last:m.start()])
+        out.append(replacement)
+        last = m.end()
+    out.append(sentence[last:])
+    return "".join(out)
