@@ -47,9 +47,10 @@ def apply_until_summary(servers, sender, name="Inge Hansen"):
     say(servers, sender, "jeg bor i holstebro")
     notice = say(servers, sender, "jeg vil gerne sende en ansøgning")
     assert "Holstebro Kommune er dataansvarlig" in texts(notice)
-    say(servers, sender, buttons(notice)["Ja, det må I"])
-    role = say(servers, sender, "for mig selv")
-    assert "Hvad er dit fulde navn?" in texts(role)
+    asked = say(servers, sender, buttons(notice)["Ja, det må I"])
+    if "Søger du for dig selv" in texts(asked):  # skipped when the conversation knows who writes
+        asked = say(servers, sender, "for mig selv")
+    assert "Hvad er dit fulde navn?" in texts(asked)
     say(servers, sender, name)
     say(servers, sender, "20 30 40 50")
     say(servers, sender, "spring over")
@@ -117,8 +118,9 @@ def test_databasen_er_vaek_ved_indsendelsen_ingen_kvittering_og_et_nyt_forsoeg_g
 def test_et_cpr_nummer_i_ansoegningen_findes_hverken_i_posten_eller_i_samtalen(servers, database, data_dir):
     say(servers, "ansoeger-3", "jeg bor i holstebro")
     say(servers, "ansoeger-3", "jeg vil gerne sende en ansøgning")
-    say(servers, "ansoeger-3", "ja")
-    say(servers, "ansoeger-3", "for mig selv")
+    asked = say(servers, "ansoeger-3", "ja")
+    if "Søger du for dig selv" in texts(asked):
+        say(servers, "ansoeger-3", "for mig selv")
     warned = say(servers, "ansoeger-3", f"Inge Hansen {CPR}")
     assert "CPR-nummer" in texts(warned)
     for answer in ("Inge Hansen", f"mit nummer er 20 30 40 50 og cpr {CPR}", "20 30 40 50", "spring over",

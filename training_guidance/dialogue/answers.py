@@ -19,6 +19,7 @@ from .items import contact_text, item_text, municipality_name, sources_line
 from .state import Conversation
 from .turn import Replies, answer_button
 
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9»\"])")
 SHOWN = 2            # items shown at once; more on request
 CLOSE_ENOUGH = 0.75  # a second item is shown when its score is this close to the best
 MAX_LINES = 5
@@ -100,15 +101,23 @@ def _choose(hits: Sequence[Found], scores: Sequence[float]) -> Tuple[List[Found]
 def _render(found: Sequence[Found], state: Conversation, ctx: Context) -> List[str]:
     voice = state.voice
     lines: List[str] = []
-    seen = set()
+    seen: set = set()
+    used: List[Found] = []
     for f in found:
-        text = item_text(f.item, voice, ctx.today, f.topic)
-        if text in seen:
+        # Items often repeat a sentence of another: each sentence is said once.
+        sentences = [s for s in _SENTENCE.split(item_text(f.item, voice, ctx.today, f.topic)) if s.strip()]
+        fresh = [s for s in sentences if s.strip() not in seen]
+        if not fresh:
             continue
-        seen.add(text)
+        seen.update(s.strip() for s in fresh)
+        text = " ".join(fresh)
         note = _offer_note(f, state, ctx, voice)
-        lines.append(f"{text} {note}" if note else text)
-    lines.append(sources_line(ctx.kb, [f.item.source for f in found]))
+        if note and note not in seen:  # "Det gælder for vedligeholdende træning" once
+            seen.add(note)
+            text = f"{text} {note}"
+        lines.append(text)
+        used.append(f)
+    lines.append(sources_line(ctx.kb, [f.item.source for f in used]))
     return lines
 
 

@@ -73,7 +73,7 @@ def respond(state: Conversation, turn: Turn, ctx: Context) -> Tuple[Conversation
     statements, questions = split_message(text) if not turn.is_button else ([text], [])
     code_before, asked_at_start = state.code, state.asked
     progress = _take_answer(state, turn, text, statements, questions, ctx)
-    gave_facts = reading.absorb(state, turn, " ".join(statements), ctx)
+    gave_facts = reading.absorb(state, turn, text, ctx)
     progress = progress or gave_facts
 
     if wants_out(text) and (state.active or state.asked):
@@ -82,8 +82,8 @@ def respond(state: Conversation, turn: Turn, ctx: Context) -> Tuple[Conversation
         out.say("interview_paused", state.voice, buttons=(button("button_continue", state.voice, "/start_assessment"),))
         return state, out
 
+    # "Kan min mor få træning?": the target group's rules, then the interview that assesses her.
     eligibility = [q for q in questions if wants_assessment(q)]
-    questions = [q for q in questions if q not in eligibility]
     answered = reading.answer_questions(state, questions, turn, ctx, out) if questions else False
     if state.code != code_before and state.code and not answered:
         key = "municipality_set" if ctx.has_standard(state.code) else "municipality_set_no_standard"
@@ -107,7 +107,12 @@ def respond(state: Conversation, turn: Turn, ctx: Context) -> Tuple[Conversation
         interview.start(state, ctx, out)
         return state, out
     if answered:
+        if gave_facts and not state.outcome:  # a situation as well: offer the assessment, never force it
+            out.say("offer_assessment", state.voice, buttons=(button("button_yes", state.voice, "/start_assessment"),))
         return state, out
+    if not turn.is_button and not wants_person(text) and turn.intent not in {*SOCIAL, "greet", "ask_person"} \
+            and reading.answer_questions(state, [text], turn, ctx, out, only_if_found=True):
+        return state, out  # "svømmehal holbæk": not a question by its form, but the standard answers it
     if wants_person(text) or turn.intent == "ask_person":
         out.text("contact", contact_text(ctx.kb, state.code, state.voice))
         return state, out

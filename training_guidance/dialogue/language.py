@@ -39,8 +39,9 @@ def split_message(text: str) -> Tuple[List[str], List[str]]:
 def _split_joined(sentence: str) -> List[str]:
     parts, last = [], 0
     for m in _JOIN.finditer(sentence):
-        rest = sentence[m.end():]
-        if _STARTS_QUESTION.search(fold(rest)) and len(sentence[last:m.start()].split()) >= 2:
+        rest, left = sentence[m.end():], sentence[last:m.start()]
+        # "hvad koster det og hvor foregår det": two questions; "min mor bor i X og har …": one.
+        if _STARTS_QUESTION.search(fold(rest)) and len(left.split()) >= 2 and _QUESTION_START.search(fold(left)):
             parts.append(sentence[last:m.start()].strip(" ,"))
             last = m.end()
     parts.append(sentence[last:].strip())
@@ -48,26 +49,36 @@ def _split_joined(sentence: str) -> List[str]:
 
 
 _NEGATED_START = re.compile(r"^\s*\w+\s+(?:ikke|ik|ikk|aldrig)\b")
+# A yes/no question puts the verb first: "træner man på hold", "kommer de hjem til mig".
+_VERB_FIRST = re.compile(r"^\s*(?:og\s+|men\s+)?[a-z]+(?:er|r|s)\s+(?:man|de|i|jeg|du|hun|han|vi|det|der|min|mit|mine)\b")
+# "… , hvad kan jeg gøre", "min far ryger, er det et problem"
+_LATER_QUESTION = re.compile(rf",\s*(?:og\s+|men\s+|sa\s+)?(?:{_QUESTION_WORDS})\b\s+\w+")
 
 
 def looks_like_question(sentence: str) -> bool:
     folded = fold(sentence)
-    if sentence.rstrip().endswith("?") or _WANT_TO_KNOW.search(folded):
+    if sentence.rstrip().endswith("?") or _WANT_TO_KNOW.search(folded) or _LATER_QUESTION.search(folded):
         return True
     # "Kan ikke gå på trapper" leaves out "jeg": a statement, not a question.
-    return bool(_QUESTION_START.search(folded)) and not _NEGATED_START.search(folded)
+    if _NEGATED_START.search(folded):
+        return False
+    return bool(_QUESTION_START.search(folded) or _VERB_FIRST.search(folded))
 
 
+_TRAINING = r"(?:(?:gen)?tr[ae]ning\w*|tr[ae]ne\b|vedligeholdende)"
 _ELIGIBILITY = re.compile(
-    r"\bkan\s+(?:\w+\s+){0,3}?(?:fa|soge)\s+(?:\w+\s+){0,2}?(?:gen)?tr[ae]n\w*"
-    r"|\b(?:ret\s+til|berettiget\s+til)\s+(?:\w+\s+){0,2}?(?:gen)?tr[ae]n\w*"
+    rf"\bkan\s+(?:\w+\s+){{0,3}}?(?:fa|soge)\s+(?:\w+\s+){{0,2}}?{_TRAINING}"
+    rf"|\b(?:ret\s+til|berettiget\s+til)\s+(?:\w+\s+){{0,2}}?{_TRAINING}"
     r"|\bmalgruppe\w*|\ber\s+(?:det|vedligeholdende\s+traning|genoptraning)\s+noget\s+for\b"
     r"|\bkvalificer\w*|\bopfylder\s+(?:\w+\s+)?(?:kriterier|krav)")
+# About a person ("kan jeg", "kan min mor", "kan hun"), not the rules in general ("hvem kan få").
+_PERSONAL = re.compile(r"\b(?:jeg|mig|min|mit|mine|hun|han|hende|ham|vi|vores|du|din)\b")
 
 
 def wants_assessment(question: str) -> bool:
-    """'Kan min mor få genoptræning?': a question the interview answers, not a single item."""
-    return bool(_ELIGIBILITY.search(fold(question)))
+    """'Kan min mor få genoptræning?': a question about a person, which the interview answers."""
+    folded = fold(question)
+    return bool(_ELIGIBILITY.search(folded)) and bool(_PERSONAL.search(folded))
 
 
 _OUT = re.compile(r"\b(?:vil|ville)\s+(?:bare|kun)\s+(?:gerne\s+)?(?:vide|hore|sporge)\b|\bgider\s+ikke\b"

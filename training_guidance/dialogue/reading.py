@@ -27,7 +27,8 @@ def set_municipality(state: Conversation, code: str, ctx: Context) -> None:
 
 
 def absorb(state: Conversation, turn: Turn, text: str, ctx: Context) -> bool:
-    """Keep every fact the message states, who writes, and where the citizen lives."""
+    """Keep every fact the message states (questions state facts too: "kan min mor på 82 med
+    parkinson få træning?"), who writes, and where the citizen lives. Whether it gave a fact."""
     if not text or turn.is_button:
         return False
     understood = understand(text, ctx.kb)
@@ -39,16 +40,44 @@ def absorb(state: Conversation, turn: Turn, text: str, ctx: Context) -> bool:
     state.facts.update(new)
     if new:
         state.said = (state.said + [text[:200]])[-MAX_SAID:]
-    lives = understood.municipality_code
-    changed = False
-    if lives and lives != state.code:
-        set_municipality(state, lives, ctx)
-        changed = True
-    return bool(new) or changed
+    home = home_municipality(text, state, ctx)
+    if home and home != state.code:
+        set_municipality(state, home, ctx)
+    return bool(new)
 
 
-def answer_questions(state: Conversation, questions: List[str], turn: Turn, ctx: Context, out: Replies) -> bool:
-    """Answer every question; whether any was answered (or its municipality asked for)."""
+def home_municipality(text: str, state: Conversation, ctx: Context) -> Optional[str]:
+    """Where the citizen lives, if the message says so ("bor i Horsens", "Horsens Kommune"), or the
+    one municipality it names while the conversation has none. A question about another
+    municipality ("Hvad koster kørsel i Holbæk?") does not move the conversation."""
+    choice = answering.resolve_municipality(text, None, None, ctx.kb)
+    homes = list(dict.fromkeys(m.code for m in choice.mentions if m.lives))
+    if len(homes) == 1:
+        return homes[0]
+    if state.code is None and choice.code and not choice.ambiguous:
+        return choice.code
+    return None
+
+
+def national_question(question: str, ctx: Context) -> bool:
+    """Whether the national rules answer ``question`` better than any municipality's standard
+    would: then it needs no municipality ("hvad er fristen for at klage?"); "hvad koster kørsel?"
+    does."""
+    national = answering.answer_question(ctx.kb, question, code=None, offer=None, limit=1)
+    if not national.found:
+        return False
+    best = national.hits[0].score
+    for code in ctx.kb.standards:
+        local = answering.answer_question(ctx.kb, question, code=code, offer=None, limit=1)
+        if local.found and local.hits[0].code is not None and local.hits[0].score > best:
+            return False
+    return True
+
+
+def answer_questions(state: Conversation, questions: List[str], turn: Turn, ctx: Context, out: Replies,
+                     only_if_found: bool = False) -> bool:
+    """Answer every question; whether any was answered (or its municipality asked for).
+    ``only_if_found``: a message that may not be a question at all says nothing when no item fits."""
     answered = False
     for question in questions:
         resolved = answering.resolve_municipality(question, state.code, turn.page_code, ctx.kb)
@@ -58,20 +87,21 @@ def answer_questions(state: Conversation, questions: List[str], turn: Turn, ctx:
             answered = True
             continue
         code = resolved.code
-        if code and state.code is None:
-            set_municipality(state, code, ctx)
         if code is None:
-            national = answering.answer_question(ctx.kb, question, code=None, offer=None, limit=1)
-            if not national.found:
+            if not national_question(question, ctx):
+                if only_if_found:
+                    continue
                 out.say("ask_municipality_for_question", state.voice)
                 state.pending_question = question
                 state.asked = interview.MUNICIPALITY
                 answered = True
                 continue
-        if not looks_like_question(question) and turn.intent not in QUESTION_INTENTS | {None}:
+        if only_if_found or not looks_like_question(question) and turn.intent not in QUESTION_INTENTS | {None}:
             probe = answering.answer_question(ctx.kb, question, code=code, offer=None, limit=1)
             if not probe.found:
                 continue  # a statement that is not a question after all
+        if code and state.code is None:
+            set_municipality(state, code, ctx)
         answers.answer(state, question, ctx, code, resolved.named, out)
         answered = True
     return answered
