@@ -38,8 +38,11 @@ def post(url: str, body: object, timeout: float = 60.0):
         return err.code, err.read().decode(errors="replace")
 
 
-def say(servers: Servers, sender: str, message: str) -> List[dict]:
-    status, replies = post(servers.rest_url, {"sender": sender, "message": message})
+def say(servers: Servers, sender: str, message: str, metadata: Optional[dict] = None) -> List[dict]:
+    body = {"sender": sender, "message": message}
+    if metadata:
+        body["metadata"] = metadata
+    status, replies = post(servers.rest_url, body)
     assert status == 200, replies
     return replies
 
