@@ -37,6 +37,12 @@ def test_case(kb, municipality, case):
         assert cid in caveat_ids, f"caveat {cid!r} missing from {caveat_ids}"
     for cid in expect.get("no_caveats", []):
         assert cid not in caveat_ids, f"caveat {cid!r} should not be in {caveat_ids}"
+    for cid, words in (expect.get("caveat_texts") or {}).items():
+        texts = [c.text for c in result.caveats if c.id == cid]
+        assert any(words in t for t in texts), f"caveat {cid!r} does not say {words!r}: {texts}"
+    for rid, words in (expect.get("reason_texts") or {}).items():
+        texts = [r.text for r in result.reasons if r.id == rid]
+        assert any(words in t for t in texts), f"reason {rid!r} does not say {words!r}: {texts}"
     # Every reason and caveat carries a source and Danish text.
     for r in result.reasons:
         assert r.source and r.text
