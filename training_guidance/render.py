@@ -23,7 +23,16 @@ class Voice:
 OUTCOME_WORDS = {
     "stk1": "Det ser ud til, at {object} kan få genoptræning. Det er træning efter serviceloven § 86, stk. 1.",
     "stk2": "Det ser ud til, at {object} kan få vedligeholdende træning. Det er træning efter serviceloven § 86, stk. 2.",
-    "sundhedsloven_140": "Det er nok sygehuset, der skal sørge for træningen. Det står i sundhedsloven § 140.",
+    # § 140 training is given by the municipality, after the hospital's plan; the hospital trains
+    # only a citizen who is admitted now.
+    "sundhedsloven_140": (
+        "Det ser ud til, at {object} skal have genoptræning efter sundhedsloven § 140. "
+        "Det er kommunen, der giver træningen ud fra sygehusets genoptræningsplan."
+    ),
+    "sundhedsloven_140_admitted": (
+        "Mens {object} er indlagt, står sygehuset for træningen. Når {object} kommer hjem, kan kommunen "
+        "give træning. Det sker efter en plan fra sygehuset. Det står i sundhedsloven § 140."
+    ),
     "not_eligible": "Det ser ud til, at {object} ikke kan få kommunens træning efter § 86.",
     "undetermined": "Jeg kan ikke sige, om {object} kan få træning. Det vurderer kommunen.",
 }
@@ -32,6 +41,13 @@ OUTCOME_WORDS = {
 def outcome_sentence(outcome: str, voice: Voice) -> str:
     obj = {"citizen": "du", "relative": voice.who, "staff": "borgeren"}[voice.kind]
     return OUTCOME_WORDS[outcome].format(object=obj)
+
+
+def outcome_key(a: Assessment) -> str:
+    """The OUTCOME_WORDS key for an assessment: § 140 reads differently for a citizen admitted now."""
+    if a.outcome == "sundhedsloven_140" and any(r.id == "admitted" for r in a.reasons):
+        return "sundhedsloven_140_admitted"
+    return a.outcome
 
 
 # Events from which a date can be counted when the citizen acts today.
@@ -57,7 +73,7 @@ def cite(item: Item, standard: Optional[Standard] = None) -> str:
     if item.valid_from:
         when = f", gælder fra {item.valid_from.strftime('%d.%m.%Y')}"
     elif standard is not None and standard.document.stated_date:
-        when = f", standarden er fra {standard.document.stated_date.strftime('%d.%m.%Y')}"
+        when = f", standarden er fra {standard.document.stated_date_words()}"  # "marts 2021": no invented day
     else:
         when = ""
     return f"(Kilde: {item.source.cite()}{when})"
@@ -92,7 +108,7 @@ QUESTIONS = {
 }
 # Questions the national rules answer, whatever the municipality.
 NATIONAL_QUESTIONS = {
-    "hospital_plan": ["hospital_plan", "sundhedsloven_140_start"],
+    "hospital_plan": ["hospital_plan", "sundhedsloven_140_delivery", "sundhedsloven_140_start"],
     "vederlagsfri": ["sundhedsloven_140a"],
     "difference": ["temporary_loss", "lasting_need"],
     "privacy": ["personal_data"],
@@ -207,7 +223,7 @@ def why_asked(kb: KnowledgeBase, fact: str, code: Optional[str], track: Optional
 
 def render_assessment(kb: KnowledgeBase, a: Assessment, today: dt.date, voice: Voice = Voice()) -> List[str]:
     """The assessment as a few short messages: outcome and reasons, caveats, next steps."""
-    first = [outcome_sentence(a.outcome, voice)]
+    first = [outcome_sentence(outcome_key(a), voice)]
     if voice.kind == "relative":
         first.append(f"Reglerne taler til {voice.who} som \"du\".")
     if a.reasons:
@@ -230,8 +246,10 @@ def next_steps(kb: KnowledgeBase, a: Assessment, today: dt.date, voice: Voice = 
     lines = ["Sådan kommer du videre:"]
     code = a.municipality_code
     standard = kb.standard_for(code)
-    if a.outcome == "sundhedsloven_140":
-        lines.extend(f"• {x}" for x in _national_lines(kb, ["hospital_plan", "sundhedsloven_140_start"], today))
+    if a.outcome == "sundhedsloven_140" and outcome_key(a) == "sundhedsloven_140_admitted":
+        lines.extend(f"• {x}" for x in _national_lines(kb, ["admitted_next"], today))
+    elif a.outcome == "sundhedsloven_140":  # the municipality delivers it; the 7-day rule
+        lines.extend(f"• {x}" for x in _national_lines(kb, ["sundhedsloven_140_delivery", "sundhedsloven_140_start"], today))
     elif a.outcome in ("stk1", "stk2", "undetermined") and standard is not None:
         for item in kb.items(code, Topic.how_to_apply, a.track)[:3]:
             lines.append(f"• {item_line(item, today, standard)}")
@@ -255,13 +273,18 @@ def journal_note(kb: KnowledgeBase, a: Assessment, situation: dict, today: dt.da
         "Oplyst af borger/pårørende:",
     ]
     lines.extend(f"- {label}: {value}" for label, value in described_facts(kb, situation))
-    lines.append(f"Vejledende vurdering: {outcome_sentence(a.outcome, Voice('staff'))}")
+    lines.append(f"Vejledende vurdering: {outcome_sentence(outcome_key(a), Voice('staff'))}")
     if a.legal_basis:
         lines.append(f"Lovgrundlag: {a.legal_basis}")
     for r in a.reasons:
         lines.append(f"- {'Opfyldt' if r.met else 'Ikke opfyldt'}: {r.text} (Kilde: {r.source})")
     if a.missing or a.unanswered:
         lines.append("Ikke afklaret: " + ", ".join(kb.facts[f].label for f in a.missing + a.unanswered if f in kb.facts))
+    # The caveats too (ældreloven, the date five months have passed, children's rules ...): the
+    # note is the record of what the caller was told. The standard's file follows below.
+    for c in a.caveats:
+        if c.id not in ("guidance_not_decision", "standard_date"):
+            lines.append(f"- Forbehold: {c.text} (Kilde: {c.source})")
     if a.standard_file:
         lines.append(f"Kvalitetsstandard: {a.standard_file}")
     return "\n".join(lines)
