@@ -35,6 +35,17 @@ def test_noget_der_ikke_er_et_navn_afvises(text):
         f.parse_name(text)
 
 
+@pytest.mark.parametrize("text", ["Ja", "ja.", "JA!", "nej", "Nej tak", "ok", "jo", "ved ikke", "Hej"])
+def test_et_svar_som_ja_eller_nej_er_ikke_et_navn(text):
+    with pytest.raises(f.InvalidField, match="for- og efternavn"):
+        f.parse_name(text)
+
+
+@pytest.mark.parametrize("text, name", [("Jan", "Jan"), ("Jens Ja", "Jens Ja"), ("Ole Nej", "Ole Nej"), ("Oksana", "Oksana")])
+def test_navne_der_ligner_ja_eller_nej_godtages_stadig(text, name):
+    assert f.parse_name(text) == name
+
+
 def test_e_mail_og_adresse_kan_springes_over():
     assert f.parse_email("spring over") is None and f.parse_address("nej tak") is None
     assert f.parse_email("Inge@Eksempel.DK") == "inge@eksempel.dk"

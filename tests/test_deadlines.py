@@ -35,3 +35,22 @@ def test_perioder_skrives_paa_dansk_i_ental_og_flertal():
 
 def test_minutter_giver_ingen_dato():
     assert deadline_date(dt.date(2026, 11, 23), Period(value=15, unit="minutes")) is None
+
+
+def test_datoen_hvor_der_er_gaaet_fem_maaneder_regnes_fra_i_dag_og_de_maaneder_der_er_gaaet():
+    from training_guidance.deadlines import months_have_passed_on
+
+    today = dt.date(2026, 11, 23)
+    assert months_have_passed_on(today, 3, 5) == dt.date(2027, 1, 23)
+    assert months_have_passed_on(today, 0, 5) == dt.date(2027, 4, 23)
+    assert months_have_passed_on(today, 7, 5) == today  # already passed
+    # Not a deadline: a Saturday stays a Saturday.
+    assert months_have_passed_on(dt.date(2026, 11, 23), 3, 5).weekday() == 5
+
+
+def test_maaneder_kan_laegges_til_og_trækkes_fra_og_den_31_bliver_maanedens_sidste_dag():
+    from training_guidance.deadlines import add_months
+
+    assert add_months(dt.date(2026, 3, 31), -1) == dt.date(2026, 2, 28)
+    assert add_months(dt.date(2024, 2, 29), -12 * 67) == dt.date(1957, 2, 28)
+    assert add_months(dt.date(2026, 11, 23), 14) == dt.date(2028, 1, 23)

@@ -83,12 +83,13 @@ CONVERSATIONS = [
      "Goddag. Jeg er 69 og bor i Horsens. Jeg er lige kommet hjem fra sygehuset med en genoptræningsplan efter en hofteoperation.",
      {"admitted_to_hospital": False, "hospital_plan": True, "writer": "om mig selv", "municipality": "Horsens"},
      "sundhedsloven_140", "0615", None),
+    # Ishøj's five months are a starting point ("som udgangspunkt"): the municipality judges.
     ("Ishøj: en far der havde et forløb for 3 måneder siden", "ishoej-1",
      "min far i ishoj er faldet og er blevet svag. han er 80 og havde et træningsforløb i kommunen for 3 måneder siden",
      {"admitted_to_hospital": False, "hospital_plan": False, "can_train_alone": False, "potential_to_improve": True,
       "other_offer_covers_need": False, "months_since_previous_course": 3, "writer": "om en anden",
       "municipality": "Ishøj", "age": 80, "condition_course": "temporary"},
-     "not_eligible", "0183", "din far"),
+     "undetermined", "0183", "din far"),
 ]
 
 

@@ -59,6 +59,14 @@ UNDERSTAND = [
     ("jeg ved ikke om hun har fået en genoptræningsplan", {}, ["hospital_plan"]),
     ("Har hun ret til en genoptræningsplan?", {}, ["hospital_plan"]),
     ("hun venter på en genoptræningsplan", {}, ["hospital_plan"]),
+    # an old plan for something else is not a plan for today's problem: the interview asks
+    ("Jeg fik en genoptræningsplan i 2019 efter en ny hofte. Nu har jeg haft influenza og er blevet svag",
+     {"condition_course": "temporary", "writer": "citizen"}, ["hospital_plan"]),
+    ("Jeg fik en genoptræningsplan efter en ny hofte. Nu har jeg haft influenza",
+     {"condition_course": "temporary"}, ["hospital_plan"]),
+    ("min mor fik en genoptræningsplan sidste år, nu er hun faldet igen",
+     {"condition_course": "temporary", "relation": "din mor"}, ["hospital_plan"]),
+    ("Hun har fået en genoptræningsplan. Nu venter vi på kommunen", {"hospital_plan": True}, []),
     # --- condition_course ---
     ("Der er noget i vejen med min far, han er 85 og har KOL",
      {"condition_course": "lasting", "age": 85, "kommune": None}, []),
@@ -71,6 +79,14 @@ UNDERSTAND = [
     ("min moster har sclerose og har brug for hjælp til at træne",
      {"condition_course": "lasting", "can_train_alone": False, "relation": "din moster"}, []),
     ("hun har haft lungebetændelse men har også parkinson", {}, ["condition_course"]),
+    # a gradual decline without a named chronic illness (Holbæk: "svækket over tid")
+    ("min mor er blevet svagere og svagere over tid, hun har ingen bestemt sygdom",
+     {"condition_course": "gradual", "relation": "din mor"}, []),
+    ("Min far på 84 er svækket over tid", {"condition_course": "gradual", "age": 84}, []),
+    ("hun er blevet svagere med alderen", {"condition_course": "gradual"}, []),
+    ("han bliver langsomt dårligere", {"condition_course": "gradual"}, []),
+    ("Jeg har sklerose og får vederlagsfri fysioterapi for det",
+     {"condition_course": "lasting", "vederlagsfri_fysioterapi": True, "writer": "citizen"}, []),
     ("Jeg er 74, er vedligeholdende træning noget for mig? jeg har KOL",
      {"condition_course": "lasting", "age": 74, "writer": "citizen"}, []),
     ("jeg er 66 og har ondt i ryggen", {"age": 66, "writer": "citizen"}, ["condition_course"]),
@@ -81,7 +97,11 @@ UNDERSTAND = [
      {"lives_at_home": True, "lives_in_care_centre": False, "kommune": "0615", "age": 92}, []),
     ("min kone bor i eget hjem i Ishøj kommune", {"lives_at_home": True, "kommune": "0183"}, []),
     ("hun bor ikke hjemme længere", {"lives_at_home": False}, []),
-    ("hun er på aflastning på et plejecenter", {"lives_in_care_centre": True}, ["lives_at_home"]),
+    # a temporary stay or respite: the citizen still lives at home (Herlev: Lærkegaard, Lille Birkholm)
+    ("hun er på aflastning på et plejecenter", {"lives_in_care_centre": True, "lives_at_home": True}, []),
+    ("hun er på midlertidigt ophold på Lærkegaard", {"lives_at_home": True}, ["lives_in_care_centre"]),
+    ("min far er på et midlertidigt ophold på Lille Birkholm efter et fald",
+     {"lives_at_home": True, "condition_course": "temporary"}, []),
     ("hun er på venteliste til plejehjem", {}, ["lives_in_care_centre", "lives_at_home"]),
     # --- can_train_alone ---
     ("Han går til gymnastik i foreningen og det går fint",
@@ -106,6 +126,16 @@ UNDERSTAND = [
     ("hun faldt for 3 uger siden og får genoptræning nu",
      {"condition_course": "temporary"}, ["months_since_previous_course"]),
     ("hun fik genoptræning på sygehuset for 2 måneder siden", {}, ["months_since_previous_course"]),
+    # the end of the course in the next clause or sentence
+    ("Min mor i Ishøj har haft et træningsforløb i kommunen, det sluttede for 3 måneder siden",
+     {"months_since_previous_course": 3, "kommune": "0183"}, []),
+    ("jeg bor i Ishøj og har haft genoptræning hos kommunen. det sluttede for 3 måneder siden. nu er jeg faldet",
+     {"months_since_previous_course": 3, "condition_course": "temporary", "kommune": "0183"}, []),
+    ("Jeg havde genoptræning i kommunen, som sluttede for 3 måneder siden",
+     {"months_since_previous_course": 3}, []),
+    ("hun fik genoptræning på sygehuset. det sluttede for 2 måneder siden", {}, ["months_since_previous_course"]),
+    ("hun har haft influenza, det sluttede for 3 uger siden",
+     {"condition_course": "temporary"}, ["months_since_previous_course"]),
     # --- only_reason_is_cost ---
     ("Hun har ikke råd til fysioterapeut", {"only_reason_is_cost": True}, []),
     ("det er ikke et spørgsmål om penge, hun kan bare ikke træne alene",
@@ -132,7 +162,7 @@ UNDERSTAND = [
     # --- words that look like cues but are not ---
     ("Hvad er vedligeholdende træning?", {}, ["condition_course"]),
     ("hun er på midlertidigt ophold på plejecenter",
-     {"lives_in_care_centre": True}, ["condition_course", "lives_at_home"]),
+     {"lives_in_care_centre": True, "lives_at_home": True}, ["condition_course"]),
     ("Hun skal flytte på plejehjem", {}, ["lives_in_care_centre", "lives_at_home"]),
     ("hun bor på Als og har ondt i knæet", {}, ["condition_course"]),
     ("hun fik afslag på vederlagsfri fysioterapi", {"vederlagsfri_fysioterapi": False}, []),
@@ -225,7 +255,13 @@ ANSWERS = [
     ("condition_course", "midlertidigt efter sygdom", None, "temporary"),
     ("condition_course", "kronisk", None, "lasting"),
     ("condition_course", "hun har parkinson", None, "lasting"),
-    ("condition_course", "ikke kronisk", None, "temporary"),
+    ("condition_course", "ikke kronisk", None, INVALID),  # sudden, or little by little? ask again
+    ("condition_course", "gradual", None, "gradual"),
+    ("condition_course", "Svagere lidt efter lidt over tid", None, "gradual"),
+    ("condition_course", "det er sket langsomt", None, "gradual"),
+    ("condition_course", "det andet", None, "gradual"),
+    ("condition_course", "det er kommet med alderen", None, "gradual"),
+    ("condition_course", "det er en kronisk sygdom", None, "lasting"),
     ("condition_course", "blå", None, INVALID),
     ("condition_course", "ved det ikke", None, DONT_KNOW),
     # months_or_never
@@ -252,6 +288,10 @@ ANSWERS = [
     ("condition_course", "begge dele", None, INVALID),
     ("months_since_previous_course", "nej, ikke i 2 år", None, 24),
     ("months_since_previous_course", "nej", None, NEVER),
+    ("months_since_previous_course", "det sluttede for 3 måneder siden", None, 3),
+    # the question is about a plan for the problem the citizen has now
+    ("hospital_plan", "ja, men den er fra 2019 efter min hofte", "affirm", False),
+    ("hospital_plan", "ja, fra sidste uge", "affirm", True),
     # a fact the knowledge base does not have
     ("favourite_colour", "blå", None, INVALID),
 ]

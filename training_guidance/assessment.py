@@ -7,16 +7,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from babel.dates import format_date
-
-from .knowledge import KnowledgeBase, Source, Standard, cached_knowledge
-from .knowledge.schema import Criterion, FactType, Op
+from . import clock
+from .deadlines import danish_date, months_have_passed_on
+from .knowledge import KnowledgeBase, Source, Standard, Topic, cached_knowledge
+from .knowledge.schema import CourseCover, Criterion, FactType, Op
+from .pension_age import has_reached_pension_age
 
 OUTCOMES = ("stk1", "stk2", "sundhedsloven_140", "not_eligible", "undetermined")
 NEVER = "never"
 DONT_KNOW = "dont_know"  # the user was asked and does not know: never asked again
+
+# The course of the condition → the track when the standard says nothing else, and the national
+# reason that explains it. A standard can put a course in its other offer (Offer.courses).
+DEFAULT_TRACK = {"temporary": "stk1", "gradual": "stk2", "lasting": "stk2"}
+COURSE_REASON = {"temporary": "temporary_loss", "gradual": "gradual_decline", "lasting": "lasting_need"}
+HOSPITAL_FACTS = (("admitted_to_hospital", "admitted"), ("hospital_plan", "hospital_plan"))
 
 LEGAL_BASIS = {
     "stk1": "Serviceloven § 86, stk. 1 (genoptræning)",
@@ -111,8 +118,9 @@ def _note_unknown(result: "Assessment", situation: Mapping[str, Any], fact: str)
 
 
 class _Builder:
-    def __init__(self, kb: KnowledgeBase, code: Optional[str]):
+    def __init__(self, kb: KnowledgeBase, code: Optional[str], today: dt.date):
         self.kb = kb
+        self.today = today
         self.national = kb.national.items
         entry = next((m for m in kb.municipalities.municipalities if m.code == code), None)
         self.standard: Optional[Standard] = kb.standard_for(code)
@@ -143,11 +151,12 @@ def assess(
     today: Optional[dt.date] = None,
     kb: Optional[KnowledgeBase] = None,
 ) -> Assessment:
-    """Assess ``situation`` (fact id → value; unknown facts absent or None) for a kommunekode."""
+    """Assess ``situation`` (fact id → value; unknown facts absent or None) for a kommunekode on
+    ``today`` (default: the assistant's clock), which picks dated rules and dates in caveats."""
     kb = kb or cached_knowledge()
-    b = _Builder(kb, municipality)
+    today = today or clock.today()
+    b = _Builder(kb, municipality, today)
     r = b.result
-    age = situation.get("age") if _known(situation, "age") else None
 
     if municipality is None:
         r.missing.append("municipality")
@@ -156,20 +165,19 @@ def assess(
 
     # Caveats that hold whatever the outcome.
     b.caveat("guidance_not_decision")
-    # Ældreloven may change the legal basis for anyone of pension age, refused or not; hospital
-    # training under sundhedsloven § 140 is not affected.
-    if age is not None and age >= kb.national.pension_age and r.outcome != "sundhedsloven_140":
-        b.caveat("aeldreloven")
+    _aeldreloven(situation, b)
     if r.outcome == "not_eligible" and any(x.id == "child" for x in r.failed):
         b.caveat("child")
+        for _, topic, item in b.standard.all_items() if b.standard is not None else []:
+            if topic is Topic.children:  # what this standard itself says about children
+                b.caveat("child_in_standard", item.text, item.source)
     if b.standard is not None:
         doc = b.standard.document
         if doc.stated_date:
-            when = format_date(doc.stated_date, "MMMM y", locale="da_DK")
             b.caveat(
                 "standard_date",
-                f"Svaret bygger på kommunens kvalitetsstandard fra {when}. Den kan være ændret siden. "
-                "Spørg kommunen, om den stadig gælder.",
+                f"Svaret bygger på kommunens kvalitetsstandard fra {doc.stated_date_words()}. Den kan "
+                "være ændret siden. Spørg kommunen, om den stadig gælder.",
                 Source(document=doc.file, section="Kvalitetsstandardens dato"),
             )
         else:
@@ -180,35 +188,89 @@ def assess(
     return r
 
 
+def _aeldreloven(situation: Mapping[str, Any], b: _Builder) -> None:
+    """Ældreloven may be the legal basis instead of § 86, refused or not; not for hospital training
+    (sundhedsloven § 140 is health law), and not before the law applies."""
+    r, today = b.result, b.today
+    valid_from = b.national["aeldreloven"].valid_from
+    if r.outcome == "sundhedsloven_140" or (valid_from and today < valid_from):
+        return
+    age = situation.get("age")
+    if age == DONT_KNOW:
+        b.caveat("aeldreloven")
+        return
+    if not isinstance(age, (int, float)) or age < b.kb.national.adult_age:
+        return
+    reached = has_reached_pension_age(b.kb.national.parameters["pension_age"], int(age), today)
+    if reached is not False:  # reached, or maybe (the birth date decides)
+        b.caveat("aeldreloven")
+    elif situation.get("condition_course") in ("gradual", "lasting"):
+        # § 2, stk. 2: below pension age when the need matches that of pension-age citizens: a
+        # lasting or age-like decline, not a sudden loss that training is expected to restore.
+        b.caveat("aeldreloven_under_pension_age")
+
+
+def _track(course: str, standard: Optional[Standard]) -> Tuple[str, Optional[CourseCover]]:
+    if standard is not None:
+        for key, offer in standard.offers.items():
+            for cover in offer.courses:
+                if cover.course == course:
+                    return key, cover
+    return DEFAULT_TRACK[course], None
+
+
 def _decide(situation: Mapping[str, Any], b: _Builder) -> None:
     r = b.result
-    # 1. National routing: the hospital and children are outside § 86.
-    for fact, rid in (("admitted_to_hospital", "admitted"), ("hospital_plan", "hospital_plan")):
-        value = situation.get(fact)
-        if value is True:
+    # 1. National routing: the hospital comes first, for children too (§ 140 has no age limit).
+    hospital_missing = []
+    for fact, rid in HOSPITAL_FACTS:
+        if situation.get(fact) is True:
             r.outcome = "sundhedsloven_140"
             r.missing, r.unanswered = [], []
             b.national_reason(rid)
             return
         if not _known(situation, fact):
             _note_unknown(r, situation, fact)
+            if situation.get(fact) != DONT_KNOW:
+                hospital_missing.append(fact)
     if not _known(situation, "age"):
         _note_unknown(r, situation, "age")
     elif situation["age"] < b.kb.national.adult_age:
+        if hospital_missing:  # ask about the hospital and a genoptræningsplan before refusing
+            r.missing = [f for f in r.missing if f in hospital_missing or f == "municipality"]
+            return
         r.outcome = "not_eligible"
-        r.missing, r.unanswered = [], []
+        r.missing = []
         b.national_reason("child", met=False, item_id="adults_only")
         return
 
-    # 2. The track follows from the course of the condition.
-    if not _known(situation, "condition_course"):
+    # 2. The track follows from the course of the condition (and the standard's own courses).
+    course = situation.get("condition_course") if _known(situation, "condition_course") else None
+    if course not in DEFAULT_TRACK:
+        course = None
+    cover: Optional[CourseCover] = None
+    if course is not None:
+        r.track, cover = _track(course, b.standard)
+
+    # 3. A stated vederlagsfri fysioterapi for the same condition: no second offer for the same
+    # need, whatever the track and whether the standard describes it.
+    if situation.get("vederlagsfri_fysioterapi") is True:
+        _course_reason(b, course, cover)
+        b.national_reason("vederlagsfri", met=False, item_id="sundhedsloven_140a")
+        offer = b.standard.offers.get(r.track) if b.standard is not None and r.track else None
+        for crit in offer.criteria if offer is not None else []:
+            if _known(situation, crit.fact):  # the standard's own exclusion, and what else is known
+                _apply(b, crit, situation[crit.fact])
+        r.outcome = "not_eligible"
+        r.missing = []
+        return
+
+    if course is None:
         _note_unknown(r, situation, "condition_course")
         return
-    course = situation["condition_course"]
-    r.track = "stk1" if course == "temporary" else "stk2"
-    b.national_reason("temporary_loss" if r.track == "stk1" else "lasting_need")
+    _course_reason(b, course, cover)
 
-    # 3. No local rules to apply: the municipality decides.
+    # 4. No local rules to apply: the municipality decides.
     if b.standard is None:
         return
     offer = b.standard.offers.get(r.track)
@@ -216,26 +278,44 @@ def _decide(situation: Mapping[str, Any], b: _Builder) -> None:
         b.caveat("no_offer_for_track")
         return
 
-    # 4. The standard's own criteria, in the order the file gives them.
+    # 5. The standard's own criteria, in the order the file gives them.
     soft_failures = False
     for crit in offer.criteria:
         if not _known(situation, crit.fact):
-            _note_unknown(r, situation, crit.fact)
+            if crit.ask:
+                _note_unknown(r, situation, crit.fact)
             continue
-        met = criterion_met(crit, situation[crit.fact], b.kb.facts[crit.fact].type)
-        r.reasons.append(Reason(crit.id, crit.text, crit.source.cite(), met))
-        if not met:
-            if crit.when_not_met == "undetermined":
-                soft_failures = True
-            if crit.instead:
-                r.alternatives.append(crit.instead)
+        if not _apply(b, crit, situation[crit.fact]) and crit.when_not_met == "undetermined":
+            soft_failures = True
     failed_ids = {x.id for x in r.failed}
     if any(c.when_not_met == "not_eligible" and c.id in failed_ids for c in offer.criteria):
         r.outcome = "not_eligible"
         r.missing = []
     elif soft_failures:
-        # The standard names another route that the municipality judges; the remaining
-        # criteria are still worth asking, since they can exclude.
+        # The standard names another route, or a starting point that the municipality may depart
+        # from; the remaining criteria are still worth asking, since they can exclude.
         r.outcome = "undetermined"
     elif not r.missing and not r.unanswered:
         r.outcome = r.track
+
+
+def _course_reason(b: _Builder, course: Optional[str], cover: Optional[CourseCover]) -> None:
+    if cover is not None:
+        b.result.reasons.append(Reason("course_in_target_group", cover.text, cover.source.cite()))
+    elif course is not None:
+        b.national_reason(COURSE_REASON[course])
+
+
+def _apply(b: _Builder, crit: Criterion, value: Any) -> bool:
+    """Add the criterion as a reason (met or not) and what follows when it is not met."""
+    r = b.result
+    fact_type = b.kb.facts[crit.fact].type
+    met = criterion_met(crit, value, fact_type)
+    r.reasons.append(Reason(crit.id, crit.text, crit.source.cite(), met))
+    if not met:
+        if crit.instead:
+            r.alternatives.append(crit.instead)
+        if crit.date_text and fact_type is FactType.months_or_never and isinstance(value, (int, float)):
+            when = months_have_passed_on(b.today, int(value), int(float(crit.value)))
+            b.caveat("date_when_met", crit.date_text.format(date=danish_date(when)), crit.source)
+    return met

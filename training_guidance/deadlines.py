@@ -43,7 +43,8 @@ def add_working_days(start: dt.date, count: int) -> dt.date:
     return day
 
 
-def _add_months(start: dt.date, months: int) -> dt.date:
+def add_months(start: dt.date, months: int) -> dt.date:
+    """``start`` moved by whole calendar months (negative: back); the 31st becomes the month's last day."""
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
     for day in (start.day, 30, 29, 28):
@@ -67,10 +68,19 @@ def deadline_date(start: dt.date, period: Period) -> Optional[dt.date]:
     elif period.unit is PeriodUnit.weeks:
         end = start + dt.timedelta(weeks=value)
     elif period.unit is PeriodUnit.months:
-        end = _add_months(start, value)
+        end = add_months(start, value)
     else:
         return None
     return next_working_day(end)
+
+
+def months_have_passed_on(today: dt.date, months_passed: int, months_required: int) -> dt.date:
+    """The day on which ``months_required`` months will have passed since something that ended
+    ``months_passed`` whole months before ``today`` (Ishøj: five months since the last course).
+
+    Not a deadline: the day is not moved to a working day. With whole months given, it is approximate.
+    """
+    return add_months(today, max(months_required - months_passed, 0))
 
 
 def danish_date(day: dt.date) -> str:

@@ -308,9 +308,15 @@ _CUES: List[_Cue] = [
             r"|\bdemen[st]\w*|\balzheimer\w*|\bmuskelsvind|\bosteoporose|\bknogleskor\w*"),
     _course("lasting", r"\bkronisk\w*|\bvarig[et]?\b|\bfremadskridende|\bprogressiv\w*"
             r"|\bhandicap(?:pet|pede)?\b|\bsenfolger|\bfolger\s+efter"
-            r"|\bholde\s+(?:\w+\s+)?niveau\w*|\bvedligeholde\b"
-            r"|\b(?:langsomt|gradvist?|mere\s+og\s+mere|lidt\s+efter\s+lidt|stille\s+og\s+roligt"
-            r"|hele\s+tiden)\s+(?:\w+\s+){0,2}?(?:darligere|svagere|ringere)"),
+            r"|\bholde\s+(?:\w+\s+)?niveau\w*|\bvedligeholde\b"),
+    # A gradual decline over time with no named chronic illness (Holbæk: "svækket over tid"). A
+    # named illness in the same message wins: "sclerose og bliver langsomt dårligere" is lasting.
+    _course("gradual", r"\b(?:langsomt|gradvist?|mere\s+og\s+mere|lidt\s+efter\s+lidt|stille\s+og\s+roligt"
+            r"|hele\s+tiden|efterhanden)\s+(?:\w+\s+){0,2}?(?:darligere|svagere|ringere|svakket)"
+            r"|\b(?:darligere|svagere|ringere)\s+og\s+(?:darligere|svagere|ringere)\b"
+            r"|\b(?:svakket|darligere|svagere|ringere)\s+(?:\w+\s+){0,2}?(?:over|gennem)\s+(?:lang\s+|lang\s+tid\s+|"
+            r"de\s+sidste\s+\w+\s+|flere\s+|mange\s+)?(?:tid|ar|arene|maneder)\b"
+            r"|\b(?:svakket|darligere|svagere)\s+med\s+alderen|\balder(?:doms|s)\s*-?\s*svak\w*"),
     # --- where the citizen lives ---
     _cue("lives_in_care_centre", r"\b(?:bor|flyttet|flyttede|er)\s+(?:\w+\s+){0,3}?(?:pa|i)\s+" + _IN_CARE,
          True, not_after=_WISH),
@@ -318,6 +324,9 @@ _CUES: List[_Cue] = [
          r"\b(?:midlertidig\w*|aflastning\w*)\s+(?:\w+\s+){0,2}?(?:pa|i)\s+" + _IN_CARE, True, None),
     _cue("lives_at_home", r"\b(?:bor|flyttet|flyttede)\s+(?:\w+\s+){0,3}?(?:pa|i)\s+" + _IN_CARE,
          False, None, not_after=_WISH),
+    # A temporary stay (Herlev: Lærkegaard, Lille Birkholm) or respite: the citizen keeps their home.
+    _cue("lives_at_home", r"\b(?:midlertidig\w*|aflastning\w*)\s+(?:\w+\s+){0,1}?(?:ophold|plads)\w*"
+         r"|\b(?:er|ligger)\s+(?:\w+\s+){0,2}?pa\s+(?:et\s+|en\s+)?aflastning\w*", True, None, not_after=_WISH),
     _cue("lives_at_home",
          r"\bbor\s+(?:(?:stadig|selv|alene|fortsat|jo|nu|ikke|ik|ikk)\s+)*(?:hjemme|derhjemme)\b"
          r"|\bhjemmeboende\b|\bbor\s+(?:\w+\s+){0,2}?alene\b"
@@ -383,6 +392,25 @@ _CUES: List[_Cue] = [
 ]
 
 
+_PAST_TIME = _rx(
+    r"\b(?:19|20)\d\d\b|\bfor\s+(?:\w+\s+){0,2}?ar\s+siden\b|\bsidste\s+ar\b|\bi\s+fjor\b"
+    r"|\btidligere\b|\bengang\b|\bdengang\b|\bfor\s+lang\s+tid\s+siden\b"
+)
+_NOW_AGAIN = _rx(r"(?:^|[.!?;\n]\s*)(?:men\s+)?(?:nu|denne\s+gang|her\s+for\s+nylig|for\s+nylig)\b")
+
+
+def _old_plan(folded: str, pos: int) -> bool:
+    """A genoptræningsplan dated in the past, or followed by a new problem ("Nu har jeg ...")."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(folded, 0, pos)), default=0)
+    end_m = _SENTENCE_END.search(folded, pos)
+    sentence = folded[start:end_m.start() if end_m else len(folded)]
+    if _PAST_TIME.search(sentence):
+        return True
+    # "fik en plan ... Nu har jeg ..." is an earlier episode; "har fået en plan. Nu venter vi" is not.
+    told_in_past = re.search(r"\b(?:fik|havde)\b", folded[start:pos])
+    return bool(told_in_past and _NOW_AGAIN.search(folded, end_m.start() if end_m else len(folded)))
+
+
 def _facts_from_cues(folded: str) -> Dict[str, Any]:
     found: Dict[str, List[Tuple[int, Any]]] = {}  # fact → (position, value)
     for cue in _CUES:
@@ -400,9 +428,17 @@ def _facts_from_cues(folded: str) -> Dict[str, Any]:
             if value is not None:
                 found.setdefault(cue.fact, []).append((m.start(), value))
     facts: Dict[str, Any] = {}
+    # An old plan for something else ("fik en genoptræningsplan i 2019 ... Nu har jeg haft
+    # influenza") says nothing about a plan for today's problem: the interview asks.
+    if "hospital_plan" in found:
+        found["hospital_plan"] = [(pos, v) for pos, v in found["hospital_plan"] if not (v and _old_plan(folded, pos))]
+        if not found["hospital_plan"]:
+            del found["hospital_plan"]
     for fact, hits in found.items():
         values = [value for _, value in sorted(hits, key=lambda hit: hit[0])]
-        if fact == "admitted_to_hospital":
+        if fact == "condition_course" and set(values) == {"lasting", "gradual"}:
+            facts[fact] = "lasting"  # a named chronic illness that worsens slowly
+        elif fact == "admitted_to_hospital":
             # A story runs forward: "var indlagt … kom hjem … blev indlagt igen": the last one holds.
             facts[fact] = values[-1]
         elif len(set(values)) == 1:
@@ -502,7 +538,36 @@ def _months(phrase: str) -> Optional[int]:
     return int(n * per_month + 1e-9)
 
 
+# "... et træningsforløb i kommunen. Det sluttede for 3 måneder siden" / ", som sluttede for ...":
+# the end of the course, said in the next clause or sentence.
+_ENDED_AGO = _rx(
+    r"\b(?:det|den|forlobet|traningen|genoptraningen|holdet|som|der)\s+(?:\w+\s+)?"
+    r"(?:sluttede|stoppede|ophorte|afsluttedes|blev\s+afsluttet|var\s+slut|var\s+fardig|er\s+slut)\s+"
+    rf"(?P<ago>{_AGO.pattern})"
+)
+
+
 def _previous_course(folded: str) -> Any:
+    months = _course_months(folded)
+    if months is not None:
+        return months
+    # The course in one clause or sentence, its end in the next.
+    sentences = re.split(r"[.!?;\n]", folded)
+    for i, sentence in enumerate(sentences):
+        if _HOSPITAL.search(sentence) or not _COURSE.search(sentence) or not re.search(r"tr[ae]n|kommun", sentence):
+            continue
+        if _NO_COURSE.search(sentence):
+            continue
+        following = sentence[_COURSE.search(sentence).end():] + " . " + " ".join(sentences[i + 1:i + 2])
+        ended = _ENDED_AGO.search(following)
+        if ended and not _HOSPITAL.search(following[:ended.end()]):
+            months = _months(ended.group("ago"))
+            if months is not None:
+                return months
+    return None
+
+
+def _course_months(folded: str) -> Any:
     for sentence in re.split(r"[.!?;\n]", folded):
         if _HOSPITAL.search(sentence) or not _COURSE.search(sentence):
             continue
@@ -627,8 +692,10 @@ _SO_RX = _rx(
 _ANSWER_COURSE = [  # only in a reply to the either/or question
     (_rx(r"\b(?:det|den)\s+forste\b|\bpludselig\w*|\bmidlertidig\w*|\bakut\w*|\befter\s+(?:\w+\s+)?sygdom"
          r"|\bfald\w*"), "temporary"),
-    (_rx(r"\b(?:det|den)\s+(?:sidste|andet|anden)\b|\bvarig\w*|\bkronisk\w*|\blangsomt\b|\bgradvis\w*"
-         r"|\bover\s+(?:lang\s+)?tid\b|\bgennem\s+(?:lang|mange)"), "lasting"),
+    # The question names them in the order temporary, gradual, lasting.
+    (_rx(r"\b(?:det|den)\s+(?:sidste|tredje)\b|\bvarig\w*|\bkronisk\w*"), "lasting"),
+    (_rx(r"\b(?:det|den)\s+(?:andet|anden|midterste)\b|\blangsomt\b|\bgradvis\w*|\blidt\s+efter\s+lidt"
+         r"|\bover\s+(?:lang\s+)?tid\b|\bgennem\s+(?:lang|mange)|\bmed\s+alderen"), "gradual"),
 ]
 
 
@@ -671,6 +738,8 @@ def _boolean(fact_id: str, masked: str, folded: str, intent: Optional[str], kb) 
     stated = understand(masked, kb).facts.get(fact_id)
     if stated is not None:
         return stated
+    if fact_id == "hospital_plan" and _PAST_TIME.search(folded) and not _DONT_KNOW_RX.search(folded):
+        return False  # "ja, men den er fra 2019": a plan, but not one for the problem asked about
     if _DONT_KNOW_RX.search(folded) and not (_YES_RX.search(folded) or _NO_RX.search(folded)):
         return DONT_KNOW  # "jeg ved ikke om hun er indlagt lige nu"
     if intent in ("affirm", "deny", "dont_know"):

@@ -33,8 +33,16 @@ def source_for_people(kb: KnowledgeBase, source: Source) -> str:
     """A source as a person reads it: the municipality's standard and its section, or the law."""
     code = standard_code_for(kb, source)
     if code is not None:
-        return say("source_standard", kommune=municipality_name(kb, code), section=source.section.rstrip("."))
+        return f"{_standard_name(kb, code)}, afsnittet »{source.section.rstrip('.')}«"
     return f"{source.document}, {source.section}"
+
+
+def _standard_name(kb: KnowledgeBase, code: str) -> str:
+    """"Ishøj Kommunes kvalitetsstandard fra marts 2021": the standard, dated as it dates itself."""
+    document = kb.standards[code].document
+    when = document.stated_date_words() if document.stated_date else None
+    key = "standard_name_dated" if when else "standard_name"
+    return say(key, kommune=municipality_name(kb, code), date=when or "")
 
 
 def sources_line(kb: KnowledgeBase, sources: Iterable[Source]) -> str:
@@ -50,7 +58,7 @@ def sources_line(kb: KnowledgeBase, sources: Iterable[Source]) -> str:
         if code is not None:
             names = " og ".join(f"»{s.rstrip('.')}«" for s in sections)
             afsnit = "afsnittet" if len(sections) == 1 else "afsnittene"
-            parts.append(f"{municipality_name(kb, code)} Kommunes kvalitetsstandard, {afsnit} {names}")
+            parts.append(f"{_standard_name(kb, code)}, {afsnit} {names}")
         else:
             parts.append(f"{document}, {', '.join(sections)}")
     return say("source_line", sources="; ".join(parts))

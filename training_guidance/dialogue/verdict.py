@@ -29,6 +29,13 @@ def source_of(cited: str) -> Source:
     return Source(document=document, section=section or "-")
 
 
+def outcome_key(result: Assessment) -> str:
+    """The outcome as the reader is told it: § 140 reads differently for a citizen admitted now."""
+    if result.outcome == "sundhedsloven_140" and any(r.id == "admitted" for r in result.reasons):
+        return "sundhedsloven_140_admitted"
+    return result.outcome
+
+
 def headline(outcome: str, voice: Voice) -> str:
     return say(f"outcome_{outcome}", voice)
 
@@ -48,10 +55,10 @@ def next_step_items(result: Assessment, ctx: Context) -> List[Tuple[Item, Option
     kb, code = ctx.kb, result.municipality_code
     steps: List[Tuple[Item, Optional[Topic]]] = []
     if result.outcome == "sundhedsloven_140":
-        for key in ("sundhedsloven_140_start", "hospital_plan"):
-            if key in kb.national.items:
-                steps.append((kb.national.items[key], None))
-        return steps
+        # Admitted now: ask the hospital for a plan. With a plan: the municipality delivers; 7 days.
+        keys = ["admitted_next"] if outcome_key(result) == "sundhedsloven_140_admitted" else [
+            "sundhedsloven_140_delivery", "sundhedsloven_140_start"]
+        return [(kb.national.items[k], None) for k in keys if k in kb.national.items]
     if result.outcome in ("stk1", "stk2", "undetermined") and kb.standard_for(code) is not None:
         steps += [(i, Topic.how_to_apply) for i in kb.items(code, Topic.how_to_apply, result.track)[:2]]
         steps += [(i, Topic.deadlines) for i in kb.items(code, Topic.deadlines, result.track)
@@ -62,7 +69,7 @@ def next_step_items(result: Assessment, ctx: Context) -> List[Tuple[Item, Option
 
 def conclude(state: Conversation, result: Assessment, ctx: Context, out: Replies) -> None:
     voice = state.voice
-    lines = [headline(result.outcome, voice)]
+    lines = [headline(outcome_key(result), voice)]
     reasons = decisive_reasons(result)
     if reasons:
         lines.append(say("because", voice))
@@ -98,10 +105,10 @@ def apply_button(state: Conversation, ctx: Context) -> Optional[Button]:
     return button(key, state.voice, "/request_application")
 
 
-def read_more(state: Conversation, ctx: Context, out: Replies) -> None:
+def read_more(state: Conversation, ctx: Context, out: Replies, result: Optional[Assessment] = None) -> None:
     """Everything behind "Læs mere": each reason with its source, alternatives, caveats, next steps."""
     voice = state.voice
-    result = assess(state.facts, state.code, ctx.today, ctx.kb)
+    result = result or assess(state.facts, state.code, ctx.today, ctx.kb)
     lines = [say("heading_reasons", voice) + ":"]
     for r in result.reasons:
         lines.append(say("reason_met" if r.met else "reason_not_met", voice, text=in_voice(r.text, voice)))
@@ -117,8 +124,11 @@ def read_more(state: Conversation, ctx: Context, out: Replies) -> None:
         cav = [say("heading_caveats", voice) + ":"] + [f"• {in_voice(c.text, voice)}" for c in result.caveats]
         out.text("read_more_caveats", "\n".join(cav))
     steps = [say("heading_next_steps", voice) + ":"]
-    for item, topic in next_step_items(result, ctx):
+    step_items = next_step_items(result, ctx)
+    for item, topic in step_items:
         steps.append(f"• {item_text(item, voice, ctx.today, topic)}")
+    if step_items:
+        steps.append(sources_line(ctx.kb, [item.source for item, _ in step_items]))
     steps.append(f"• {contact_text(ctx.kb, state.code, voice)}")
     out.text("read_more_next_steps", "\n".join(steps))
 
@@ -128,8 +138,8 @@ def card(result: Assessment, state: Conversation, ctx: Context, short: str) -> D
     voice = state.voice
     payload = result.as_payload()
     payload.update({
-        "headline": headline(result.outcome, voice),
-        "title": say(f"outcome_title_{result.outcome}", voice),
+        "headline": headline(outcome_key(result), voice),
+        "title": say(f"outcome_title_{outcome_key(result)}", voice),
         "reasons": [{"text": in_voice(r.text, voice), "source": source_for_people(ctx.kb, source_of(r.source)),
                      "met": r.met} for r in result.reasons],
         "caveats": [in_voice(c.text, voice) for c in result.caveats],
@@ -161,7 +171,7 @@ def journal_note(result: Assessment, state: Conversation, ctx: Context) -> str:
     if state.said:
         lines.append(say("journal_own_words"))
         lines += [f"- »{words}«" for words in state.said]
-    lines.append(say("journal_assessment", outcome=headline(result.outcome, staff)))
+    lines.append(say("journal_assessment", outcome=headline(outcome_key(result), staff)))
     if result.legal_basis:
         lines.append(say("journal_legal_basis", basis=result.legal_basis))
     for r in result.reasons:
@@ -169,9 +179,11 @@ def journal_note(result: Assessment, state: Conversation, ctx: Context) -> str:
     open_facts = [kb.facts[f].label for f in result.missing + result.unanswered if f in kb.facts]
     if open_facts:
         lines.append(say("journal_open", facts=", ".join(open_facts)))
+    # The caveats too (ældreloven, the date five months have passed, children's rules …): the note
+    # is the record of what the caller was told.
     for c in result.caveats:
-        if c.id != "guidance_not_decision":
-            lines.append(say("journal_caveat", text=in_voice(c.text, staff)))
+        if c.id not in ("guidance_not_decision", "standard_date"):
+            lines.append(say("journal_caveat", text=in_voice(c.text, staff), source=c.source))
     if result.standard_file:
         lines.append(say("journal_standard", file=result.standard_file))
     return "\n".join(lines)

@@ -35,6 +35,13 @@ def is_skip(text: str) -> bool:
 
 
 _NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .'’-])*$")
+# Replies that are answers, not names: the question before the name was often a yes/no question,
+# and "Ja" must not become the applicant's name.
+NOT_NAMES = {
+    "ja", "jo", "jep", "jah", "nej", "nix", "ok", "okay", "okey", "tak", "ja tak", "nej tak", "hej", "hejsa",
+    "goddag", "yes", "no", "fint", "godt", "klart", "måske", "ved ikke", "ved det ikke", "spring over",
+    "stop", "hjælp", "send", "ingen", "intet", "mig", "mig selv", "min mor", "min far", "borgeren",
+}
 
 
 def parse_name(text: str) -> str:
@@ -45,7 +52,7 @@ def parse_name(text: str) -> str:
     name = name.strip(" .,!")
     if "[CPR-nummer fjernet]" in name or any(ch.isdigit() for ch in name):
         raise InvalidField("Skriv kun navnet, uden tal.")
-    if not (2 <= len(name) <= 100) or not _NAME.match(name):
+    if not (2 <= len(name) <= 100) or not _NAME.match(name) or " ".join(name.lower().split()) in NOT_NAMES:
         raise InvalidField("Skriv for- og efternavn, fx Inge Hansen.")
     return " ".join(part[:1].upper() + part[1:] if part.islower() else part for part in name.split())
 

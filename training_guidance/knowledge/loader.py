@@ -72,9 +72,17 @@ def _check_criteria(path: Path, standard: Standard, facts: Dict[str, Fact]) -> N
                 raise KnowledgeError(f"{where}.op: numeric fact {crit.fact!r} takes gte/lt/eq/ne")
             if ftype is FactType.choice and crit.value not in facts[crit.fact].choices:
                 raise KnowledgeError(f"{where}.value: {crit.value!r} is not a choice of {crit.fact!r}")
+            if crit.date_text and ftype is not FactType.months_or_never:
+                raise KnowledgeError(f"{where}.date_text: only for a months fact, not {crit.fact!r}")
             if (key, crit.id) in seen:
                 raise KnowledgeError(f"{where}.id: duplicate criterion id {crit.id!r}")
             seen.add((key, crit.id))
+        courses = facts["condition_course"].choices if "condition_course" in facts else {}
+        for i, cover in enumerate(offer.courses):
+            if cover.course not in courses:
+                raise KnowledgeError(
+                    f"{path}: field offers.{key}.courses.{i}.course: {cover.course!r} is not a choice of 'condition_course'"
+                )
     ids: set = set()
     for key, topic, item in standard.all_items():
         scoped = (key, item.id)

@@ -154,6 +154,7 @@ class Topic(str, Enum):
     follow_up = "follow_up"
     contact = "contact"
     aids = "aids"                    # hjælpemidler / training equipment
+    children = "children"            # what the standard says about children (under 18)
 
 
 class Op(str, Enum):
@@ -175,8 +176,15 @@ class Criterion(Strict):
     text: str = Field(..., min_length=3)       # the rule, in Danish, as the citizen should read it
     instead: Optional[str] = None               # where to go instead when it is not met
     # What failing it means: most rules exclude; some leave the decision to the municipality
-    # (e.g. Herlev stk. 2: plejecenter residents, or citizens the municipality visits otherwise).
+    # (e.g. Herlev stk. 2: plejecenter residents, or citizens the municipality visits otherwise;
+    # Ishøj's five months, which hold only "som udgangspunkt").
     when_not_met: str = "not_eligible"
+    # False: the rule counts only when the citizen has said so; the interview never asks for it
+    # (e.g. Horsens' "dækket af andre igangværende indsatser" for a stated vederlagsfri fysioterapi).
+    ask: bool = True
+    # For a `gte` rule on a months fact that is not met: a Danish sentence with {date}, the day on
+    # which the months will have passed (Ishøj: "Der er gået fem måneder omkring {date}.").
+    date_text: Optional[str] = None
     source: Source
 
     @validator("when_not_met")
@@ -198,6 +206,9 @@ class Criterion(Strict):
             raise ValueError(f"{op.value} takes no value")
         if op in (Op.gte, Op.lt, Op.eq, Op.ne) and value is None:
             raise ValueError(f"{op.value} needs a value")
+        date_text = values.get("date_text")
+        if date_text is not None and (op is not Op.gte or "{date}" not in date_text):
+            raise ValueError("date_text goes with op gte and must contain {date}")
         return values
 
 
@@ -216,12 +227,22 @@ def _check_topic_items(topics: Topics) -> Topics:
     return topics
 
 
+class CourseCover(Strict):
+    """A course of the condition that the standard puts in this offer although the national default
+    puts it in the other one (Holbæk: "svækket over tid" is in its target group for genoptræning)."""
+
+    course: str                                 # a choice of the fact condition_course
+    text: str = Field(..., min_length=3)        # why, in Danish, as the citizen should read it
+    source: Source
+
+
 class Offer(Strict):
     """One kind of training (§ 86 stk. 1 or stk. 2) as one standard describes it."""
 
     title: str
     topics: Topics
     criteria: List[Criterion] = []
+    courses: List[CourseCover] = []
 
     @validator("topics")
     def _topics(cls, v: Topics) -> Topics:
@@ -241,11 +262,41 @@ class Municipality(Strict):
         return v
 
 
+class DatePrecision(str, Enum):
+    day = "day"
+    month = "month"
+
+
+_MONTH_ONLY = re.compile(r"^(\d{4})-(\d{2})$")
+
+
 class Document(Strict):
     file: str
     title: str
-    stated_date: Optional[dt.date] = None       # adopted/approved date the document states
+    # The adopted/approved date the document states. "2021-03" when it names only the month
+    # ("vedtaget ... marts 2021"): stored as the 1st with precision month, never shown as a day.
+    stated_date: Optional[dt.date] = None
+    stated_date_precision: DatePrecision = DatePrecision.day
     stated_date_text: Optional[str] = None      # the document's own words for that date
+
+    @root_validator(pre=True)
+    def _month_only(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        raw = values.get("stated_date")
+        m = _MONTH_ONLY.match(raw) if isinstance(raw, str) else None
+        if m:
+            if "stated_date_precision" in values:
+                raise ValueError("a month-only stated_date sets its own precision")
+            values = dict(values, stated_date=f"{raw}-01", stated_date_precision=DatePrecision.month)
+        return values
+
+    def stated_date_words(self) -> Optional[str]:
+        """The stated date in Danish, as precise as the document: '13. december 2023', 'marts 2021'."""
+        if self.stated_date is None:
+            return None
+        from babel.dates import format_date
+
+        pattern = "MMMM y" if self.stated_date_precision is DatePrecision.month else "d. MMMM y"
+        return format_date(self.stated_date, pattern, locale="da_DK")
 
 
 class Standard(Strict):
@@ -307,13 +358,49 @@ class Fact(Strict):
         return values
 
 
+class ParameterValue(Strict):
+    """One value of a dated parameter: a number, or a schedule (e.g. folkepensionsalder by birth
+    date: the first birth date of each cohort → its age)."""
+
+    value: Union[float, Dict[dt.date, float]]
+    source: Optional[Source] = None              # the law or text in force from this date
+
+
+class Parameter(Strict):
+    """A national value that changes with time, in the style of OpenFisca's parameters: each key of
+    ``values`` is the date from which its value applies, and the engine takes the one in force on
+    ``today``. Before the first date the parameter has no value (asking is an error)."""
+
+    description: str
+    unit: str
+    source: Source
+    values: Dict[dt.date, ParameterValue]
+
+    @validator("values")
+    def _not_empty(cls, v: Dict[dt.date, ParameterValue]) -> Dict[dt.date, ParameterValue]:
+        if not v:
+            raise ValueError("a parameter needs at least one dated value")
+        return v
+
+    def at(self, day: dt.date) -> ParameterValue:
+        applying = [start for start in self.values if start <= day]
+        if not applying:
+            raise ValueError(f"no value in force on {day.isoformat()} (first: {min(self.values).isoformat()})")
+        return self.values[max(applying)]
+
+
 class National(Strict):
     """National rules: law texts and parameters the engine and the answers use."""
 
     items: Dict[str, Item]
-    pension_age: int = Field(..., ge=60, le=75)
-    pension_age_source: Source
+    parameters: Dict[str, Parameter]
     adult_age: int = 18
+
+    @validator("parameters")
+    def _engine_parameters(cls, v: Dict[str, Parameter]) -> Dict[str, Parameter]:
+        if "pension_age" not in v:
+            raise ValueError("the engine needs the parameter 'pension_age'")
+        return v
 
     @validator("items")
     def _ids_match_keys(cls, v: Dict[str, Item]) -> Dict[str, Item]:

@@ -148,6 +148,7 @@ def _rewrite_sentence(sentence: str, person: str, pronoun: str, obj: str, poss: 
                 replacement = {"din": "sin", "dit": "sit", "dine": "sine"}[low]
             else:
                 replacement = poss
+        named[0] = True  # once named ("for din mor"), later mentions use the pronoun ("hun")
         if word[0].isupper() and (m.start() == 0 or before.rstrip().endswith((".", "!", "?", ":", "\"", "«"))
                                   or not before.strip()):
             replacement = capitalise(replacement)
