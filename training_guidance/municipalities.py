@@ -55,6 +55,7 @@ class _Index:
     exact: Dict[str, MunicipalityEntry]     # every derived spelling → municipality
     fuzzy: Dict[str, MunicipalityEntry]     # folded names and aliases → municipality
     by_code: Dict[str, MunicipalityEntry]
+    first_words: frozenset                  # folded first words of names: where a name can start
 
 
 # id(kb) → (kb, index); holding kb keeps its id from being reused by another object.
@@ -68,14 +69,16 @@ def _index(kb: KnowledgeBase) -> _Index:
         return cached[1]
     exact: Dict[str, MunicipalityEntry] = {}
     fuzzy: Dict[str, MunicipalityEntry] = {}
+    first_words = set()
     for entry in kb.municipalities.municipalities:
         for spelling in [entry.name, *entry.aliases]:
+            first_words.add(_fuzzy_key(re.split(r"[\s-]+", spelling.strip())[0]))
             for key in name_keys(spelling):
                 exact.setdefault(key, entry)
             key = _fuzzy_key(spelling)
             if key and key not in _COMMON_WORDS:  # "vejen" is never a typo for a name
                 fuzzy.setdefault(key, entry)
-    index = _Index(exact, fuzzy, {e.code: e for e in kb.municipalities.municipalities})
+    index = _Index(exact, fuzzy, {e.code: e for e in kb.municipalities.municipalities}, frozenset(first_words))
     _INDEXES[id(kb)] = (kb, index)
     return index
 
@@ -184,7 +187,9 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None) -> List[Mention
     while i < len(tokens):
         start = tokens[i].start()
         before = fold(text[max(0, start - 14):start])
-        named = _name_at(text, tokens, i, index)
+        first = _fuzzy_key(tokens[i].group(0).split("-")[0])
+        could_start = first in index.first_words or first[:-1] in index.first_words  # "Holbæks"
+        named = _name_at(text, tokens, i, index) if could_start else None
         typo = False
         if named is None:
             entry = _typo_match(tokens[i].group(0), index)

@@ -55,6 +55,7 @@ class Analyzer:
                     self._phrases.setdefault(stems, set()).add(GROUP_PREFIX + fold(name))
         self._max_phrase = max((len(p) for p in self._phrases), default=1)
         self.vocabulary: Counter = Counter()  # folded word → how many texts use it
+        self.known: Set[str] = set()          # every search word some text of the corpus has
         self._vocab_list: List[str] = []
 
     # -- vocabulary --------------------------------------------------------------------------
@@ -62,6 +63,8 @@ class Analyzer:
         """Record the words the knowledge files use: only those are mended towards."""
         for text in texts:
             self.vocabulary.update(set(_words(text)))
+        self.known = {self._stem(w) for w in self.vocabulary} | {
+            name for names in self._phrases.values() for name in names}
         self._vocab_list = [w for w in self.vocabulary if len(w) >= 3 and w not in self.stop]
 
     # -- steps ----------------------------------------------------------------------------
@@ -88,7 +91,7 @@ class Analyzer:
         for cut in range(len(word) - 3, 3, -1):  # longest first part first
             head, tail = word[:cut], word[cut:]
             for first in (head, head[:-1] if head[-1:] in ("s", "e") else None):
-                if first and len(first) >= 4 and first in self.vocabulary and first not in self.stop:
+                if first and len(first) >= 5 and first in self.vocabulary and first not in self.stop:
                     rest = self._mend(tail) if len(tail) >= 5 else [tail]
                     return [first] + [w for w in rest if w in self.vocabulary]
         return None

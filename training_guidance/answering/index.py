@@ -1,9 +1,10 @@
 """The search index: every item of a municipality's standard and the national items, per municipality.
 
 Built once per knowledge base and kept (``indexes``). Each item is indexed with its text, its
-section heading, the offer's title and the words knowledge/synonyms.yml gives its topic and the
-item itself. Items that say the same (the same text for stk. 1 and stk. 2, or one the same words
-as another within one offer) are one entry, which carries every key and offer.
+section heading, the offer's title and the words knowledge/synonyms.yml gives its topic, its
+structured fields and the item itself. Items that say the same - the same text (for stk. 1 and
+stk. 2, or under two topics), or one's words inside another's for the same offers - are one entry,
+which carries every key, topic and offer and shows the fuller wording.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from .analysis import Analyzer, Unit
 from .synonyms import Synonyms, knowledge_dir, load_synonyms
 
 NATIONAL = "national"
+UNKNOWN_WEIGHT = 1.5  # tuned on the development questions
 
 
 def item_key(code: Optional[str], offer: Optional[str], item_id: str) -> str:
@@ -66,7 +68,7 @@ def _standard_entries(code: str, standard: Standard, synonyms: Synonyms) -> List
         merged = False
         for entry in entries:
             identical = entry._same == same
-            contained = entry.topic is topic and entry.offers == offers and (
+            contained = entry.offers == offers and (
                 f" {same} " in f" {entry._same} " or f" {entry._same} " in f" {same} ")
             if identical or contained:
                 if len(same) > len(entry._same):  # keep the fuller wording
@@ -139,7 +141,10 @@ class SearchIndex:
         word) of its commonest way of being said here; a thing no item says weighs the most."""
         n = len(self.entries)
         df = max((min(self._df.get(t, 0) for t in way) for way in unit), default=0)
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+        weight = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        if not any(way <= self.analyzer.known for way in unit):
+            weight *= UNKNOWN_WEIGHT  # a word no knowledge file uses: likely about something else
+        return weight
 
     def coverage(self, i: int, units: List[Unit]) -> float:
         """The weighted share of a question's units that entry i says."""

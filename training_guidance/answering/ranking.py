@@ -22,6 +22,7 @@ MIN_SCORE = 0.5          # BM25 score below which an item does not answer the qu
 MIN_COVERAGE = 0.35      # an item must say at least this (weighted) share of what is asked
 RELATIVE = 0.45          # further items only with this share of the best item's score
 NATIONAL_WEIGHT = 0.7    # where a standard says it, its own words come before the national rule
+MIN_COVERAGE_NATIONAL = 0.4   # without a standard: the few national items are general, so more
 CANDIDATES = 10          # how far down the ranking items are checked for coverage
 
 
@@ -81,10 +82,11 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     best = float(scores[order[0]]) if len(order) else 0.0
     hits: List[Hit] = []
     floor = max(MIN_SCORE, RELATIVE * best)
+    min_coverage = MIN_COVERAGE if code in indexes(kb).by_code else MIN_COVERAGE_NATIONAL
     for i in order[:CANDIDATES]:
         if scores[i] < floor or len(hits) == limit:
             break
-        if index.coverage(i, units) < MIN_COVERAGE:
+        if index.coverage(i, units) < min_coverage:
             continue  # it matches, but on too little of what was asked
         hits.append(_hit(index.entries[i], scores[i]))
     return Answer(question, code, offer, bool(hits), tuple(hits))
