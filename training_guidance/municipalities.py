@@ -6,19 +6,20 @@ which municipality a question is about: one the question names wins over the con
 the web page's, and two named without saying which is home is ambiguous.
 
 Spellings: case, "Kommune"/"Kommunes", hyphen or space, æ/ø/å written as ae/oe/aa or a/o/a, and
-small typos in longer names (one letter in names of six letters or more, two from ten), never in
-the first letter and, inside a message, only where a name is expected (after "i"/"fra"/"til",
+small typos in longer names (one letter wrong, missing, extra or two swapped in names of six
+letters or more; two such from ten letters), never in the first letter and, inside a message, only where a name is expected (after "i"/"fra"/"til",
 before "kommune", or capitalised inside a sentence).
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from .folding import fold
 from .knowledge import KnowledgeBase, cached_knowledge
@@ -45,6 +46,7 @@ def name_keys(text: str) -> List[str]:
     return list(dict.fromkeys(k.replace(" ", "") for k in keys))
 
 
+@functools.lru_cache(maxsize=8192)
 def _fuzzy_key(text: str) -> str:
     """The most folded spelling, letters only: the form typos are measured in."""
     return re.sub(r"[^a-z]", "", _SUFFIX.sub("", fold(text).strip()).strip())
@@ -56,6 +58,7 @@ class _Index:
     fuzzy: Dict[str, MunicipalityEntry]     # folded names and aliases → municipality
     by_code: Dict[str, MunicipalityEntry]
     first_words: frozenset                  # folded first words of names: where a name can start
+    typos: Dict[str, Optional[MunicipalityEntry]] = field(default_factory=dict)  # seen words
 
 
 # id(kb) → (kb, index); holding kb keeps its id from being reused by another object.
@@ -92,7 +95,13 @@ def _typo_match(text: str, index: _Index) -> Optional[MunicipalityEntry]:
     key = _fuzzy_key(text)
     if len(key) < 5:
         return None
-    found = process.extract(key, list(index.fuzzy), scorer=Levenshtein.distance, score_cutoff=2, limit=6)
+    if key not in index.typos:
+        index.typos[key] = _closest(key, index)
+    return index.typos[key]
+
+
+def _closest(key: str, index: _Index) -> Optional[MunicipalityEntry]:
+    found = process.extract(key, list(index.fuzzy), scorer=OSA.distance, score_cutoff=2, limit=6)
     matches = [(dist, index.fuzzy[name]) for name, dist, _ in found
                if dist <= _max_typos(name) and name[0] == key[0]]
     if not matches:
@@ -164,7 +173,7 @@ def _name_at(text: str, tokens: List["re.Match[str]"], i: int, index: _Index):
             continue
         span = text[tokens[i].start():tokens[i + n - 1].end()]
         entry = next((index.exact[k] for k in name_keys(span) if k in index.exact), None)
-        if entry is None and n == 1 and len(span) > 4 and span.lower().endswith("s"):
+        if entry is None and n == 1 and len(span) >= 4 and span.lower().endswith("s"):
             # "Holbæks Kommune"
             entry = next((index.exact[k] for k in name_keys(span[:-1]) if k in index.exact), None)
         if entry is not None:
@@ -186,7 +195,6 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None) -> List[Mention
     i = 0
     while i < len(tokens):
         start = tokens[i].start()
-        before = fold(text[max(0, start - 14):start])
         first = _fuzzy_key(tokens[i].group(0).split("-")[0])
         could_start = first in index.first_words or first[:-1] in index.first_words  # "Holbæks"
         named = _name_at(text, tokens, i, index) if could_start else None
@@ -199,6 +207,7 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None) -> List[Mention
             named, typo = (1, entry, tokens[i].group(0)), True
         n, entry, span = named
         end = tokens[i + n - 1].end()
+        before = fold(text[max(0, start - 14):start])
         i += n
         after = text[end:end + 30]
         if _HOSPITAL_AFTER.match(fold(after)):
