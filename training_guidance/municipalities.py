@@ -173,7 +173,7 @@ def _name_at(text: str, tokens: List["re.Match[str]"], i: int, index: _Index):
             continue
         span = text[tokens[i].start():tokens[i + n - 1].end()]
         entry = next((index.exact[k] for k in name_keys(span) if k in index.exact), None)
-        if entry is None and n == 1 and len(span) >= 4 and span.lower().endswith("s"):
+        if entry is None and len(span) >= 4 and span.lower().endswith("s"):
             # "Holbæks Kommune"
             entry = next((index.exact[k] for k in name_keys(span[:-1]) if k in index.exact), None)
         if entry is not None:
