@@ -319,3 +319,31 @@ def test_tid_pr_spoergsmaal_maales(kb, capsys):
         print(f"\nRangering: {per_question:.2f} ms pr. spørgsmål ({rounds * len(questions)} spørgsmål); "
               f"indeks bygget på {build_ms:.0f} ms (en gang pr. vidensbase)")
     assert per_question > 0
+
+
+def test_en_hel_besked_besvares_for_den_kommune_den_naevner(kb):
+    from training_guidance.answering import answer_message
+
+    reply = answer_message(kb, "Jeg bor i Horsens. Hvad koster kørsel? Og hvornår har de åbent?", "0661")
+    assert reply.municipality.code == "0615" and reply.municipality.named
+    assert len(reply.answers) == 2
+    assert all(h.code in ("0615", None) for a in reply.answers for h in a.hits)
+    assert "0615:stk2:transport" in reply.answers[0].hits[0].keys
+    ambiguous = answer_message(kb, "hvad koster kørsel i Holbæk og i Holstebro", "0661")
+    assert ambiguous.municipality.ambiguous and ambiguous.answers == ()
+
+
+def test_synonymfilen_er_gyldig_og_hvert_navn_findes(kb):
+    from training_guidance.answering.analysis import GROUP_PREFIX, Analyzer
+    from training_guidance.folding import fold
+    from training_guidance.answering.synonyms import knowledge_dir, load_synonyms
+
+    synonyms = load_synonyms(knowledge_dir(kb))
+    assert len(synonyms.groups) > 30 and synonyms.topics and synonyms.ignore
+    analyzer = Analyzer(synonyms)
+    for name, phrases in synonyms.groups.items():
+        for phrase in phrases:
+            assert GROUP_PREFIX + fold(name) in analyzer.tokens(phrase), (name, phrase)
+    keys = _all_keys(kb)
+    for key in synonyms.items:
+        assert key in keys, key

@@ -14,8 +14,9 @@ import numpy as np
 
 from ..knowledge import KnowledgeBase
 from ..knowledge.schema import Item, Topic
-from ..municipalities import find_mentions
+from ..municipalities import MunicipalityChoice, find_mentions, resolve_municipality
 from .index import Entry, indexes
+from .splitting import split_questions
 
 # Tuned on the development part of tests/questions (never on the held-out part).
 MIN_SCORE = 0.5          # BM25 score below which an item does not answer the question
@@ -90,3 +91,23 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
             continue  # it matches, but on too little of what was asked
         hits.append(_hit(index.entries[i], scores[i]))
     return Answer(question, code, offer, bool(hits), tuple(hits))
+
+
+@dataclass(frozen=True)
+class MessageAnswer:
+    municipality: MunicipalityChoice    # which municipality, and whether the message named it
+    answers: Tuple[Answer, ...]         # one per question in the message, in order
+
+
+def answer_message(kb: KnowledgeBase, text: str, conversation_code: Optional[str] = None,
+                   page_code: Optional[str] = None, offer: Optional[str] = None,
+                   limit: int = 3) -> MessageAnswer:
+    """Every question of a message, answered for the municipality it is about.
+
+    When the message names several municipalities without saying which is home, nothing is
+    answered (``municipality.ambiguous``): ask which one is meant."""
+    choice = resolve_municipality(text, conversation_code, page_code, kb)
+    if choice.ambiguous:
+        return MessageAnswer(choice, ())
+    return MessageAnswer(choice, tuple(answer_question(kb, part, code=choice.code, offer=offer, limit=limit)
+                                       for part in split_questions(text)))
