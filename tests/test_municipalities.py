@@ -47,3 +47,115 @@ def test_almindelige_stavemaader_genkendes(kb, written, code):
 @pytest.mark.parametrize("written", ["", "  ", "Narnia", "9999", "Christiansø"])
 def test_ukendte_navne_giver_ingen_kommune(kb, written):
     assert find_municipality(written, kb) is None
+
+
+# --------------------------------------------------------------------------------------------
+# Names inside a message (find_mentions, resolve_municipality)
+# --------------------------------------------------------------------------------------------
+from training_guidance.municipalities import find_mentions, resolve_municipality  # noqa: E402
+
+
+def _spellings(name: str):
+    low = name.lower()
+    return {
+        name, low, low.replace("æ", "ae").replace("ø", "oe").replace("å", "aa"),
+        low.replace("æ", "a").replace("ø", "o").replace("å", "a"), low.replace("-", " "),
+    }
+
+
+def test_alle_98_kommuner_findes_inde_i_en_saetning_paa_alle_maader(kb):
+    for entry in kb.municipalities.municipalities:
+        for spelling in _spellings(entry.name):
+            for text in (f"min mor bor i {spelling} og er faldet", f"hvad koster kørsel i {spelling}?",
+                         f"{spelling} Kommune har sagt nej", f"vi bor i {spelling}s kommune"):
+                if text == "hvad koster kørsel i vejen?":
+                    continue  # "står i vejen": lower-case Vejen needs "bor i" or "Kommune"
+                codes = [m.code for m in find_mentions(text, kb)]
+                assert codes == [entry.code], (text, codes)
+
+
+@pytest.mark.parametrize("text,code", [
+    ("jeg bor i Århus", "0751"), ("jeg bor i aarhus", "0751"), ("bor i arhus", "0751"),
+    ("min far i Holbæks Kommune", "0316"), ("i Høje-Taastrup", "0169"), ("i hoje taastrup", "0169"),
+    ("hun bor i høje tåstrup", "0169"), ("kommunekode 0661", "0661"), ("vi hører til 0615", "0615"),
+    ("kommunenr. 183", "0183"),
+    # small typos in names long enough to be safe
+    ("jeg bor i Holstbro", "0661"), ("hvad koster kørsel i horsns", "0615"), ("bor i Silkebrog", "0740"),
+    ("min mor i Frederikshavm", "0813"), ("i Sønderbrog kommune", "0540"), ("hun bor i odnse", "0461"),
+])
+def test_stavemaader_og_smaa_stavefejl_i_en_besked(kb, text, code):
+    assert [m.code for m in find_mentions(text, kb)] == [code]
+
+
+@pytest.mark.parametrize("text", [
+    "han står i vejen", "Vejen er lang", "skær en skive brød", "jeg skal koge kartofler",
+    "de kommer med to tønder", "jeg har en odder i haven", "hun har feber og brande i kroppen",
+    "vi har to stuer", "min mor holder af at gå ture", "hun ligger på Holbæk Sygehus",
+    "jeg har ringet 3 gange", "ring på 96 11 48 00", "det koster 57 kr pr. returkørsel fra 2023",
+    "Skriv til Stationsvej 35, 7500 Holstebro",
+    "hvad koster det?", "min far er 86 år", "hun har en genoptræningsplan", "kan jeg få massage",
+    "Horsen", "Holland", "hoster", "Kolding",
+])
+def test_hverdagsord_og_andre_ord_er_ikke_kommuner(kb, text):
+    found = [(m.code, text[m.start:m.end]) for m in find_mentions(text, kb)]
+    expected = {"Skriv til Stationsvej 35, 7500 Holstebro": ["0661"], "Horsen": ["0615"], "Kolding": ["0621"]}
+    assert [c for c, _ in found] == expected.get(text, []), found
+
+
+@pytest.mark.parametrize("text,code", [
+    ("jeg bor i Vejen", "0575"), ("min mor bor i vejen", "0575"), ("Vejen Kommune", "0575"),
+    ("hvad koster kørsel i faxe", "0320"), ("min far i Køge", "0259"), ("bor i koge", "0259"),
+    ("vi bor i Skive", "0779"), ("i tønder kommune", "0550"), ("Faxe", "0320"), ("lejre", "0350"),
+])
+def test_hverdagsord_er_kommuner_naar_de_skrives_som_navne(kb, text, code):
+    assert [m.code for m in find_mentions(text, kb)] == [code]
+
+
+def test_flere_kommuner_i_en_besked(kb):
+    text = "min mor bor i Aarhus, men hun skal flytte til Holbæk"
+    mentions = find_mentions(text, kb)
+    assert [m.code for m in mentions] == ["0751", "0316"]
+    assert [text[m.start:m.end] for m in mentions] == ["Aarhus", "Holbæk"]
+    assert mentions[0].lives and mentions[1].lives
+    other = "Holbæk Kommune har sagt nej"
+    assert other[find_mentions(other, kb)[0].end:] == " har sagt nej"
+
+
+@pytest.mark.parametrize("text,conversation,page,code,named,ambiguous,source", [
+    ("hvad koster kørsel i Holbæk", "0661", "0163", "0316", True, False, "text"),
+    ("hvad koster kørsel", "0661", "0163", "0661", False, False, "conversation"),
+    ("hvad koster kørsel", None, "0163", "0163", False, False, "page"),
+    ("hvad koster kørsel", None, None, None, False, False, None),
+    ("er der forskel på Holbæk og Horsens", "0661", None, None, True, True, "text"),
+    ("jeg bor i Horsens, men jeg er født i Aarhus", "0661", None, "0615", True, False, "text"),
+    ("min mor og jeg bor i Aarhus, men hun er flyttet til Holbæk", None, None, None, True, True, "text"),
+    ("Holbæk og Holbæk igen", None, None, "0316", True, False, "text"),
+])
+def test_hvilken_kommune_et_spoergsmaal_handler_om(kb, text, conversation, page, code, named, ambiguous,
+                                                   source):
+    choice = resolve_municipality(text, conversation, page, kb)
+    assert (choice.code, choice.named, choice.ambiguous, choice.source) == (code, named, ambiguous, source)
+
+
+def test_navne_fundet_i_hele_traeningsdataens_beskeder_er_rigtige(kb):
+    """No municipality is read into the NLU examples except where one is written."""
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    from training_guidance.folding import fold
+
+    root = Path(__file__).resolve().parents[1]
+    checked = 0
+    for path in [*sorted((root / "bot" / "data").glob("*.yml")), root / "tests" / "nlu" / "test_nlu.yml"]:
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []) or []:
+            for line in (block.get("examples") or "").splitlines():
+                text = re.sub(r"\[([^\]]+)\][({][^)}]*[)}]", r"\1", line.strip().lstrip("- "))
+                checked += 1
+                for m in find_mentions(text, kb):
+                    entry = next(e for e in kb.municipalities.municipalities if e.code == m.code)
+                    written = fold(text[m.start:m.end]).replace("-", " ")
+                    names = [fold(s).replace("-", " ") for s in [entry.name, *entry.aliases]]
+                    assert any(written.startswith(n[:4]) for n in names), (text, written, entry.name)
+    assert checked > 1000

@@ -1,10 +1,27 @@
-"""Recognise a municipality from the way people write its name."""
+"""Recognise a municipality from the way people write its name, alone or inside a message.
+
+``find_municipality`` reads a name or a kommunekode on its own (a reply to "Hvor bor du?").
+``find_mentions`` finds every municipality a message names, and ``resolve_municipality`` decides
+which municipality a question is about: one the question names wins over the conversation's and
+the web page's, and two named without saying which is home is ambiguous.
+
+Spellings: case, "Kommune"/"Kommunes", hyphen or space, æ/ø/å written as ae/oe/aa or a/o/a, and
+small typos in longer names (one letter wrong, missing, extra or two swapped in names of six
+letters or more; two such from ten letters), never in the first letter and, inside a message, only where a name is expected (after "i"/"fra"/"til",
+before "kommune", or capitalised inside a sentence).
+"""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from .folding import fold
 from .knowledge import KnowledgeBase, cached_knowledge
 from .knowledge.schema import MunicipalityEntry
 
@@ -29,38 +46,87 @@ def name_keys(text: str) -> List[str]:
     return list(dict.fromkeys(k.replace(" ", "") for k in keys))
 
 
+@functools.lru_cache(maxsize=8192)
+def _fuzzy_key(text: str) -> str:
+    """The most folded spelling, letters only: the form typos are measured in."""
+    return re.sub(r"[^a-z]", "", _SUFFIX.sub("", fold(text).strip()).strip())
+
+
+@dataclass(frozen=True)
+class _Index:
+    exact: Dict[str, MunicipalityEntry]     # every derived spelling → municipality
+    fuzzy: Dict[str, MunicipalityEntry]     # folded names and aliases → municipality
+    by_code: Dict[str, MunicipalityEntry]
+    first_words: frozenset                  # folded first words of names: where a name can start
+    typos: Dict[str, Optional[MunicipalityEntry]] = field(default_factory=dict)  # seen words
+
+
 # id(kb) → (kb, index); holding kb keeps its id from being reused by another object.
-_INDEXES: Dict[int, Tuple[KnowledgeBase, Dict[str, MunicipalityEntry]]] = {}
+_INDEXES: Dict[int, Tuple[KnowledgeBase, _Index]] = {}
 
 
-def _index(kb: KnowledgeBase) -> Dict[str, MunicipalityEntry]:
+def _index(kb: KnowledgeBase) -> _Index:
     """Spelling key → municipality, built once per knowledge base."""
     cached = _INDEXES.get(id(kb))
     if cached is not None:
         return cached[1]
-    index: Dict[str, MunicipalityEntry] = {}
+    exact: Dict[str, MunicipalityEntry] = {}
+    fuzzy: Dict[str, MunicipalityEntry] = {}
+    first_words = set()
     for entry in kb.municipalities.municipalities:
         for spelling in [entry.name, *entry.aliases]:
+            first_words.add(_fuzzy_key(re.split(r"[\s-]+", spelling.strip())[0]))
             for key in name_keys(spelling):
-                index.setdefault(key, entry)
+                exact.setdefault(key, entry)
+            key = _fuzzy_key(spelling)
+            if key and key not in _COMMON_WORDS:  # "vejen" is never a typo for a name
+                fuzzy.setdefault(key, entry)
+    index = _Index(exact, fuzzy, {e.code: e for e in kb.municipalities.municipalities}, frozenset(first_words))
     _INDEXES[id(kb)] = (kb, index)
     return index
 
 
-def find_municipality(text: Optional[str], kb: Optional[KnowledgeBase] = None) -> Optional[MunicipalityEntry]:
-    """The municipality a name (or kommunekode) refers to, or None."""
+def _max_typos(name_key: str) -> int:
+    return 2 if len(name_key) >= 10 else 1 if len(name_key) >= 6 else 0
+
+
+def _typo_match(text: str, index: _Index) -> Optional[MunicipalityEntry]:
+    """The one municipality whose name ``text`` is a small typo of, or None."""
+    key = _fuzzy_key(text)
+    if len(key) < 5:
+        return None
+    if key not in index.typos:
+        index.typos[key] = _closest(key, index)
+    return index.typos[key]
+
+
+def _closest(key: str, index: _Index) -> Optional[MunicipalityEntry]:
+    found = process.extract(key, list(index.fuzzy), scorer=OSA.distance, score_cutoff=2, limit=6)
+    matches = [(dist, index.fuzzy[name]) for name, dist, _ in found
+               if dist <= _max_typos(name) and name[0] == key[0]]
+    if not matches:
+        return None
+    best = min(dist for dist, _ in matches)
+    codes = {entry.code for dist, entry in matches if dist == best}
+    if len(codes) != 1:  # as close to two names: guessing would be wrong half the time
+        return None
+    return next(entry for dist, entry in matches if dist == best)
+
+
+def find_municipality(text: Optional[str], kb: Optional[KnowledgeBase] = None,
+                      typos: bool = True) -> Optional[MunicipalityEntry]:
+    """The municipality a name (or kommunekode) on its own refers to, or None."""
     if not text:
         return None
     kb = kb or cached_knowledge()
+    index = _index(kb)
     code = text.strip()
     if re.fullmatch(r"\d{3,4}", code):
-        code = code.zfill(4)
-        return next((e for e in kb.municipalities.municipalities if e.code == code), None)
-    index = _index(kb)
+        return index.by_code.get(code.zfill(4))
     for key in name_keys(text):
-        if key in index:
-            return index[key]
-    return None
+        if key in index.exact:
+            return index.exact[key]
+    return _typo_match(text, index) if typos else None
 
 
 def all_spellings(kb: Optional[KnowledgeBase] = None) -> Iterable[Tuple[str, str]]:
@@ -69,3 +135,133 @@ def all_spellings(kb: Optional[KnowledgeBase] = None) -> Iterable[Tuple[str, str
     for entry in kb.municipalities.municipalities:
         for spelling in [entry.name, *entry.aliases]:
             yield spelling, entry.name
+
+
+# --------------------------------------------------------------------------------------------
+# Names inside a message
+# --------------------------------------------------------------------------------------------
+# Names that are also everyday words ("i vejen", "koge", "en skive"): only when written like a
+# name (capitalised inside a sentence), followed by "kommune", after "bor i" - or, except for
+# "vejen" ("står i vejen"), after "i"/"fra"/"til".
+_COMMON_WORDS = {"brande", "faxe", "greve", "koge", "lejre", "odder", "skive", "tonder", "vejen"}
+_NEVER_AFTER_PREPOSITION = {"vejen"}
+_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# A kommunekode: four digits with a leading zero ("0661"; no Danish phone number or postcode
+# starts with 0), or any form after "kommunekode"/"kommunenr.".
+_CODE = re.compile(r"(?<![\d-])\b(0\d{3})\b(?![-\d])|\bkommune\s*-?\s*(?:kode|nr\.?|nummer)\s*:?\s*(\d{3,4})\b",
+                   re.IGNORECASE)
+_LIVES_BEFORE = re.compile(r"\b(?:bor|boende|borger|bosat)\s+i\s*$|\bflytte[td]?\s+til\s*$")
+_PLACE_BEFORE = re.compile(r"\b(?:i|fra|til|ved)\s*$")
+_KOMMUNE_AFTER = re.compile(r"\s*kommunes?\b|\s*kommune\b", re.IGNORECASE)
+_HOSPITAL_AFTER = re.compile(r"\s*-?\s*\w*(?:sygehus|hospital)")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A municipality named in a message."""
+
+    code: str
+    start: int          # where the name starts in the text
+    end: int            # where it ends, including a following "Kommune"
+    lives: bool         # said to be where the citizen lives: "bor i X", "X Kommune"
+
+
+def _name_at(text: str, tokens: List["re.Match[str]"], i: int, index: _Index):
+    """(words used, municipality entry, spelling) for the longest name starting at token i, or None."""
+    for n in (4, 3, 2, 1):
+        if i + n > len(tokens):
+            continue
+        span = text[tokens[i].start():tokens[i + n - 1].end()]
+        entry = next((index.exact[k] for k in name_keys(span) if k in index.exact), None)
+        if entry is None and len(span) >= 4 and span.lower().endswith("s"):
+            # "Holbæks Kommune"
+            entry = next((index.exact[k] for k in name_keys(span[:-1]) if k in index.exact), None)
+        if entry is not None:
+            return n, entry, span
+    return None
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    return bool(re.search(r"(?:^|[.!?:\n]\s*)$", text[:start]))
+
+
+def find_mentions(text: str, kb: Optional[KnowledgeBase] = None) -> List[Mention]:
+    """Every municipality the text names, in order (a kommunekode such as "0661" counts)."""
+    kb = kb or cached_knowledge()
+    index = _index(kb)
+    text = text or ""
+    tokens = list(_TOKEN.finditer(text))
+    found: List[Mention] = []
+    i = 0
+    while i < len(tokens):
+        start = tokens[i].start()
+        first = _fuzzy_key(tokens[i].group(0).split("-")[0])
+        could_start = first in index.first_words or first[:-1] in index.first_words  # "Holbæks"
+        named = _name_at(text, tokens, i, index) if could_start else None
+        typo = False
+        if named is None:
+            entry = _typo_match(tokens[i].group(0), index)
+            if entry is None:
+                i += 1
+                continue
+            named, typo = (1, entry, tokens[i].group(0)), True
+        n, entry, span = named
+        end = tokens[i + n - 1].end()
+        before = fold(text[max(0, start - 14):start])
+        i += n
+        after = text[end:end + 30]
+        if _HOSPITAL_AFTER.match(fold(after)):
+            continue  # "Holbæk Sygehus" says where the hospital is, not where they live
+        kommune = _KOMMUNE_AFTER.match(after)
+        lives = bool(_LIVES_BEFORE.search(before) or kommune)
+        capitalised = span[:1].isupper() and not _sentence_start(text, start)
+        alone = not text[:start].strip() and not text[end:].strip(" .!?")
+        after_preposition = bool(_PLACE_BEFORE.search(before))
+        folded_name = fold(span)
+        if typo and not (capitalised or lives or after_preposition or alone):
+            continue  # a word that looks like a name is only read as one where a name is expected
+        if n == 1 and folded_name in _COMMON_WORDS and not (capitalised or lives or alone or (
+                after_preposition and folded_name not in _NEVER_AFTER_PREPOSITION)):
+            continue
+        found.append(Mention(entry.code, start, kommune.end() + end if kommune else end, lives))
+    for m in _CODE.finditer(text):
+        code = (m.group(1) or m.group(2) or "").zfill(4)
+        if code in index.by_code:
+            found.append(Mention(code, m.start(), m.end(), False))
+    return sorted(found, key=lambda m: m.start)
+
+
+@dataclass(frozen=True)
+class MunicipalityChoice:
+    """Which municipality a question is answered for, and why."""
+
+    code: Optional[str]              # None: unknown, or ambiguous (ask which one)
+    named: bool                      # the text itself named it
+    ambiguous: bool                  # the text named several, without saying which is home
+    named_codes: Tuple[str, ...] = ()
+    mentions: Tuple[Mention, ...] = ()
+    source: Optional[str] = None     # "text", "conversation", "page" or None: where code came from
+
+
+def resolve_municipality(text: Optional[str], conversation_code: Optional[str] = None,
+                         page_code: Optional[str] = None,
+                         kb: Optional[KnowledgeBase] = None) -> MunicipalityChoice:
+    """The municipality to answer ``text`` for.
+
+    A municipality the text names wins over the conversation's (said earlier), which wins over
+    the web page's (data-kommune). Several named: the one said to be home ("bor i", "X Kommune")
+    if exactly one is, else ambiguous (code None) - never a guess between them."""
+    mentions = tuple(find_mentions(text or "", kb))
+    named = tuple(dict.fromkeys(m.code for m in mentions))
+    if len(named) > 1:
+        home = tuple(dict.fromkeys(m.code for m in mentions if m.lives))
+        if len(home) == 1:
+            return MunicipalityChoice(home[0], True, False, named, mentions, "text")
+        return MunicipalityChoice(None, True, True, named, mentions, "text")
+    if named:
+        return MunicipalityChoice(named[0], True, False, named, mentions, "text")
+    if conversation_code:
+        return MunicipalityChoice(conversation_code, False, False, (), mentions, "conversation")
+    if page_code:
+        return MunicipalityChoice(page_code, False, False, (), mentions, "page")
+    return MunicipalityChoice(None, False, False, (), mentions, None)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Pattern, Tuple
 
 from .assessment import DONT_KNOW, NEVER
-from .municipalities import find_municipality
+from .municipalities import resolve_municipality
 
 __all__ = ["DONT_KNOW", "INVALID", "NEVER", "Understood", "understand", "parse_answer", "mask_cpr"]
 
@@ -597,53 +597,13 @@ def _course_months(folded: str) -> Any:
 # --------------------------------------------------------------------------------------------
 # Municipality
 # --------------------------------------------------------------------------------------------
-# Names that are also everyday words ("i vejen", "koge", "en skive"): only when written like a
-# name, followed by "kommune" or after "bor i".
-_COMMON_WORDS = {"brande", "faxe", "greve", "koge", "lejre", "odder", "skive", "tonder", "vejen"}
-_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-
-
-def _name_at(text: str, tokens: List["re.Match[str]"], i: int, kb):
-    """(words used, municipality entry) for the longest name starting at token i, or None."""
-    for n in (4, 3, 2, 1):
-        if i + n > len(tokens):
-            continue
-        span = text[tokens[i].start():tokens[i + n - 1].end()]
-        entry = find_municipality(span, kb)
-        if entry is None and n == 1 and len(span) > 4 and span.lower().endswith("s"):
-            span = span[:-1]  # "Holbæks Kommune"
-            entry = find_municipality(span, kb)
-        if entry is not None:
-            return n, entry, span
-    return None
+# Names, spellings, typos, everyday words such as "i vejen" and "Holbæk Sygehus" are handled by
+# training_guidance.municipalities, which the answering of questions uses too.
 
 
 def _municipality(text: str, kb) -> Optional[str]:
-    tokens = list(_TOKEN.finditer(text))
-    codes: List[Tuple[str, bool]] = []  # (code, said to be where the citizen lives)
-    i = 0
-    while i < len(tokens):
-        found = _name_at(text, tokens, i, kb)
-        if found is None:
-            i += 1
-            continue
-        n, entry, span = found
-        start, end = tokens[i].start(), tokens[i + n - 1].end()
-        i += n
-        before, after = _fold(text[max(0, start - 12):start]), _fold(text[end:end + 30])
-        if re.match(r"\s*-?\s*\w*(?:sygehus|hospital)", after):
-            continue  # "Holbæk Sygehus" says where the hospital is, not where they live
-        lives = bool(re.search(r"\b(?:bor|boende|borger)\s+i\s*$|\bflytte[td]?\s+til\s*$", before)
-                     or re.match(r"\s*kommune", after))
-        if n == 1 and _fold(span) in _COMMON_WORDS:
-            capitalised = span[:1].isupper() and not re.search(r"(?:^|[.!?]\s*)$", text[:start])
-            if not (capitalised or lives):
-                continue
-        codes.append((entry.code, lives))
-    distinct = list(dict.fromkeys(code for code, _ in codes))
-    if len(distinct) > 1:  # "bor i Aarhus, men hun er flyttet til Holbæk": only where they live
-        distinct = list(dict.fromkeys(code for code, lives in codes if lives))
-    return distinct[0] if len(distinct) == 1 else None
+    """The one municipality the text names (the one said to be home if it names several)."""
+    return resolve_municipality(text, kb=kb).code
 
 
 # --------------------------------------------------------------------------------------------

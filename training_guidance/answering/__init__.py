@@ -1,0 +1,24 @@
+"""Question answering from the whole quality standard, for the right municipality.
+
+    from training_guidance.answering import answer_message, answer_question, resolve_municipality
+
+    reply = answer_message(kb, text, conversation_code, page_code, offer=None, limit=3)
+    reply.municipality   # .code, .named (the text named it), .ambiguous (ask which), .source
+    for result in reply.answers:          # one per question in the message
+        result.found, result.hits         # hits: .key, .keys, .item, .offers, .topic, .section,
+                                          #       .score, .code (None: national rule)
+
+    # or step by step:
+    choice = resolve_municipality(text, conversation_code, page_code, kb)
+    for part in split_questions(text):
+        result = answer_question(kb, part, code=choice.code, offer=None, limit=3)
+
+See docs/answering.md.
+"""
+from ..municipalities import MunicipalityChoice, resolve_municipality
+from .index import indexes, item_key
+from .ranking import Answer, Hit, MessageAnswer, answer_message, answer_question
+from .splitting import split_questions
+
+__all__ = ["Answer", "Hit", "MessageAnswer", "MunicipalityChoice", "answer_message", "answer_question",
+           "indexes", "item_key", "resolve_municipality", "split_questions"]

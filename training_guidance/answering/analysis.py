@@ -1,0 +1,132 @@
+"""Text → search words: folded, stemmed, synonyms marked, typos mended.
+
+Both the items and the questions go through the same steps, so "svømmehallen", "svommehal" and
+"bassin" meet:
+1. fold (æ/ae → a, ø/oe → o, å/aa → a) and split into words;
+2. questions only: a word the knowledge files never use is mended to the nearest word they do use
+   ("massge" → "massage"; small edit distance, same first letter, longer words only), or split
+   into two words they use ("telefonnummeret" → "telefon" + "nummeret");
+3. Danish Snowball stemming (PyStemmer);
+4. a phrase of a synonym group ("vælge selv", "frit valg") adds the group's name as a word;
+5. stop words and the file's `ignore` words are dropped (after step 4, so "hvornår kontakter"
+   can still be a phrase).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_DANISH
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from ..folding import fold
+from .synonyms import Synonyms
+
+_WORD = re.compile(r"[^\W_]+|§")
+GROUP_PREFIX = "="
+GROUP_WEIGHT = 2
+
+# One thing a question says, as the ways of saying it: each a set of words that must all occur.
+Unit = FrozenSet[FrozenSet[str]]
+
+
+def _words(text: str) -> List[str]:
+    return [fold(w) for w in _WORD.findall(text or "")]
+
+
+class Analyzer:
+    """Turns text into search words. One per knowledge base: it knows the corpus's words."""
+
+    def __init__(self, synonyms: Synonyms):
+        self._stemmer = Stemmer.Stemmer("danish")
+        self._stem_cache: Dict[str, str] = {}
+        self.stop: Set[str] = {fold(w) for w in STOPWORDS_DANISH} | {
+            w for phrase in synonyms.ignore for w in _words(phrase)
+        }
+        # stem sequence → group names, by length (longest first when matching)
+        self._phrases: Dict[Tuple[str, ...], Set[str]] = {}
+        for name, phrases in synonyms.groups.items():
+            for phrase in phrases:
+                stems = tuple(self._stem(w) for w in _words(phrase))
+                if stems:
+                    self._phrases.setdefault(stems, set()).add(GROUP_PREFIX + fold(name))
+        self._max_phrase = max((len(p) for p in self._phrases), default=1)
+        self.vocabulary: Counter = Counter()  # folded word → how many texts use it
+        self.known: Set[str] = set()          # every search word some text of the corpus has
+        self._vocab_list: List[str] = []
+
+    # -- vocabulary --------------------------------------------------------------------------
+    def learn(self, texts: Iterable[str]) -> None:
+        """Record the words the knowledge files use: only those are mended towards."""
+        for text in texts:
+            self.vocabulary.update(set(_words(text)))
+        self.known = {self._stem(w) for w in self.vocabulary} | {
+            name for names in self._phrases.values() for name in names}
+        self._vocab_list = [w for w in self.vocabulary if len(w) >= 3 and w not in self.stop]
+
+    # -- steps ----------------------------------------------------------------------------
+    def _stem(self, word: str) -> str:
+        stem = self._stem_cache.get(word)
+        if stem is None:
+            stem = self._stem_cache[word] = self._stemmer.stemWord(word)
+        return stem
+
+    def _mend(self, word: str) -> List[str]:
+        """A question's word as words the corpus uses: itself, a typo mended, or a compound split."""
+        if word in self.vocabulary or word in self.stop or len(word) < 5 or not word.isalpha():
+            return [word]
+        limit = 2 if len(word) >= 8 else 1
+        candidates = process.extract(word, self._vocab_list, scorer=Levenshtein.distance,
+                                     score_cutoff=limit, limit=8)
+        candidates = [(d, -self.vocabulary[w], w) for w, d, _ in candidates if w[0] == word[0]]
+        if candidates:
+            return [min(candidates)[2]]
+        return self._split(word) or [word]
+
+    def _split(self, word: str) -> Optional[List[str]]:
+        """A compound of two corpus words ("telefonnummeret" → "telefon", "nummeret")."""
+        for cut in range(len(word) - 3, 3, -1):  # longest first part first
+            head, tail = word[:cut], word[cut:]
+            for first in (head, head[:-1] if head[-1:] in ("s", "e") else None):
+                if first and len(first) >= 5 and first in self.vocabulary and first not in self.stop:
+                    rest = self._mend(tail) if len(tail) >= 5 else [tail]
+                    return [first] + [w for w in rest if w in self.vocabulary]
+        return None
+
+    def tokens(self, text: str, question: bool = False) -> List[str]:
+        """The search words of a text (a question if ``question``: its words are mended)."""
+        return self.analyse(text, question)[0]
+
+    def analyse(self, text: str, question: bool = False) -> Tuple[List[str], List[Unit]]:
+        """(search words, units). A unit is one thing the text says, as the ways an item can say
+        it: a word by its stem or its groups; a phrase of several words by its groups or by all
+        of its words that are not stop words ("tlf nummer" is not said by "CPR-nummer")."""
+        words = _words(text)
+        if question:
+            words = [w for word in words for w in self._mend(word)]
+        stems = [self._stem(w) for w in words]
+        content = [w not in self.stop and not w.isdigit() for w in words]
+        out = [s for w, s in zip(words, stems) if w not in self.stop]
+        covering: List[Set[str]] = [set() for _ in stems]
+        in_phrase: Set[int] = set()       # words of a phrase of two or more words, or of stop words
+        units: Set[Unit] = set()
+        for i in range(len(stems)):
+            for n in range(min(self._max_phrase, len(stems) - i), 0, -1):
+                names = self._phrases.get(tuple(stems[i:i + n]))
+                if not names:
+                    continue
+                # In a question a group counts twice: its phrases were chosen for what people ask.
+                out.extend(sorted(names) * (GROUP_WEIGHT if question else 1))
+                for j in range(i, i + n):
+                    covering[j] |= names
+                if n > 1 or not content[i]:
+                    said = frozenset(stems[j] for j in range(i, i + n) if content[j])
+                    units.add(frozenset({frozenset({g}) for g in names} | ({said} if said else set())))
+                    in_phrase.update(range(i, i + n))
+        for j in range(len(stems)):
+            if content[j] and j not in in_phrase:
+                units.add(frozenset(frozenset({t}) for t in {stems[j]} | covering[j]))
+        return out, sorted(units, key=sorted)

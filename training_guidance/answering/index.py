@@ -1,0 +1,207 @@
+"""The search index: every item of a municipality's standard and the national items, per municipality.
+
+Built once per knowledge base and kept (``indexes``). Each item is indexed with its text, its
+section heading, the offer's title and the words knowledge/synonyms.yml gives its topic, its
+structured fields and the item itself. Items that say the same - the same text (for stk. 1 and
+stk. 2, or under two topics), or one's words inside another's for the same offers - are one entry,
+which carries every key, topic and offer and shows the fuller wording.
+"""
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, List, Optional, Tuple
+
+import bm25s
+import numpy as np
+
+from ..folding import fold
+from ..knowledge import KnowledgeBase
+from ..knowledge.schema import Item, Standard, Topic
+from .analysis import Analyzer, Unit
+from .synonyms import Synonyms, knowledge_dir, load_synonyms
+
+NATIONAL = "national"
+UNKNOWN_WEIGHT = 1.5  # tuned on the development questions
+
+
+def item_key(code: Optional[str], offer: Optional[str], item_id: str) -> str:
+    """"national:<id>", "<kommunekode>:<id>" (the whole standard) or "<kommunekode>:<offer>:<id>"."""
+    if code is None:
+        return f"{NATIONAL}:{item_id}"
+    return f"{code}:{offer}:{item_id}" if offer else f"{code}:{item_id}"
+
+
+@dataclass
+class Entry:
+    """One answerable item (or several that say the same)."""
+
+    keys: List[str]
+    code: Optional[str]                 # None: a national item
+    item: Item
+    offers: List[str]                   # ["stk1", "stk2"]; [] for national items
+    topic: Optional[Topic]
+    section: str
+    words: List[str] = field(default_factory=list)  # extra words from the synonyms file
+    topics: List[Topic] = field(default_factory=list)  # every merged item's topic
+    _same: str = ""                     # the text as compared for "says the same"
+
+    @property
+    def key(self) -> str:
+        return self.keys[0]
+
+
+def _same_form(text: str) -> str:
+    return " ".join(re.findall(r"\w+", fold(text)))
+
+
+def _standard_entries(code: str, standard: Standard, synonyms: Synonyms) -> List[Entry]:
+    entries: List[Entry] = []
+    every_offer = list(standard.offers)
+    for offer, topic, item in standard.all_items():
+        key = item_key(code, offer, item.id)
+        offers = [offer] if offer else list(every_offer)
+        same = _same_form(item.text)
+        merged = False
+        for entry in entries:
+            identical = entry._same == same
+            contained = entry.offers == offers and (
+                f" {same} " in f" {entry._same} " or f" {entry._same} " in f" {same} ")
+            if identical or contained:
+                if len(same) > len(entry._same):  # keep the fuller wording
+                    entry.item, entry.section, entry._same = item, item.source.section, same
+                entry.keys.append(key)
+                if topic not in entry.topics:
+                    entry.topics.append(topic)
+                entry.offers.extend(o for o in offers if o not in entry.offers)
+                merged = True
+                break
+        if not merged:
+            entries.append(Entry([key], code, item, offers, topic, item.source.section, topics=[topic],
+                                 _same=same))
+    for entry in entries:
+        entry.offers.sort()
+        title_words = [standard.offers[o].title for o in entry.offers if o in standard.offers]
+        topic_words = [w for t in entry.topics for w in synonyms.topics.get(t, [])]
+        entry.words = title_words + topic_words + _item_words(entry, synonyms)
+    return entries
+
+
+def _item_words(entry: Entry, synonyms: Synonyms) -> List[str]:
+    words = [w for name, ws in synonyms.fields.items() if getattr(entry.item, name, None) is not None for w in ws]
+    return words + [w for k in entry.keys for w in synonyms.items.get(k, [])]
+
+
+def _national_entries(kb: KnowledgeBase, synonyms: Synonyms) -> List[Entry]:
+    out = []
+    for item in kb.national.items.values():
+        key = item_key(None, None, item.id)
+        entry = Entry([key], None, item, [], None, item.source.section)
+        entry.words = _item_words(entry, synonyms)
+        out.append(entry)
+    return out
+
+
+class SearchIndex:
+    """BM25 over one municipality's items and the national items (or the national ones alone)."""
+
+    def __init__(self, entries: List[Entry], analyzer: Analyzer):
+        self.entries = entries
+        self.analyzer = analyzer
+        corpus = [self._document(e) for e in entries]
+        self.words = [frozenset(doc) for doc in corpus]
+        self._df = Counter(token for words in self.words for token in words)
+        self.bm25 = bm25s.BM25()
+        self.bm25.index(corpus, show_progress=False)
+        self.national = np.array([e.code is None for e in entries])
+        self._offer_masks: Dict[str, np.ndarray] = {}
+
+    def _document(self, entry: Entry) -> List[str]:
+        a = self.analyzer
+        tokens = a.tokens(entry.item.text) + a.tokens(entry.section)
+        for words in entry.words:
+            tokens += a.tokens(words)
+        return tokens or [""]
+
+    def offer_mask(self, offer: Optional[str]) -> Optional[np.ndarray]:
+        """Entries that hold for ``offer`` (and every national entry); None: all of them."""
+        if offer is None:
+            return None
+        mask = self._offer_masks.get(offer)
+        if mask is None:
+            mask = np.array([e.code is None or offer in e.offers for e in self.entries])
+            self._offer_masks[offer] = mask
+        return mask
+
+    def weight(self, unit: Unit) -> float:
+        """How much a unit of a question tells: the inverse document frequency (as BM25 weighs a
+        word) of its commonest way of being said here; a thing no item says weighs the most."""
+        n = len(self.entries)
+        df = max((min(self._df.get(t, 0) for t in way) for way in unit), default=0)
+        weight = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        if not any(way <= self.analyzer.known for way in unit):
+            weight *= UNKNOWN_WEIGHT  # a word no knowledge file uses: likely about something else
+        return weight
+
+    def coverage(self, i: int, units: List[Unit]) -> float:
+        """The weighted share of a question's units that entry i says."""
+        weights = [self.weight(u) for u in units]
+        total = sum(weights)
+        if not total:
+            return 0.0
+        words = self.words[i]
+        return sum(w for u, w in zip(units, weights) if any(way <= words for way in u)) / total
+
+    def scores(self, tokens: List[str]) -> np.ndarray:
+        if not tokens:
+            return np.zeros(len(self.entries), dtype=np.float32)
+        return self.bm25.get_scores(tokens)
+
+
+@dataclass
+class Indexes:
+    analyzer: Analyzer
+    by_code: Dict[str, SearchIndex]     # municipalities with a standard
+    national: SearchIndex               # for every other municipality
+
+    def for_code(self, code: Optional[str]) -> SearchIndex:
+        return self.by_code.get(code or "", self.national)
+
+
+# id(kb) → (kb, indexes); holding kb keeps its id from being reused by another object.
+_CACHE: Dict[int, Tuple[KnowledgeBase, Indexes]] = {}
+_LOCK = threading.Lock()
+
+
+def build_indexes(kb: KnowledgeBase, synonyms: Optional[Synonyms] = None) -> Indexes:
+    synonyms = synonyms or load_synonyms(knowledge_dir(kb))
+    analyzer = Analyzer(synonyms)
+    national = _national_entries(kb, synonyms)
+    per_code = {code: _standard_entries(code, st, synonyms) for code, st in kb.standards.items()}
+    texts: List[str] = []
+    for entries in [national, *per_code.values()]:
+        for e in entries:
+            texts += [e.item.text, e.section, *e.words]
+    texts += [p for phrases in synonyms.groups.values() for p in phrases]
+    analyzer.learn(texts)
+    return Indexes(
+        analyzer,
+        {code: SearchIndex(entries + national, analyzer) for code, entries in per_code.items()},
+        SearchIndex(national, analyzer),
+    )
+
+
+def indexes(kb: KnowledgeBase) -> Indexes:
+    """The indexes of a knowledge base, built on first use and kept."""
+    cached = _CACHE.get(id(kb))
+    if cached is not None:
+        return cached[1]
+    with _LOCK:
+        cached = _CACHE.get(id(kb))
+        if cached is None:
+            cached = (kb, build_indexes(kb))
+            _CACHE[id(kb)] = cached
+        return cached[1]

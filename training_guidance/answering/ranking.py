@@ -1,0 +1,113 @@
+"""Answer a question from every item of a municipality's standard and the national rules.
+
+The question is stripped of municipality names (they say where, not what), turned into search
+words (analysis.py) and ranked with BM25 (bm25s) against the municipality's index. A municipality
+without a standard is ranked against the national items alone. ``found`` is False only when no
+item matches well enough: then the standard does not say anything about it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Optional, Tuple
+
+import numpy as np
+
+from ..knowledge import KnowledgeBase
+from ..knowledge.schema import Item, Topic
+from ..municipalities import MunicipalityChoice, find_mentions, resolve_municipality
+from .index import Entry, indexes
+from .splitting import split_questions
+
+# Tuned on the development part of tests/questions (never on the held-out part).
+MIN_SCORE = 0.5          # BM25 score below which an item does not answer the question
+MIN_COVERAGE = 0.35      # an item must say at least this (weighted) share of what is asked
+RELATIVE = 0.45          # further items only with this share of the best item's score
+NATIONAL_WEIGHT = 0.7    # where a standard says it, its own words come before the national rule
+MIN_COVERAGE_NATIONAL = 0.4   # without a standard: the few national items are general, so more
+CANDIDATES = 10          # how far down the ranking items are checked for coverage
+
+
+@dataclass(frozen=True)
+class Hit:
+    key: str                        # "0661:stk1:transport", "0661:phone", "national:complaint_deadline"
+    keys: Tuple[str, ...]           # every item this hit stands for (the same words in several places)
+    item: Item
+    offers: Tuple[str, ...]         # ("stk1", "stk2"), ("stk2",), () for national items
+    topic: Optional[Topic]          # None for national items
+    section: str                    # the source's section heading
+    score: float
+    code: Optional[str]             # kommunekode; None for national items
+
+    @property
+    def national(self) -> bool:
+        return self.code is None
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    code: Optional[str]
+    offer: Optional[str]
+    found: bool
+    hits: Tuple[Hit, ...]
+
+
+def _without_names(text: str, kb: KnowledgeBase) -> str:
+    """The question with municipality names blanked out."""
+    for m in reversed(find_mentions(text, kb)):
+        text = text[:m.start] + " " + text[m.end:]
+    return text
+
+
+def _hit(entry: Entry, score: float) -> Hit:
+    return Hit(entry.key, tuple(entry.keys), entry.item, tuple(entry.offers), entry.topic,
+               entry.section, float(score), entry.code)
+
+
+def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None,
+                    offer: Optional[str] = None, limit: int = 3) -> Answer:
+    """The best one to ``limit`` items that answer ``question`` for municipality ``code``.
+
+    ``offer`` ("stk1"/"stk2") keeps to that offer's items (and the national ones); None ranks
+    both. The caller decides ``code`` (see resolve_municipality); items of another municipality
+    are never returned."""
+    index = indexes(kb).for_code(code)
+    tokens, units = index.analyzer.analyse(_without_names(question, kb), question=True)
+    scores = index.scores(tokens).astype(np.float64)
+    if len(index.entries) and code in indexes(kb).by_code:
+        scores = np.where(index.national, scores * NATIONAL_WEIGHT, scores)
+    mask = index.offer_mask(offer)
+    if mask is not None:
+        scores = np.where(mask, scores, 0.0)
+    order = np.argsort(-scores, kind="stable")
+    best = float(scores[order[0]]) if len(order) else 0.0
+    hits: List[Hit] = []
+    floor = max(MIN_SCORE, RELATIVE * best)
+    min_coverage = MIN_COVERAGE if code in indexes(kb).by_code else MIN_COVERAGE_NATIONAL
+    for i in order[:CANDIDATES]:
+        if scores[i] < floor or len(hits) == limit:
+            break
+        if index.coverage(i, units) < min_coverage:
+            continue  # it matches, but on too little of what was asked
+        hits.append(_hit(index.entries[i], scores[i]))
+    return Answer(question, code, offer, bool(hits), tuple(hits))
+
+
+@dataclass(frozen=True)
+class MessageAnswer:
+    municipality: MunicipalityChoice    # which municipality, and whether the message named it
+    answers: Tuple[Answer, ...]         # one per question in the message, in order
+
+
+def answer_message(kb: KnowledgeBase, text: str, conversation_code: Optional[str] = None,
+                   page_code: Optional[str] = None, offer: Optional[str] = None,
+                   limit: int = 3) -> MessageAnswer:
+    """Every question of a message, answered for the municipality it is about.
+
+    When the message names several municipalities without saying which is home, nothing is
+    answered (``municipality.ambiguous``): ask which one is meant."""
+    choice = resolve_municipality(text, conversation_code, page_code, kb)
+    if choice.ambiguous:
+        return MessageAnswer(choice, ())
+    return MessageAnswer(choice, tuple(answer_question(kb, part, code=choice.code, offer=offer, limit=limit)
+                                       for part in split_questions(text)))

@@ -1,0 +1,55 @@
+"""One message, several questions: "hvad er tlf nummeret og hvornår har de åbent".
+
+A message is cut at question marks and sentence ends, and before "og"/"," when a new question
+word follows ("og hvornår", ", hvad", "og kan jeg"). A part that asks nothing ("Jeg bor i
+Horsens.", "min far ryger,") is context: it stays with the question that follows it (or, at the
+end, the one before), so its words still count.
+"""
+from __future__ import annotations
+
+import re
+from typing import List
+
+from ..folding import fold
+
+_QUESTION_WORD = (
+    r"(?:hv[a-zæøå]*|kan|skal|ma|må|far|får|er|har|vil|bliver|galder|gælder|findes|tilbyder|"
+    r"koster|hjalper|hjælper|hjaelper)"
+)
+# "og hvornår", ", hvad", "og kan jeg": a new question starts. "og" alone joins words of one
+# question ("massage og bassin"), so a question word must follow.
+_JOINED = re.compile(
+    rf"(?:,\s*(?:og\s+)?|\s+og\s+|\s+samt\s+)(?=(?:hv[a-zæøå]*|(?:kan|skal|må|ma|får|far|er|har|vil)"
+    rf"\s+(?:jeg|man|hun|han|de|vi|der|det|min|mit|i)\b)\b)",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[?!])\s*|(?<=[.])\s+(?=\D)|\n+")
+_ASKS = re.compile(rf"^\s*(?:og\s+|men\s+|så\s+|sa\s+)?{_QUESTION_WORD}\b", re.IGNORECASE)
+
+
+def _asks(part: str) -> bool:
+    return part.rstrip().endswith("?") or bool(_ASKS.match(fold(part)))
+
+
+def split_questions(text: str) -> List[str]:
+    """The questions in a message, each with the context before it ([] for an empty message)."""
+    if not (text or "").strip():
+        return []
+    pieces: List[str] = []
+    for sentence in _SENTENCE_END.split(text or ""):
+        pieces.extend(p for p in _JOINED.split(sentence) if p and p.strip(" ,.;"))
+    questions: List[str] = []
+    context: List[str] = []
+    for piece in pieces:
+        piece = piece.strip()
+        if _asks(piece):
+            questions.append(" ".join(context + [re.sub(r"^(?:og|men)\s+", "", piece, flags=re.I)]))
+            context = []
+        else:
+            context.append(piece)
+    if context:
+        if questions:
+            questions[-1] = " ".join([questions[-1]] + context)
+        else:
+            questions.append(" ".join(context))
+    return questions
