@@ -81,8 +81,8 @@ def test_et_sidespoergsmaal_midt_i_interviewet_besvares_og_oplysninger_i_det_gem
     talk = Talk()
     talk.say("min far på 80 i holstebro er faldet og er blevet svag")
     asked = talk.state.asked
-    text = talk.say("han får vederlagsfri fysioterapi. hvad koster kørsel?").texts
-    assert talk.state.facts.get("vederlagsfri_fysioterapi") is True
+    text = talk.say("han har masser af gå-på-mod og vil gerne træne. hvad koster kørsel?").texts
+    assert talk.state.facts.get("motivated") is True
     assert "Kilde:" in text and "57 kr" in text
     assert talk.state.asked == asked and "Tilbage til spørgsmålet:" in text
 

@@ -77,12 +77,16 @@ def conclude(state: Conversation, result: Assessment, ctx: Context, out: Replies
             key = "reason_met" if r.met else "reason_not_met"
             lines.append(say(key, voice, text=in_voice(r.text, voice)))
     steps = next_step_items(result, ctx)
+    sources = [source_of(r.source) for r in reasons]
     if steps:
         item, topic = steps[0]
         lines.append(say("next_step", voice, step=item_text(item, voice, ctx.today, topic)))
+        sources.append(item.source)
     else:
-        lines.append(say("next_step", voice, step=contact_text(ctx.kb, state.code, voice)))
+        lines.append(say("next_step", voice, step=contact_text(ctx.kb, state.code, voice).split(" Kilde:")[0]))
     lines.append(say("guidance_note", voice))
+    if sources:
+        lines.append(sources_line(ctx.kb, sources))
     short = "\n".join(lines)
     out.text("assessment", short, custom={"assessment": card(result, state, ctx, short)})
     if voice.kind == "staff":
