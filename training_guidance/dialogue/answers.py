@@ -67,6 +67,7 @@ def answer(state: Conversation, question: str, ctx: Context, code: Optional[str]
     buttons = ()
     if held:
         state.more = [h.key for h in held]
+        state.offer = "more"  # "ja" answers "Vil du vide mere?" too
         buttons = (answer_button("button_more", voice, "more"),)
     else:
         state.more = []

@@ -17,7 +17,8 @@ from ..understanding import INVALID, understand
 from . import answers, interview, reading, verdict
 from .context import Context
 from .items import contact_text, municipality_name, phone_item
-from .language import (asks_for_reference, fold, is_english, is_greeting_only, is_restart, looks_like_question,
+from .language import (asks_for_reference, fold, has_content, is_english, is_greeting_only, is_restart, is_thanks,
+                       looks_like_question, yes_or_no,
                        split_message, wants_assessment, wants_out, wants_person)
 from .state import Conversation
 from .turn import Reply, Replies, Turn, answer_button, button, reply
@@ -46,9 +47,17 @@ def respond(state: Conversation, turn: Turn, ctx: Context) -> Tuple[Conversation
             return state, out
     new_page = _use_page_municipality(state, turn, ctx)
 
-    if turn.button == "more":
+    offer, state.offer = state.offer, None  # an offer is answered by the next message, or forgotten
+    said_yes = yes_or_no(text) if offer and not turn.button else None
+    if turn.button == "more" or offer == "more" and said_yes:
         answers.answer_more(state, ctx, out)
         _resume(state, ctx, out)
+        return state, out
+    if offer == "assessment" and said_yes is not None and len(text.split()) <= 5:
+        if said_yes:
+            interview.start(state, ctx, out)
+        else:
+            out.say("interview_paused", state.voice, buttons=_menu(state, ctx))
         return state, out
     if turn.button == "read_more":
         verdict.read_more(state, ctx, out)
@@ -82,8 +91,9 @@ def respond(state: Conversation, turn: Turn, ctx: Context) -> Tuple[Conversation
         out.say("interview_paused", state.voice, buttons=(button("button_continue", state.voice, "/start_assessment"),))
         return state, out
 
-    # "Kan min mor få træning?": the target group's rules, then the interview that assesses her.
+    # "Kan min mor få træning?" is answered by the interview that assesses her, not by one item.
     eligibility = [q for q in questions if wants_assessment(q)]
+    questions = [q for q in questions if q not in eligibility]
     answered = reading.answer_questions(state, questions, turn, ctx, out) if questions else False
     if state.code != code_before and state.code and not answered:
         key = "municipality_set" if ctx.has_standard(state.code) else "municipality_set_no_standard"
@@ -92,6 +102,14 @@ def respond(state: Conversation, turn: Turn, ctx: Context) -> Tuple[Conversation
         answer_pending(state, ctx, out)
         answered = True
 
+    if state.active and not progress and not answered:
+        # A request for a person, thanks or "er du en robot?" in the middle: say it, then ask again.
+        if wants_person(text) or turn.intent == "ask_person":
+            out.text("contact", contact_text(ctx.kb, state.code, state.voice))
+            answered = True
+        elif turn.intent in SOCIAL and turn.confidence >= 0.6 or is_thanks(text):
+            out.say(SOCIAL.get(turn.intent, "thanks_reply"), state.voice)
+            answered = True
     if state.active:
         if progress or not state.asked:
             # After answering a question of theirs, the same interview question again says so.
@@ -109,8 +127,10 @@ def respond(state: Conversation, turn: Turn, ctx: Context) -> Tuple[Conversation
     if answered:
         if gave_facts and not state.outcome:  # a situation as well: offer the assessment, never force it
             out.say("offer_assessment", state.voice, buttons=(button("button_yes", state.voice, "/start_assessment"),))
+            state.offer = "assessment"
         return state, out
-    if not turn.is_button and not wants_person(text) and turn.intent not in {*SOCIAL, "greet", "ask_person"} \
+    if not turn.is_button and has_content(text) and not wants_person(text) \
+            and turn.intent not in {*SOCIAL, "greet", "ask_person", "affirm", "deny", "dont_know"} \
             and reading.answer_questions(state, [text], turn, ctx, out, only_if_found=True):
         return state, out  # "svømmehal holbæk": not a question by its form, but the standard answers it
     if wants_person(text) or turn.intent == "ask_person":

@@ -54,6 +54,8 @@ def sources_line(kb: KnowledgeBase, sources: Iterable[Source]) -> str:
             by_document[source.document].append(source.section)
     parts: List[str] = []
     for document, sections in by_document.items():
+        # "§ 140, stk. 1" is part of "§ 140, stk. 1, og § 84": name the fuller one only.
+        sections = [s for s in sections if not any(s != o and o.startswith(s) for o in sections)]
         code = standard_code_for(kb, Source(document=document, section=sections[0]))
         if code is not None:
             names = " og ".join(f"»{s.rstrip('.')}«" for s in sections)

@@ -67,7 +67,7 @@ def looks_like_question(sentence: str) -> bool:
 
 _TRAINING = r"(?:(?:gen)?tr[ae]ning\w*|tr[ae]ne\b|vedligeholdende)"
 _ELIGIBILITY = re.compile(
-    rf"\bkan\s+(?:\w+\s+){{0,3}}?(?:fa|soge)\s+(?:\w+\s+){{0,2}}?{_TRAINING}"
+    rf"\bkan\s+(?:\w+\s+){{0,3}}?(?:fa|soge)\s+(?:\w+\s+){{0,3}}?{_TRAINING}"
     rf"|\b(?:ret\s+til|berettiget\s+til)\s+(?:\w+\s+){{0,2}}?{_TRAINING}"
     r"|\bmalgruppe\w*|\ber\s+(?:det|vedligeholdende\s+traning|genoptraning)\s+noget\s+for\b"
     r"|\bkvalificer\w*|\bopfylder\s+(?:\w+\s+)?(?:kriterier|krav)")
@@ -116,6 +116,37 @@ def asks_for_reference(text: str) -> bool:
 
 _GREETING = re.compile(r"^(?:hej+|hejsa|hallo+|hallo|goddag|god\s+(?:morgen|dag|aften|eftermiddag)|dav|davs|hey|hi|"
                        r"hello|halloj|godmorgen|/greet)(?:\s+(?:med\s+dig|der|igen|traningsguiden|robot))?[\s.!,]*$")
+
+
+_YES = re.compile(r"^(?:ja|jo|jep|ja\s+tak|gerne|ok|okay|yes|selvfolgelig|klart|det\s+vil\s+jeg\s+gerne)\b")
+_NO = re.compile(r"^(?:nej|nix|nope|ikke\s+nu|nej\s+tak|det\s+behover\s+jeg\s+ikke)\b")
+
+
+def yes_or_no(text: str):
+    """True for "ja"/"ja tak"/"gerne", False for "nej"/"nej tak", None otherwise."""
+    folded = fold(text).strip(" .!,")
+    if _YES.match(folded):
+        return True
+    if _NO.match(folded):
+        return False
+    return None
+
+
+_FILLER = {"ja", "nej", "jo", "tak", "ok", "okay", "og", "i", "det", "er", "jeg", "du", "hun", "han", "den",
+           "en", "et", "til", "pa", "med", "af", "hej", "gerne", "vil", "kan", "ikke", "hvad", "sa", "mig", "dig"}
+
+
+def has_content(text: str) -> bool:
+    """More than yes, no, thanks and small words: worth looking up in the standard."""
+    words = [w for w in re.findall(r"[a-z]+", fold(text)) if w not in _FILLER]
+    return len(words) >= 1 and len(" ".join(words)) >= 5
+
+
+_THANKS = re.compile(r"^(?:(?:mange\s+|tusind\s+)?tak(?:\s+for\s+\w+(?:\s+\w+)?)?|tak\s+skal\s+du\s+have)[\s.!]*$")
+
+
+def is_thanks(text: str) -> bool:
+    return bool(_THANKS.match(fold(text)))
 
 
 def is_greeting_only(text: str) -> bool:

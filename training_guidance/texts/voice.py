@@ -73,6 +73,15 @@ class Voice:
             return "borgerens"
         return f"{self.who}s" if self.relation else "personens"
 
+    @property
+    def hers(self) -> str:
+        """Possessive once named: "hendes", "hans", "vedkommendes"."""
+        if self.kind == "citizen":
+            return "din"
+        if self.kind == "staff":
+            return "borgerens"
+        return "hendes" if self._noun in _FEMALE else "hans" if self._noun in _MALE else "vedkommendes"
+
     def values(self) -> dict:
         """Template values: {who}, {Who}, {she}, {her}, {whose} and capitalised forms."""
         base = {"who": self.who, "she": self.she, "her": self.her, "whose": self.whose}
@@ -102,8 +111,8 @@ def in_voice(text: str, voice: Voice, about_relatives: bool = False) -> str:
         if voice.kind == "relative":
             return text  # addressed to the relative: "du" is right
         return _rewrite(text, person="den pårørende", pronoun="vedkommende", obj="den pårørende",
-                        poss="den pårørendes")
-    return _rewrite(text, voice.who, _second(voice), voice.her, voice.whose)
+                        poss="den pårørendes", poss_named="den pårørendes")
+    return _rewrite(text, voice.who, _second(voice), voice.her, voice.whose, voice.hers)
 
 
 def _second(voice: Voice) -> str:
@@ -121,12 +130,13 @@ def _sentences(text: str):
     return parts
 
 
-def _rewrite(text: str, person: str, pronoun: str, obj: str, poss: str) -> str:
+def _rewrite(text: str, person: str, pronoun: str, obj: str, poss: str, poss_named: str) -> str:
     named = [False]  # the person is named once per text, then referred to by the pronoun
-    return "".join(_rewrite_sentence(s, person, pronoun, obj, poss, named) for s in _sentences(text))
+    return "".join(_rewrite_sentence(s, person, pronoun, obj, poss, poss_named, named) for s in _sentences(text))
 
 
-def _rewrite_sentence(sentence: str, person: str, pronoun: str, obj: str, poss: str, named: list) -> str:
+def _rewrite_sentence(sentence: str, person: str, pronoun: str, obj: str, poss: str, poss_named: str,
+                      named: list) -> str:
     out, last, subject_clause = [], 0, -1
     for m in _PRONOUN.finditer(sentence):
         word = m.group(1)
@@ -147,7 +157,7 @@ def _rewrite_sentence(sentence: str, person: str, pronoun: str, obj: str, poss: 
             if subject_clause == clause:
                 replacement = {"din": "sin", "dit": "sit", "dine": "sine"}[low]
             else:
-                replacement = poss
+                replacement = poss_named if named[0] else poss
         named[0] = True  # once named ("for din mor"), later mentions use the pronoun ("hun")
         if word[0].isupper() and (m.start() == 0 or before.rstrip().endswith((".", "!", "?", ":", "\"", "«"))
                                   or not before.strip()):
