@@ -37,7 +37,7 @@ def _all_keys(kb):
 # The question set
 # --------------------------------------------------------------------------------------------
 def test_spoergsmaalene_er_mindst_300_og_mindst_45_pr_kommune_med_standard(kb):
-    entries = qs.load("dev") + qs.load("heldout")
+    entries = qs.load("dev") + qs.load("heldout") + qs.load("heldout2")
     assert len(entries) >= 300
     per_code = Counter(e["code"] for e in entries)
     for code in WITH_STANDARD:
@@ -49,14 +49,16 @@ def test_spoergsmaalene_er_mindst_300_og_mindst_45_pr_kommune_med_standard(kb):
     assert sum(1 for e in entries if e.get("page")) >= 50
 
 
-def test_udviklingsdel_og_testdel_er_adskilte(kb):
-    dev = {(e["q"], e.get("conversation"), e.get("page")) for e in qs.load("dev")}
-    held = {(e["q"], e.get("conversation"), e.get("page")) for e in qs.load("heldout")}
-    assert not dev & held
-    assert len(held) >= 100
+def test_udviklingsdel_og_testdele_er_adskilte(kb):
+    def questions(part):
+        return {(e["q"], e.get("conversation"), e.get("page")) for e in qs.load(part)}
+
+    dev, held, held2 = questions("dev"), questions("heldout"), questions("heldout2")
+    assert not dev & held and not dev & held2 and not held & held2
+    assert len(held) >= 100 and len(held2) >= 100
 
 
-@pytest.mark.parametrize("part", ["dev", "heldout"])
+@pytest.mark.parametrize("part", ["dev", "heldout", "heldout2"])
 def test_hver_etiket_peger_paa_et_element_i_den_rigtige_kommune(kb, part):
     keys = _all_keys(kb)
     for entry in qs.load(part):
@@ -67,10 +69,14 @@ def test_hver_etiket_peger_paa_et_element_i_den_rigtige_kommune(kb, part):
                 assert any(fnmatch.fnmatchcase(k, pattern) for k in keys), (entry["q"], pattern)
 
 
-def test_testdelen_naar_maalene(kb, capsys):
-    report = qs.evaluate(kb, qs.load("heldout"))
+@pytest.mark.parametrize("part,title", [
+    ("heldout", "Testdel 1 (held-out)"),
+    ("heldout2", "Testdel 2 (held-out, skrevet efter første måling)"),
+])
+def test_testdelene_naar_maalene(kb, capsys, part, title):
+    report = qs.evaluate(kb, qs.load(part))
     with capsys.disabled():
-        print(f"\nTestdel (held-out): {report.summary()}")
+        print(f"\n{title}: {report.summary()}")
         for failure in report.failures:
             print(f"  {failure}")
     assert report.share(report.top3) >= 0.90
@@ -303,7 +309,7 @@ def test_en_ny_standard_kraever_hverken_python_eller_traening(tmp_path):
 # Time (reported, not asserted: the machine is shared)
 # --------------------------------------------------------------------------------------------
 def test_tid_pr_spoergsmaal_maales(kb, capsys):
-    questions = [(e["q"], e["code"]) for e in qs.load("dev") + qs.load("heldout")]
+    questions = [(e["q"], e["code"]) for e in qs.load("dev") + qs.load("heldout") + qs.load("heldout2")]
     indexes(kb)  # built once per knowledge base
     fresh = load_knowledge()
     t0 = time.perf_counter()

@@ -84,7 +84,9 @@ def _standard_entries(code: str, standard: Standard, synonyms: Synonyms) -> List
                                  _same=same))
     for entry in entries:
         entry.offers.sort()
-        title_words = [standard.offers[o].title for o in entry.offers if o in standard.offers]
+        # "Genoptræning (serviceloven § 86, stk. 1)": the name of the offer, not its paragraph, which
+        # would make every item an answer to "hvilken lov"
+        title_words = [re.sub(r"\(.*?\)", " ", standard.offers[o].title) for o in entry.offers]
         topic_words = [w for t in entry.topics for w in synonyms.topics.get(t, [])]
         entry.words = title_words + topic_words + _item_words(entry, synonyms)
     return entries
