@@ -13,7 +13,7 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import bm25s
 import numpy as np
