@@ -358,3 +358,12 @@ def test_synonymfilen_er_gyldig_og_hvert_navn_findes(kb):
     keys = _all_keys(kb)
     for key in synonyms.items:
         assert key in keys, key
+
+
+def test_naar_tilbuddet_er_kendt_citeres_tilbuddets_eget_afsnit(kb):
+    stk2 = answer_question(kb, "hvad koster kørsel", code="0661", offer="stk2")
+    hit = next(h for h in stk2.hits if "0661:stk2:transport" in h.keys)
+    assert hit.key == "0661:stk2:transport"
+    assert hit.section == "Vedligeholdende træning – Kørsel"
+    stk1 = answer_question(kb, "hvad koster kørsel", code="0661", offer="stk1")
+    assert next(h for h in stk1.hits if "0661:stk1:transport" in h.keys).section == "Genoptræning – Kørsel"

@@ -47,11 +47,25 @@ class Entry:
     section: str
     words: List[str] = field(default_factory=list)  # extra words from the synonyms file
     topics: List[Topic] = field(default_factory=list)  # every merged item's topic
+    members: List["Member"] = field(default_factory=list)  # the items it stands for
     _same: str = ""                     # the text as compared for "says the same"
 
     @property
     def key(self) -> str:
         return self.keys[0]
+
+    def member_for(self, offer: Optional[str]) -> Optional["Member"]:
+        """The item to show and cite when the offer is known: the offer's own wording and section."""
+        own = [m for m in self.members if offer in m.offers]
+        return max(own, key=lambda m: (len(m.offers) == 1, len(m.item.text)), default=None)
+
+
+@dataclass(frozen=True)
+class Member:
+    key: str
+    offers: Tuple[str, ...]
+    item: Item
+    topic: Optional[Topic]
 
 
 def _same_form(text: str) -> str:
@@ -74,6 +88,7 @@ def _standard_entries(code: str, standard: Standard, synonyms: Synonyms) -> List
                 if len(same) > len(entry._same):  # keep the fuller wording
                     entry.item, entry.section, entry._same = item, item.source.section, same
                 entry.keys.append(key)
+                entry.members.append(Member(key, tuple(offers), item, topic))
                 if topic not in entry.topics:
                     entry.topics.append(topic)
                 entry.offers.extend(o for o in offers if o not in entry.offers)
@@ -81,7 +96,7 @@ def _standard_entries(code: str, standard: Standard, synonyms: Synonyms) -> List
                 break
         if not merged:
             entries.append(Entry([key], code, item, offers, topic, item.source.section, topics=[topic],
-                                 _same=same))
+                                 members=[Member(key, tuple(offers), item, topic)], _same=same))
     for entry in entries:
         entry.offers.sort()
         # "Genoptræning (serviceloven § 86, stk. 1)": the name of the offer, not its paragraph, which

@@ -59,9 +59,14 @@ def _without_names(text: str, kb: KnowledgeBase) -> str:
     return text
 
 
-def _hit(entry: Entry, score: float) -> Hit:
-    return Hit(entry.key, tuple(entry.keys), entry.item, tuple(entry.offers), entry.topic,
-               entry.section, float(score), entry.code)
+def _hit(entry: Entry, score: float, offer: Optional[str]) -> Hit:
+    member = entry.member_for(offer) if offer else None
+    if member is None:
+        return Hit(entry.key, tuple(entry.keys), entry.item, tuple(entry.offers), entry.topic,
+                   entry.section, float(score), entry.code)
+    keys = (member.key,) + tuple(k for k in entry.keys if k != member.key)
+    return Hit(member.key, keys, member.item, tuple(entry.offers), member.topic,
+               member.item.source.section, float(score), entry.code)
 
 
 def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None,
@@ -89,7 +94,7 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
             break
         if index.coverage(i, units) < min_coverage:
             continue  # it matches, but on too little of what was asked
-        hits.append(_hit(index.entries[i], scores[i]))
+        hits.append(_hit(index.entries[i], scores[i], offer))
     return Answer(question, code, offer, bool(hits), tuple(hits))
 
 
