@@ -23,7 +23,7 @@ QUESTIONS = Path(__file__).resolve().parent / "questions"
 
 
 def load(part: str) -> List[Dict]:
-    """"dev" or "heldout"."""
+    """"dev", "heldout", "heldout2" or "heldout3"."""
     with (QUESTIONS / f"{part}.yml").open(encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 

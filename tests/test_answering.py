@@ -1,8 +1,10 @@
 """Questions are answered from the whole standard, for the right municipality.
 
 The measure is the question set in tests/questions/ (see question_set.py): figures on the held-out
-part are printed and must reach the targets (top-3 ≥ 90 %, false "not found" ≤ 2 %, no answer for
-another municipality).
+parts are printed and must reach the targets (top-3 ≥ 90 %, false "not found" ≤ 2 %, no answer for
+another municipality). dev.yml is tuned on; heldout.yml was split off before any tuning,
+heldout2.yml was written after its first measurement and heldout3.yml before the one measurement
+of the final engine (docs/answering.md has the blind figures of each).
 """
 import fnmatch
 import re
@@ -37,7 +39,7 @@ def _all_keys(kb):
 # The question set
 # --------------------------------------------------------------------------------------------
 def test_spoergsmaalene_er_mindst_300_og_mindst_45_pr_kommune_med_standard(kb):
-    entries = qs.load("dev") + qs.load("heldout")
+    entries = qs.load("dev") + qs.load("heldout") + qs.load("heldout2") + qs.load("heldout3")
     assert len(entries) >= 300
     per_code = Counter(e["code"] for e in entries)
     for code in WITH_STANDARD:
@@ -49,14 +51,18 @@ def test_spoergsmaalene_er_mindst_300_og_mindst_45_pr_kommune_med_standard(kb):
     assert sum(1 for e in entries if e.get("page")) >= 50
 
 
-def test_udviklingsdel_og_testdel_er_adskilte(kb):
-    dev = {(e["q"], e.get("conversation"), e.get("page")) for e in qs.load("dev")}
-    held = {(e["q"], e.get("conversation"), e.get("page")) for e in qs.load("heldout")}
-    assert not dev & held
-    assert len(held) >= 100
+def test_udviklingsdel_og_testdele_er_adskilte(kb):
+    def questions(part):
+        return {(e["q"], e.get("conversation"), e.get("page")) for e in qs.load(part)}
+
+    parts = [questions(p) for p in ("dev", "heldout", "heldout2", "heldout3")]
+    for i, a in enumerate(parts):
+        for b in parts[i + 1:]:
+            assert not a & b
+    assert all(len(p) >= 60 for p in parts)
 
 
-@pytest.mark.parametrize("part", ["dev", "heldout"])
+@pytest.mark.parametrize("part", ["dev", "heldout", "heldout2", "heldout3"])
 def test_hver_etiket_peger_paa_et_element_i_den_rigtige_kommune(kb, part):
     keys = _all_keys(kb)
     for entry in qs.load(part):
@@ -67,10 +73,15 @@ def test_hver_etiket_peger_paa_et_element_i_den_rigtige_kommune(kb, part):
                 assert any(fnmatch.fnmatchcase(k, pattern) for k in keys), (entry["q"], pattern)
 
 
-def test_testdelen_naar_maalene(kb, capsys):
-    report = qs.evaluate(kb, qs.load("heldout"))
+@pytest.mark.parametrize("part,title", [
+    ("heldout", "Testdel 1 (held-out)"),
+    ("heldout2", "Testdel 2 (held-out, skrevet efter første måling)"),
+    ("heldout3", "Testdel 3 (held-out, skrevet før målingen af den endelige motor)"),
+])
+def test_testdelene_naar_maalene(kb, capsys, part, title):
+    report = qs.evaluate(kb, qs.load(part))
     with capsys.disabled():
-        print(f"\nTestdel (held-out): {report.summary()}")
+        print(f"\n{title}: {report.summary()}")
         for failure in report.failures:
             print(f"  {failure}")
     assert report.share(report.top3) >= 0.90
@@ -303,7 +314,7 @@ def test_en_ny_standard_kraever_hverken_python_eller_traening(tmp_path):
 # Time (reported, not asserted: the machine is shared)
 # --------------------------------------------------------------------------------------------
 def test_tid_pr_spoergsmaal_maales(kb, capsys):
-    questions = [(e["q"], e["code"]) for e in qs.load("dev") + qs.load("heldout")]
+    questions = [(e["q"], e["code"]) for e in qs.load("dev") + qs.load("heldout") + qs.load("heldout2") + qs.load("heldout3")]
     indexes(kb)  # built once per knowledge base
     fresh = load_knowledge()
     t0 = time.perf_counter()
@@ -347,3 +358,12 @@ def test_synonymfilen_er_gyldig_og_hvert_navn_findes(kb):
     keys = _all_keys(kb)
     for key in synonyms.items:
         assert key in keys, key
+
+
+def test_naar_tilbuddet_er_kendt_citeres_tilbuddets_eget_afsnit(kb):
+    stk2 = answer_question(kb, "hvad koster kørsel", code="0661", offer="stk2")
+    hit = next(h for h in stk2.hits if "0661:stk2:transport" in h.keys)
+    assert hit.key == "0661:stk2:transport"
+    assert hit.section == "Vedligeholdende træning – Kørsel"
+    stk1 = answer_question(kb, "hvad koster kørsel", code="0661", offer="stk1")
+    assert next(h for h in stk1.hits if "0661:stk1:transport" in h.keys).section == "Genoptræning – Kørsel"

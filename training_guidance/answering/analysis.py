@@ -5,9 +5,11 @@ Both the items and the questions go through the same steps, so "svømmehallen", 
 1. fold (æ/ae → a, ø/oe → o, å/aa → a) and split into words;
 2. questions only: a word the knowledge files never use is mended to the nearest word they do use
    ("massge" → "massage"; small edit distance, same first letter, longer words only), or split
-   into two words they use ("telefonnummeret" → "telefon" + "nummeret");
+   into two words they use ("telefonnummeret" → "telefon" + "nummeret"); two swapped letters
+   count as one typo;
 3. Danish Snowball stemming (PyStemmer);
-4. a phrase of a synonym group ("vælge selv", "frit valg") adds the group's name as a word;
+4. a phrase of a synonym group ("vælge selv", "frit valg") adds the group's name as a word; a
+   few stop words may stand between its words ("selv kan vælge", "hvem er det der træner");
 5. stop words and the file's `ignore` words are dropped (after step 4, so "hvornår kontakter"
    can still be a phrase).
 """
@@ -20,7 +22,7 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DANISH
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from ..folding import fold
 from .synonyms import Synonyms
@@ -28,6 +30,7 @@ from .synonyms import Synonyms
 _WORD = re.compile(r"[^\W_]+|§")
 GROUP_PREFIX = "="
 GROUP_WEIGHT = 2
+MAX_GAP = 3  # stop words allowed between two words of a phrase
 
 # One thing a question says, as the ways of saying it: each a set of words that must all occur.
 Unit = FrozenSet[FrozenSet[str]]
@@ -53,7 +56,9 @@ class Analyzer:
                 stems = tuple(self._stem(w) for w in _words(phrase))
                 if stems:
                     self._phrases.setdefault(stems, set()).add(GROUP_PREFIX + fold(name))
-        self._max_phrase = max((len(p) for p in self._phrases), default=1)
+        self._by_first: Dict[str, List[Tuple[Tuple[str, ...], Set[str]]]] = {}
+        for stems, names in self._phrases.items():
+            self._by_first.setdefault(stems[0], []).append((stems, names))
         self.vocabulary: Counter = Counter()  # folded word → how many texts use it
         self.known: Set[str] = set()          # every search word some text of the corpus has
         self._vocab_list: List[str] = []
@@ -79,7 +84,7 @@ class Analyzer:
         if word in self.vocabulary or word in self.stop or len(word) < 5 or not word.isalpha():
             return [word]
         limit = 2 if len(word) >= 8 else 1
-        candidates = process.extract(word, self._vocab_list, scorer=Levenshtein.distance,
+        candidates = process.extract(word, self._vocab_list, scorer=OSA.distance,
                                      score_cutoff=limit, limit=8)
         candidates = [(d, -self.vocabulary[w], w) for w, d, _ in candidates if w[0] == word[0]]
         if candidates:
@@ -91,10 +96,27 @@ class Analyzer:
         for cut in range(len(word) - 3, 3, -1):  # longest first part first
             head, tail = word[:cut], word[cut:]
             for first in (head, head[:-1] if head[-1:] in ("s", "e") else None):
-                if first and len(first) >= 5 and first in self.vocabulary and first not in self.stop:
-                    rest = self._mend(tail) if len(tail) >= 5 else [tail]
-                    return [first] + [w for w in rest if w in self.vocabulary]
+                if not first or len(first) < 4 or first not in self.vocabulary or first in self.stop:
+                    continue
+                rest = [w for w in (self._mend(tail) if len(tail) >= 5 else [tail]) if w in self.vocabulary]
+                # A short first part only with a known second part: "mail|adressen", not "køre|kort"
+                if len(first) >= 5 or (rest and len(tail) >= 5 and tail in self.vocabulary):
+                    return [first] + rest
         return None
+
+    @staticmethod
+    def _match(phrase: Tuple[str, ...], stems: List[str], content: List[bool], i: int) -> Optional[List[int]]:
+        """Where ``phrase`` occurs from word i: its words in order, with at most MAX_GAP stop words
+        between two of them ("hvem er det der træner" says "hvem træner"), or None."""
+        at = [i]
+        for stem in phrase[1:]:
+            j = at[-1] + 1
+            while j < len(stems) and stems[j] != stem and not content[j] and j - at[-1] <= MAX_GAP:
+                j += 1
+            if j >= len(stems) or stems[j] != stem or j - at[-1] > MAX_GAP + 1:
+                return None
+            at.append(j)
+        return at
 
     def tokens(self, text: str, question: bool = False) -> List[str]:
         """The search words of a text (a question if ``question``: its words are mended)."""
@@ -114,18 +136,18 @@ class Analyzer:
         in_phrase: Set[int] = set()       # words of a phrase of two or more words, or of stop words
         units: Set[Unit] = set()
         for i in range(len(stems)):
-            for n in range(min(self._max_phrase, len(stems) - i), 0, -1):
-                names = self._phrases.get(tuple(stems[i:i + n]))
-                if not names:
+            for phrase, names in self._by_first.get(stems[i], ()):
+                at = self._match(phrase, stems, content, i)
+                if at is None:
                     continue
                 # In a question a group counts twice: its phrases were chosen for what people ask.
                 out.extend(sorted(names) * (GROUP_WEIGHT if question else 1))
-                for j in range(i, i + n):
+                for j in at:
                     covering[j] |= names
-                if n > 1 or not content[i]:
-                    said = frozenset(stems[j] for j in range(i, i + n) if content[j])
+                if len(at) > 1 or not content[i]:
+                    said = frozenset(stems[j] for j in at if content[j])
                     units.add(frozenset({frozenset({g}) for g in names} | ({said} if said else set())))
-                    in_phrase.update(range(i, i + n))
+                    in_phrase.update(at)
         for j in range(len(stems)):
             if content[j] and j not in in_phrase:
                 units.add(frozenset(frozenset({t}) for t in {stems[j]} | covering[j]))

@@ -13,7 +13,7 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import bm25s
 import numpy as np
@@ -47,11 +47,25 @@ class Entry:
     section: str
     words: List[str] = field(default_factory=list)  # extra words from the synonyms file
     topics: List[Topic] = field(default_factory=list)  # every merged item's topic
+    members: List["Member"] = field(default_factory=list)  # the items it stands for
     _same: str = ""                     # the text as compared for "says the same"
 
     @property
     def key(self) -> str:
         return self.keys[0]
+
+    def member_for(self, offer: Optional[str]) -> Optional["Member"]:
+        """The item to show and cite when the offer is known: the offer's own wording and section."""
+        own = [m for m in self.members if offer in m.offers]
+        return max(own, key=lambda m: (len(m.offers) == 1, len(m.item.text)), default=None)
+
+
+@dataclass(frozen=True)
+class Member:
+    key: str
+    offers: Tuple[str, ...]
+    item: Item
+    topic: Optional[Topic]
 
 
 def _same_form(text: str) -> str:
@@ -74,6 +88,7 @@ def _standard_entries(code: str, standard: Standard, synonyms: Synonyms) -> List
                 if len(same) > len(entry._same):  # keep the fuller wording
                     entry.item, entry.section, entry._same = item, item.source.section, same
                 entry.keys.append(key)
+                entry.members.append(Member(key, tuple(offers), item, topic))
                 if topic not in entry.topics:
                     entry.topics.append(topic)
                 entry.offers.extend(o for o in offers if o not in entry.offers)
@@ -81,10 +96,12 @@ def _standard_entries(code: str, standard: Standard, synonyms: Synonyms) -> List
                 break
         if not merged:
             entries.append(Entry([key], code, item, offers, topic, item.source.section, topics=[topic],
-                                 _same=same))
+                                 members=[Member(key, tuple(offers), item, topic)], _same=same))
     for entry in entries:
         entry.offers.sort()
-        title_words = [standard.offers[o].title for o in entry.offers if o in standard.offers]
+        # "Genoptræning (serviceloven § 86, stk. 1)": the name of the offer, not its paragraph, which
+        # would make every item an answer to "hvilken lov"
+        title_words = [re.sub(r"\(.*?\)", " ", standard.offers[o].title) for o in entry.offers]
         topic_words = [w for t in entry.topics for w in synonyms.topics.get(t, [])]
         entry.words = title_words + topic_words + _item_words(entry, synonyms)
     return entries

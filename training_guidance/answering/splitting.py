@@ -3,12 +3,13 @@
 A message is cut at question marks and sentence ends, and before "og"/"," when a new question
 word follows ("og hvornår", ", hvad", "og kan jeg"). A part that asks nothing ("Jeg bor i
 Horsens.", "min far ryger,") is context: it stays with the question that follows it (or, at the
-end, the one before), so its words still count.
+end, the one before), so its words still count; so does a condition before a question in the same
+sentence ("hvad hvis hun er på aflastning, kan hun så træne").
 """
 from __future__ import annotations
 
 import re
-from typing import List
+from typing import List, Tuple
 
 from ..folding import fold
 
@@ -24,6 +25,7 @@ _JOINED = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?<=[?!])\s*|(?<=[.])\s+(?=\D)|\n+")
+_CONDITION = re.compile(r"^\s*(?:og\s+)?(?:hvad\s+(?:nu\s+)?hvis|hvis)\b")
 _ASKS = re.compile(rf"^\s*(?:og\s+|men\s+|så\s+|sa\s+)?{_QUESTION_WORD}\b", re.IGNORECASE)
 
 
@@ -35,14 +37,16 @@ def split_questions(text: str) -> List[str]:
     """The questions in a message, each with the context before it ([] for an empty message)."""
     if not (text or "").strip():
         return []
-    pieces: List[str] = []
-    for sentence in _SENTENCE_END.split(text or ""):
-        pieces.extend(p for p in _JOINED.split(sentence) if p and p.strip(" ,.;"))
+    pieces: List[Tuple[int, str]] = []  # (sentence number, piece)
+    for n, sentence in enumerate(_SENTENCE_END.split(text or "")):
+        pieces.extend((n, p) for p in _JOINED.split(sentence) if p and p.strip(" ,.;"))
     questions: List[str] = []
     context: List[str] = []
-    for piece in pieces:
+    for k, (n, piece) in enumerate(pieces):
         piece = piece.strip()
-        if _asks(piece):
+        # "hvad hvis min far er på aflastning, kan han så træne": the condition belongs to the question
+        condition = _CONDITION.match(fold(piece)) and k + 1 < len(pieces) and pieces[k + 1][0] == n
+        if _asks(piece) and not condition:
             questions.append(" ".join(context + [re.sub(r"^(?:og|men)\s+", "", piece, flags=re.I)]))
             context = []
         else:
