@@ -60,7 +60,7 @@ def answer(state: Conversation, question: str, ctx: Context, code: Optional[str]
         key = "not_in_standard" if code and ctx.has_standard(code) else "not_in_national"
         lines.append(say(key, voice, kommune=municipality_name(kb, code) if code else ""))
         lines.append(contact_text(kb, code, voice))
-        out.text("answer_not_found", "\n".join(lines))
+        out.text("answer_not_found", "\n".join(lines), meta={"question": question, "code": code, "found": False})
         return
     shown, held = _choose(hits, [h.score for h in result.hits])
     lines.extend(_render(shown, state, ctx))
@@ -71,7 +71,7 @@ def answer(state: Conversation, question: str, ctx: Context, code: Optional[str]
         buttons = (answer_button("button_more", voice, "more"),)
     else:
         state.more = []
-    out.text("answer", "\n".join(lines), buttons)
+    out.text("answer", "\n".join(lines), buttons, meta={"question": question, "code": code, "found": True})
 
 
 def answer_more(state: Conversation, ctx: Context, out: Replies) -> None:

@@ -53,6 +53,9 @@ class Reply:
     text: str
     buttons: Tuple[Button, ...] = ()
     custom: Optional[Dict[str, Any]] = None
+    # Not sent: what the deployment may count or keep ("question": a question the standard did
+    # not answer, for the content owners; "outcome": an assessment's outcome).
+    meta: Optional[Dict[str, Any]] = None
 
 
 def reply(key: str, voice: Voice, buttons: Tuple[Button, ...] = (), custom: Optional[dict] = None,
@@ -73,8 +76,9 @@ class Replies:
     def say(self, key: str, voice: Voice, buttons: Tuple[Button, ...] = (), **values: Any) -> "Replies":
         return self.add(reply(key, voice, buttons, **values))
 
-    def text(self, key: str, text: str, buttons: Tuple[Button, ...] = (), custom: Optional[dict] = None) -> "Replies":
-        return self.add(Reply(key, text, tuple(buttons), custom))
+    def text(self, key: str, text: str, buttons: Tuple[Button, ...] = (), custom: Optional[dict] = None,
+             meta: Optional[dict] = None) -> "Replies":
+        return self.add(Reply(key, text, tuple(buttons), custom, meta))
 
     @property
     def keys(self) -> List[str]:

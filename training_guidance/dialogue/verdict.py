@@ -88,7 +88,8 @@ def conclude(state: Conversation, result: Assessment, ctx: Context, out: Replies
     if sources:
         lines.append(sources_line(ctx.kb, sources))
     short = "\n".join(lines)
-    out.text("assessment", short, custom={"assessment": card(result, state, ctx, short)})
+    out.text("assessment", short, custom={"assessment": card(result, state, ctx, short)},
+             meta={"outcome": result.outcome, "code": result.municipality_code})
     if voice.kind == "staff":
         note = journal_note(result, state, ctx)
         out.text("journal_note", note, custom={"journal_note": note})
