@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Tuple
 
 # Relation nouns (as the understanding writes them) by grammatical person: hun / han / vedkommende.
 _FEMALE = {"mor", "mormor", "farmor", "bedstemor", "oldemor", "kone", "hustru", "søster", "lillesøster",
@@ -20,6 +20,14 @@ _MALE = {"far", "morfar", "farfar", "bedstefar", "oldefar", "mand", "bror", "lil
          "svigerfar", "svoger", "svigersøn", "morbror", "farbror", "onkel", "fætter", "nevø", "stedfar", "papfar"}
 
 KINDS = ("citizen", "relative", "staff")
+# (subject, object, possessive) by reader, and for a relative by the person's gender.
+_PRONOUNS = {
+    "citizen": ("du", "dig", "din"),
+    "staff": ("borgeren", "borgeren", "borgerens"),
+    "female": ("hun", "hende", "hendes"),
+    "male": ("han", "ham", "hans"),
+    "neutral": ("vedkommende", "vedkommende", "vedkommendes"),
+}
 
 
 @dataclass(frozen=True)
@@ -43,44 +51,34 @@ class Voice:
         return self.relation or "personen"
 
     @property
-    def _noun(self) -> str:
-        return (self.relation or "").split()[-1] if self.relation else ""
+    def _pronouns(self) -> Tuple[str, str, str]:
+        """(subject, object, possessive) once the person is named."""
+        if self.kind != "relative":
+            return _PRONOUNS[self.kind]
+        noun = self.relation.split()[-1] if self.relation else ""
+        return _PRONOUNS["female" if noun in _FEMALE else "male" if noun in _MALE else "neutral"]
 
     @property
     def she(self) -> str:
-        """The pronoun for the person once named (subject)."""
-        if self.kind == "citizen":
-            return "du"
-        if self.kind == "staff":
-            return "borgeren"
-        return "hun" if self._noun in _FEMALE else "han" if self._noun in _MALE else "vedkommende"
+        """The pronoun for the person once named (subject): "hun", "han", "vedkommende"."""
+        return self._pronouns[0]
 
     @property
     def her(self) -> str:
         """Object form: "Vi ringer til hende"."""
-        if self.kind == "citizen":
-            return "dig"
-        if self.kind == "staff":
-            return "borgeren"
-        return "hende" if self._noun in _FEMALE else "ham" if self._noun in _MALE else "vedkommende"
-
-    @property
-    def whose(self) -> str:
-        """Possessive: "din" (the reader's own), "din mors", "borgerens"."""
-        if self.kind == "citizen":
-            return "din"
-        if self.kind == "staff":
-            return "borgerens"
-        return f"{self.who}s" if self.relation else "personens"
+        return self._pronouns[1]
 
     @property
     def hers(self) -> str:
         """Possessive once named: "hendes", "hans", "vedkommendes"."""
-        if self.kind == "citizen":
-            return "din"
-        if self.kind == "staff":
-            return "borgerens"
-        return "hendes" if self._noun in _FEMALE else "hans" if self._noun in _MALE else "vedkommendes"
+        return self._pronouns[2]
+
+    @property
+    def whose(self) -> str:
+        """Possessive when naming: "din" (the reader's own), "din mors", "borgerens"."""
+        if self.kind == "relative":
+            return f"{self.who}s" if self.relation else "personens"
+        return self._pronouns[2]
 
     def values(self) -> dict:
         """Template values: {who}, {Who}, {she}, {her}, {whose} and capitalised forms."""
