@@ -304,7 +304,7 @@ class ActionAskConsent(Action):
         return "action_ask_consent"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        config, voice = handoff_config(), voice_of(tracker)
+        config, voice = handoff_config().for_municipality(tracker.get_slot("municipality_code")), voice_of(tracker)
         kommune = tracker.get_slot("municipality") or "Din"
         notice = privacy_notice(kommune, config.record_retention_days, config.chat_retention_days,
                                 whose=t.possessive(voice))
@@ -377,7 +377,7 @@ class ActionApplicationDone(Action):
         return self._submit(dispatcher, tracker, phone)
 
     def _submit(self, dispatcher: CollectingDispatcher, tracker: Tracker, phone: str) -> List[Dict[Text, Any]]:
-        kb, config = knowledge(), handoff_config()
+        kb, config = knowledge(), handoff_config().for_municipality(tracker.get_slot("municipality_code"))
         facts = {fact: tracker.get_slot(fact) for fact in kb.facts if tracker.get_slot(fact) is not None}
         role = tracker.get_slot("applicant_role")
         optional = {s: (None if tracker.get_slot(s) in (None, SKIPPED) else tracker.get_slot(s))
