@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     # --- servers (always on 127.0.0.1 in `make run`) -------------------------------------------
     rasa_port: int = Field(5005, description="Rasa server port")
     action_port: int = Field(5055, description="action server port")
+    rasa_host: str = Field(HOST, description="address the Rasa server binds to (`rasa run --interface`)")
+    action_host: str = Field(HOST, description="address the action server binds to (its `SANIC_HOST`)")
     web_port: int = Field(5080, description="web page and staff console port")
     rasa_url: Optional[str] = Field(None, description="where the web server reaches Rasa (default `http://127.0.0.1:$TG_RASA_PORT`)")
     rest_url: Optional[str] = Field(None, description="where `make chat` sends messages (default Rasa's REST webhook)")

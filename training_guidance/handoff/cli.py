@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p_purge.add_argument("--dry-run", action="store_true")
     p_relay = rec.add_parser("relay", help="deliver pending applications to the targets")
     p_relay.add_argument("--once", action="store_true")
-    p_relay.add_argument("--interval", type=float, default=5.0)
+    p_relay.add_argument("--interval", type=float, default=None, help="seconds between rounds (TG_RELAY_INTERVAL)")
     p_relay.add_argument("--purge-every-hours", type=float, default=24.0,
                          help="delete what is older than the retention periods this often (0: never)")
 
@@ -162,6 +162,7 @@ def _relay(store, config, args) -> int:
         print(f"Overført: {len(report.delivered)}, prøver igen: {len(report.retrying)}, fejlet: {len(report.failed)}")
         return 0
     settings = get_settings()
+    interval = args.interval if args.interval is not None else settings.relay_interval
     stopping = []
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.append(True))
@@ -172,8 +173,8 @@ def _relay(store, config, args) -> int:
         server = health.serve(settings.web_host or HOST, settings.relay_health_port, checks, metrics.exposition)
     targets = ", ".join(config.targets) if not config.by_code else \
         ", ".join(f"{code}: {'+'.join(m.targets)}" for code, m in sorted(config.by_code.items()))
-    print(f"Overfører ansøgninger til {targets} (hvert {args.interval:g}. sekund).", flush=True)
-    relay.run_forever(args.interval, should_stop=lambda: bool(stopping),
+    logging.getLogger(__name__).info("relay started: targets %s, a round every %g s", targets, interval)
+    relay.run_forever(interval, should_stop=lambda: bool(stopping),
                       on_round=DailyPurge(store, config, args.purge_every_hours),
                       on_success=lambda: health.write_heartbeat(settings))
     if server is not None:
