@@ -58,12 +58,13 @@ def attach_operations(app: Any) -> None:
 
     from training_guidance import health, metrics
     from training_guidance.logging_json import configure
+    from training_guidance.settings import get_settings
 
     configure("actions")  # replaces the colored console format rasa_sdk set up
 
     @app.get("/ready")
     async def ready(request: Any) -> Any:
-        url = get_settings_records_url()
+        url = get_settings().records_url
         status, body = await asyncio.get_running_loop().run_in_executor(
             None, health.ready_body, {"database": health.database_check(url)})
         return response.json(body, status=status)
@@ -82,8 +83,3 @@ def attach_operations(app: Any) -> None:
         if request.path == "/webhook" and hasattr(request.ctx, "began"):
             metrics.observe("actions", "webhook", time.perf_counter() - request.ctx.began)
 
-
-def get_settings_records_url() -> str:
-    from training_guidance.settings import get_settings
-
-    return get_settings().records_url
