@@ -304,15 +304,14 @@ class Layout:
         self._save()
 
     def down(self) -> None:
-        order = ["haproxy", *[n for n in self.state.get("pids", {}) if n.startswith("traeningsguiden-web")],
-                 *[n for n in self.state.get("pids", {}) if n.startswith("traeningsguiden-rasa")],
-                 "traeningsguiden-relay.service", "traeningsguiden-actions.service", "redis"]
+        """SIGTERM to every process at once (each stops in its own time, Rasa in about 7 s), SIGKILL
+        after 20 s; PostgreSQL last, with pg_ctl."""
         pids = self.state.get("pids", {})
-        for name in order:
-            if name in pids:
-                _stop_group(pids.pop(name), signal.SIGTERM)
-        if "postgresql" in pids:
-            _stop_postgres(Path(self.state["postgres"]["data"]), pids.pop("postgresql"))
+        postgres = pids.pop("postgresql", None)
+        _stop_groups(list(pids.values()), signal.SIGTERM)
+        pids.clear()
+        if postgres is not None:
+            _stop_postgres(Path(self.state["postgres"]["data"]), postgres)
         self.state_file.unlink(missing_ok=True)
 
     def _save(self) -> None:
@@ -367,18 +366,25 @@ def _alive(pid: int) -> bool:
 
 
 def _stop_group(pid: int, sig: int, wait: float = 20.0) -> None:
-    try:
-        os.killpg(pid, sig)
-    except ProcessLookupError:
-        return
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline and _alive(pid):
-        time.sleep(0.1)
-    if _alive(pid):
+    _stop_groups([pid], sig, wait)
+
+
+def _stop_groups(pids: List[int], sig: int, wait: float = 20.0) -> None:
+    """Signal each process group, wait until all are gone, SIGKILL what is left after ``wait``."""
+    for pid in pids:
         try:
-            os.killpg(pid, signal.SIGKILL)
+            os.killpg(pid, sig)
         except ProcessLookupError:
             pass
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
+        time.sleep(0.1)
+    for pid in pids:
+        if _alive(pid):
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 def _stop_postgres(data: Path, pid: int) -> None:
