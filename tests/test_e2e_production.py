@@ -208,6 +208,15 @@ def test_hver_server_svarer_paa_health_ready_og_metrics(layout):
     status, _, action_metrics = request(f"{actions}/metrics", headers=token)
     assert status == 200 and metric(action_metrics, "tg_request_seconds_count", server="actions", route="webhook") > 0
 
+    import redis  # the relay's heartbeat is in the lock store's Redis, for servers on any machine
+
+    client = redis.Redis(host="127.0.0.1", port=layout.state["redis_port"])
+    try:
+        assert client.get("traeningsguiden:relay:heartbeat") is not None
+    finally:
+        client.close()
+    assert not (layout.data / "relay.heartbeat").exists()
+
     relay = f"http://127.0.0.1:{ports['relay']}"
     assert request(f"{relay}/health")[0] == 200
     status, _, body = request(f"{relay}/ready")

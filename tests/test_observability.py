@@ -89,15 +89,6 @@ def test_relaeets_hjerteslag_i_en_fil_uden_redis_og_hvornaar_det_er_for_gammelt(
     assert check().startswith("relay: last round")
 
 
-def test_redis_bruges_til_hjerteslaget_naar_laaselageret_er_sat_op(redis_server):
-    import urllib.parse
-
-    parts = urllib.parse.urlsplit(redis_server.url)
-    settings = get_settings({"TG_REDIS_HOST": parts.hostname, "TG_REDIS_PORT": str(parts.port), "TG_REDIS_DB": "0"})
-    health.write_heartbeat(settings, now=500.0)
-    assert health.heartbeat_age(settings, now=503.0) == pytest.approx(3.0)
-
-
 def test_parathed_navngiver_det_der_fejler(tmp_path):
     status, body = health.ready_body({
         "database": health.database_check(f"sqlite:///{tmp_path / 'records.db'}"),
