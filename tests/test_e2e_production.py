@@ -145,6 +145,14 @@ def test_en_ansoegning_leveres_en_gang_og_kun_til_sin_egen_kommunes_mappe(layout
     assert [tuple(row) for row in outbox] == [("folder", "delivered", 1)] and attempts == 1
 
 
+def test_privatlivssiden_naevner_den_kommunes_egne_slettefrister(layout):
+    """deploy/municipalities.yml: Horsens keeps chats 14 days and applications 60, Holstebro 30 and 90."""
+    for code, chat_days, record_days in (("0615", 14, 60), ("0661", 30, 90)):
+        status, _, page = request(f"{layout.public_url}/privatliv?kommune={code}")
+        assert status == 200
+        assert f"efter {chat_days} dage" in page and f"ansøgningen her efter {record_days} dage" in page
+
+
 def login(base_url, password, source="127.0.0.1", forged=None):
     headers = {"Origin": base_url, "Content-Type": "application/x-www-form-urlencoded", **(forged or {})}
     body = urllib.parse.urlencode({"brugernavn": "personale", "adgangskode": password})
