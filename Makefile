@@ -1,11 +1,17 @@
 # Træningsguiden. The two commands: `make run` and `make test`.
-.PHONY: run test setup train chat bench soak validate clean
+.PHONY: run test setup train chat bench soak validate clean prod prod-down
 
 run:            ## set up, train if needed, serve on 127.0.0.1 (Ctrl-C stops)
 	@scripts/run.sh
 
 test:           ## set up, then every test: pytest, data validation, training, story tests, end-to-end
 	@scripts/test.sh
+
+prod:           ## the production layout on this machine: HAProxy, 2 Rasa, 2 web servers, PostgreSQL, Redis (docs/operations.md)
+	@scripts/prod.sh up
+
+prod-down:      ## stop what `make prod` started
+	@scripts/prod.sh down
 
 setup:
 	@scripts/setup.sh

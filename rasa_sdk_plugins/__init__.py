@@ -5,6 +5,11 @@ rasa_sdk 3.6 has no authentication option, but its server imports a package name
 (rasa_sdk/plugin.py). When TG_ACTION_TOKEN is set, every request except ``GET /health`` must carry
 ``Authorization: Bearer <TG_ACTION_TOKEN>`` (deploy/endpoints.production.yml sends it); others get
 HTTP 401. Unset, nothing changes (development: the action server listens on 127.0.0.1 only).
+
+It also adds what operations needs (docs/operations.md): ``GET /ready`` (the records store
+answers), ``GET /metrics`` (Prometheus; training_guidance.metrics), the time of each call in
+``tg_request_seconds`` and JSON log lines. ``/ready`` and ``/metrics`` need the token like every
+route but ``/health``.
 """
 from __future__ import annotations
 
@@ -29,6 +34,7 @@ def token_ok(header: str, token: str) -> bool:
 def attach_sanic_app_extensions(app: Any) -> None:
     from training_guidance.settings import get_settings
 
+    attach_operations(app)
     token = get_settings().action_token
     if not token:
         return
@@ -41,3 +47,39 @@ def attach_sanic_app_extensions(app: Any) -> None:
         if not token_ok(request.headers.get("authorization", ""), token):
             return response.json({"error": "unauthorized"}, status=401)
         return None
+
+
+def attach_operations(app: Any) -> None:
+    """/ready, /metrics, call timing and JSON logs for the action server."""
+    import asyncio
+    import time
+
+    from sanic import response
+
+    from training_guidance import health, metrics
+    from training_guidance.logging_json import configure
+    from training_guidance.settings import get_settings
+
+    configure("actions")  # replaces the colored console format rasa_sdk set up
+
+    @app.get("/ready")
+    async def ready(request: Any) -> Any:
+        url = get_settings().records_url
+        status, body = await asyncio.get_running_loop().run_in_executor(
+            None, health.ready_body, {"database": health.database_check(url)})
+        return response.json(body, status=status)
+
+    @app.get("/metrics")
+    async def metrics_route(request: Any) -> Any:
+        body, content_type = metrics.exposition()
+        return response.raw(body, content_type=content_type)
+
+    @app.middleware("request")
+    async def start_clock(request: Any) -> None:
+        request.ctx.began = time.perf_counter()
+
+    @app.middleware("response")
+    async def stop_clock(request: Any, resp: Any) -> None:
+        if request.path == "/webhook" and hasattr(request.ctx, "began"):
+            metrics.observe("actions", "webhook", time.perf_counter() - request.ctx.began)
+

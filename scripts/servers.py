@@ -14,7 +14,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -73,46 +73,34 @@ class Servers:
         WebConfig.from_env(dict(env))  # a bad setting fails here, with its message, before anything starts
         log = open(self.data_dir / "logs" / "web.log", "ab")
         self.processes["web"] = subprocess.Popen(
-            [str(VENV_BIN / "python"), "-m", "webapp"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            web_command(env), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
 
     def start_action_server(self) -> None:
         log = open(self.data_dir / "logs" / "actions.log", "ab")
+        env = dict(self.env, TG_ACTION_PORT=str(self.action_port))
         self.processes["actions"] = subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "bot.actions", "--port", str(self.action_port)],
-            cwd=ROOT, env=action_server_env(self.env), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            action_command(env), cwd=ROOT, env=action_server_env(env), stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def start_rasa_server(self) -> None:
-        args = [
-            str(VENV_BIN / "rasa"), "run", "--interface", HOST, "--port", str(self.rasa_port),
-            "--model", str(MODEL), "--credentials", str(ROOT / "credentials.yml"),
-            "--endpoints", str(endpoints_file(self.env)),
-        ]
-        settings = get_settings(self.env)
-        origins = settings.cors_origins or (self.web_url if self.web_port else None)
-        if origins:  # unset: exactly the web page's own origin, never "*"
-            args += ["--cors", *origins.split()]
-        token = settings.rasa_token
-        if token:  # Rasa's HTTP API (trackers, models) only with a token
-            args += ["--enable-api", "--auth-token", token]
+        env = dict(self.env, TG_RASA_PORT=str(self.rasa_port))
+        args = rasa_command(env, default_origin=self.web_url if self.web_port else None)
         log = open(self.data_dir / "logs" / "rasa.log", "ab")
         self.processes["rasa"] = subprocess.Popen(
-            args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
 
     def migrate_records(self) -> None:
         """Create or upgrade the records store's tables before anything writes to them."""
-        subprocess.run([str(VENV_BIN / "tg"), "records", "migrate"], cwd=ROOT, env=self.env, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(migrate_command(self.env), cwd=ROOT, env=self.env, check=True, stdout=subprocess.DEVNULL)
 
     def start_relay(self) -> None:
         """The outbox relay: hands each application to the configured targets (TG_HANDOFF_TARGETS)."""
         log = open(self.data_dir / "logs" / "relay.log", "ab")
         self.processes["relay"] = subprocess.Popen(
-            [str(VENV_BIN / "tg"), "records", "relay", "--interval", str(get_settings(self.env).relay_interval)],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            relay_command(self.env), cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
 
     def start(self, timeout: float = 240.0) -> "Servers":
@@ -135,7 +123,7 @@ class Servers:
                 if proc.poll() is not None:
                     self.stop()
                     raise RuntimeError(f"{name} server stopped (exit {proc.returncode}); see {self.data_dir}/logs")
-            web_ok = not self.web_port or _get(f"{self.web_url}/sundhed") == 200
+            web_ok = not self.web_port or _get(f"{self.web_url}/health") == 200
             if web_ok and _get(f"{self.url}/") == 200 and _get(f"http://{HOST}:{self.action_port}/health") == 200:
                 self.ready_seconds = time.monotonic() - began
                 return
@@ -163,6 +151,41 @@ class Servers:
             self.stop_one(name)
 
 
+# --- each process's command line: used here, and by scripts/prod_exec.py for the systemd units -----
+def rasa_command(env: Dict[str, str], default_origin: Optional[str] = None) -> List[str]:
+    """`rasa run` on TG_RASA_HOST:TG_RASA_PORT with the project's channels and TG_ENDPOINTS."""
+    settings = get_settings(env)
+    args = [
+        str(VENV_BIN / "rasa"), "run", "--interface", settings.rasa_host, "--port", str(settings.rasa_port),
+        "--model", str(MODEL), "--credentials", str(ROOT / "credentials.yml"),
+        "--endpoints", str(endpoints_file(env)),
+    ]
+    origins = settings.cors_origins or default_origin
+    if origins:  # unset: exactly the web page's own origin, never "*"
+        args += ["--cors", *origins.split()]
+    if settings.rasa_token:  # Rasa's HTTP API (trackers, models) only with a token
+        args += ["--enable-api", "--auth-token", settings.rasa_token]
+    return args
+
+
+def action_command(env: Dict[str, str]) -> List[str]:
+    """The action server on TG_ACTION_PORT (its address: SANIC_HOST, see action_server_env)."""
+    return [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "bot.actions",
+            "--port", str(get_settings(env).action_port)]
+
+
+def web_command(env: Dict[str, str]) -> List[str]:  # noqa: ARG001 - the web server reads its own settings
+    return [str(VENV_BIN / "python"), "-m", "webapp"]
+
+
+def relay_command(env: Dict[str, str]) -> List[str]:  # noqa: ARG001 - interval: TG_RELAY_INTERVAL
+    return [str(VENV_BIN / "tg"), "records", "relay"]
+
+
+def migrate_command(env: Dict[str, str]) -> List[str]:  # noqa: ARG001
+    return [str(VENV_BIN / "tg"), "records", "migrate"]
+
+
 def endpoints_file(env: Dict[str, str]) -> Path:
     """endpoints.yml, or the file TG_ENDPOINTS names (deploy/endpoints.production.yml: PostgreSQL,
     Redis lock store, action server token; docs/deployment.md). Relative paths are from the repo."""
@@ -175,7 +198,6 @@ def server_env(action_port: int, data_dir: Path, extra: Optional[Dict[str, str]]
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        "SANIC_HOST": HOST,  # the action server listens on loopback only
         "PYTHONPATH": str(ROOT),
         "TG_ACTION_URL": f"http://{HOST}:{action_port}/webhook",
         "TG_DATA_DIR": str(data_dir.resolve()),
@@ -190,8 +212,9 @@ def action_server_env(env: Dict[str, str]) -> Dict[str, str]:
     """Rasa opens a new connection for every action call. Sanic closes a connection that has sent
     nothing for KEEP_ALIVE_TIMEOUT (5 s by default), so when the Rasa server's event loop stalled
     longer between connecting and sending (a long message under load), the call failed with
-    "Cannot write to closing transport" and the user got the apology. Only Rasa calls this server."""
-    return {"SANIC_KEEP_ALIVE_TIMEOUT": "75", **env}
+    "Cannot write to closing transport" and the user got the apology. Only Rasa calls this server.
+    rasa_sdk binds to SANIC_HOST: TG_ACTION_HOST (loopback by default)."""
+    return {"SANIC_KEEP_ALIVE_TIMEOUT": "75", **env, "SANIC_HOST": get_settings(env).action_host}
 
 
 def make_servers(rasa_port: int, action_port: int, data_dir: Path, extra_env: Optional[Dict[str, str]] = None,

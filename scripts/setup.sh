@@ -37,14 +37,16 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 stamp=.venv/.tg-installed
-want_hash=$(cat requirements/lock.txt pyproject.toml | sha256sum | cut -c1-16)
+want_hash=$(cat requirements/lock.txt requirements/test.txt pyproject.toml | sha256sum | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want_hash" ]; then
   echo "setup: installing locked dependencies (about 2 minutes the first time)"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements/lock.txt 2>&1 \
+  # The runtime lock and the test tools, every file checked against its hash (requirements/compile.sh).
+  .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes \
+    -r requirements/lock.txt -r requirements/test.txt 2>&1 \
     | grep -vE "Location 'file:.*is ignored|DEPRECATION: .*legacy 'setup.py install'" || true
   .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e . 2>&1 \
     | grep -vE "Location 'file:.*is ignored" || true
-  .venv/bin/python -c 'import rasa, rasa_sdk, spacy_lookups_data, holidays, babel' 2>/dev/null \
+  .venv/bin/python -c 'import rasa, rasa_sdk, spacy_lookups_data, holidays, babel, prometheus_client, pytest' 2>/dev/null \
     || { echo "setup: the install did not complete" >&2; exit 1; }
   echo "$want_hash" > "$stamp"
 else

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests need (PostgreSQL, Redis, and whatever else is named),
+# Install the Debian packages the tests need (PostgreSQL, Redis, HAProxy, systemd for
+# `systemd-analyze verify`, and whatever else is named),
 # but only those that are missing. As root it uses apt-get; otherwise sudo when it works without a
 # password; otherwise it says exactly what to install and fails.
 #   scripts/system-deps.sh                  the default set
@@ -7,7 +8,7 @@
 set -euo pipefail
 
 packages=("$@")
-[ ${#packages[@]} -gt 0 ] || packages=(postgresql redis-server)
+[ ${#packages[@]} -gt 0 ] || packages=(postgresql redis-server haproxy systemd)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -5,7 +5,8 @@ cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 
 model=models/traeningsguiden.tar.gz
-fingerprint=$( (cat config.yml bot/domain.yml requirements/lock.txt; find bot/data -type f -name '*.yml' | sort | xargs cat) | sha256sum | cut -c1-16)
+# The lock's pins count, not its hashes or comments: the same versions train the same model.
+fingerprint=$( (cat config.yml bot/domain.yml; grep -oE '^[A-Za-z0-9._-]+==[^ ;\\]+' requirements/lock.txt; find bot/data -type f -name '*.yml' | sort | xargs cat) | sha256sum | cut -c1-16)
 if [ -f "$model" ] && [ "$(cat models/.fingerprint 2>/dev/null)" = "$fingerprint" ]; then
   echo "train: model is up to date ($model)"
   exit 0

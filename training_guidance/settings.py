@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     # --- servers (always on 127.0.0.1 in `make run`) -------------------------------------------
     rasa_port: int = Field(5005, description="Rasa server port")
     action_port: int = Field(5055, description="action server port")
+    rasa_host: str = Field(HOST, description="address the Rasa server binds to (`rasa run --interface`)")
+    action_host: str = Field(HOST, description="address the action server binds to (its `SANIC_HOST`)")
     web_port: int = Field(5080, description="web page and staff console port")
     rasa_url: Optional[str] = Field(None, description="where the web server reaches Rasa (default `http://127.0.0.1:$TG_RASA_PORT`)")
     rest_url: Optional[str] = Field(None, description="where `make chat` sends messages (default Rasa's REST webhook)")
@@ -61,8 +63,14 @@ class Settings(BaseSettings):
     action_token: Optional[str] = Field(None, description="bearer token the action server requires (all routes but `/health`)")
     rasa_tuning: bool = Field(True, description="`off` runs Rasa's own (slow) validation of action responses")
     relay_interval: float = Field(2.0, description="seconds between the outbox relay's rounds")
+    action_url: Optional[str] = Field(None, description="the action server's webhook as Rasa calls it (endpoints files); `/ready` checks its `/health`")
+    relay_health_port: Optional[int] = Field(None, description="port of the relay's `/health`, `/ready` and `/metrics` on `TG_WEB_HOST`'s interface (unset: none; the heartbeat is always written)")
+    log_format: str = Field("json", description="`json`: our servers log JSON lines (no message texts, no personal data); `text`: plain lines")
 
     # --- web page and staff console -------------------------------------------------------------
+    web_host: str = Field(HOST, description="address the web server binds to (e.g. a private address behind the load balancer)")
+    proxies_count: int = Field(0, ge=0, description="trusted proxies in front of the web server: the client address is taken from `X-Forwarded-For` this many hops back (0: the peer's address)")
+    forwarded_secret: Optional[str] = Field(None, description="secret the proxy puts into the `Forwarded` header (`secret=`); that header's `for=` is then trusted as the client address")
     web_origin: Optional[str] = Field(None, description="the page's public origin, scheme included (default `http://127.0.0.1:$TG_WEB_PORT`)")
     cors_origins: Optional[str] = Field(None, description="space-separated origins allowed to call the chat from a browser; default: the page's own origin, never `*`")
     staff_user: Optional[str] = Field(None, description="staff console user (development: `personale`)")
@@ -78,6 +86,7 @@ class Settings(BaseSettings):
     handoff_municipalities: Optional[str] = Field(None, description="kommunekoder this deployment sends applications for (default: the five with a standard)")
     record_retention_days: int = Field(90, ge=1, description="days an application is kept after delivery (stated in the privacy notice)")
     chat_retention_days: int = Field(30, ge=1, description="days a chat conversation is kept after its last message")
+    municipalities_file: Optional[Path] = Field(None, description="one YAML file with each municipality's handoff targets, retention and staff (`deploy/municipalities.yml`; docs/operations.md); unset: the `TG_HANDOFF_*` and retention settings above for every municipality")
 
     # --- Redis (production endpoints file only; read there by Rasa) -------------------------------
     redis_host: Optional[str] = Field(None, description="Redis lock store host (production endpoints file)")
@@ -99,9 +108,15 @@ class Settings(BaseSettings):
             return v.strip().lower() not in ("off", "0", "false", "no", "nej")
         return v
 
-    @validator("env", pre=True)
+    @validator("env", "log_format", pre=True)
     def _env_word(cls, v: Any) -> Any:
         return v.strip().lower() if isinstance(v, str) else v
+
+    @validator("log_format")
+    def _log_format(cls, v: str) -> str:
+        if v not in ("json", "text"):
+            raise ValueError("use `json` or `text`")
+        return v
 
     # --- derived values ---------------------------------------------------------------------------
     @property
@@ -146,6 +161,27 @@ class Settings(BaseSettings):
         return (self.web_origin or f"http://{HOST}:{self.web_port}").rstrip("/")
 
     @property
+    def resolved_municipalities_file(self) -> Optional[Path]:
+        path = self.municipalities_file
+        if path is None:
+            return None
+        return path if Path(path).is_absolute() else PROJECT_ROOT / path
+
+    @property
+    def relay_heartbeat_file(self) -> Path:
+        """Where the relay writes its heartbeat when there is no Redis (one machine)."""
+        return self.resolved_data_dir / "relay.heartbeat"
+
+    @property
+    def redis_url(self) -> Optional[str]:
+        """The lock store's Redis (production); the relay's heartbeat goes there so that every
+        server, on any machine, sees it."""
+        if not self.redis_host:
+            return None
+        auth = f":{self.redis_password}@" if self.redis_password else ""
+        return f"redis://{auth}{self.redis_host}:{self.redis_port or 6379}/{self.redis_db or 0}"
+
+    @property
     def cors_origin_list(self) -> Tuple[str, ...]:
         return tuple(o.rstrip("/") for o in (self.cors_origins or "").split() if o)
 
@@ -166,6 +202,16 @@ def _explain(exc: Exception) -> str:
     errors = getattr(exc, "errors", lambda: [])()
     parts = [f"{PREFIX}{str(e['loc'][0]).upper()}: {e['msg']}" for e in errors] or [str(exc)]
     return "; ".join(parts)
+
+
+def named_secret(name: str, env: Optional[Mapping[str, str]] = None) -> Optional[str]:
+    """A secret whose variable a settings file names (e.g. a municipality's webhook token in
+    deploy/municipalities.yml: `token_env: TG_WEBHOOK_TOKEN_0661`), so no secret is in a file.
+    Only `TG_*` names: a file cannot make us read any other variable."""
+    if not re.fullmatch(r"TG_[A-Z0-9_]+", name or ""):
+        raise SettingsError(f"{name!r}: a secret's variable must be named TG_ and capitals, digits, _")
+    value = (os.environ if env is None else env).get(name)
+    return value.strip() if value and value.strip() else None
 
 
 def process_environment() -> Dict[str, str]:

@@ -5,7 +5,7 @@ import sys
 
 from training_guidance.settings import process_environment
 
-from .config import HOST, ConfigError, WebConfig, ensure_staff_credentials
+from .config import ConfigError, WebConfig, ensure_staff_credentials
 
 
 def main() -> int:
@@ -21,7 +21,10 @@ def main() -> int:
         print(f"Personalekonsol: bruger {config.staff_user}, adgangskode {generated} (kun til denne kørsel)", flush=True)
     from .server import create_app
 
-    create_app(config).run(host=HOST, port=config.port, access_log=False, workers=1)
+    from training_guidance.logging_json import configure
+
+    configure("web")
+    create_app(config).run(host=config.host, port=config.port, access_log=False, workers=1)
     return 0
 
 

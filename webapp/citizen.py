@@ -44,7 +44,8 @@ def add_citizen_routes(app: Sanic, config: WebConfig) -> None:
     async def privacy(request: Request):
         from training_guidance.handoff.config import HandoffConfig
 
-        config = HandoffConfig.from_env()
+        code = request.args.get("kommune")  # several municipalities: each one's own periods
+        config = HandoffConfig.from_env().for_municipality(code if code and KOMMUNE.match(code) else None)
         return response.html(pages.render("privatliv.html", chat_days=str(config.chat_retention_days),
                                           record_days=str(config.record_retention_days)))
 

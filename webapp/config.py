@@ -64,6 +64,9 @@ class WebConfig:
     secret: bytes
     production: bool
     tracker_url: Optional[str]
+    host: str = HOST  # TG_WEB_HOST: the address to bind to
+    proxies_count: int = 0  # TG_PROXIES_COUNT: trusted proxies (X-Forwarded-For hops)
+    forwarded_secret: Optional[str] = None  # TG_FORWARDED_SECRET: trust the proxy's `Forwarded` header
 
     @classmethod
     def from_env(cls, env: Optional[MutableMapping[str, str]] = None) -> "WebConfig":
@@ -71,8 +74,10 @@ class WebConfig:
         ensure_staff_credentials(env)
         settings = _settings(env)
         secret = settings.web_secret
-        if settings.production and secret is not None and len(secret) < 32:
-            raise ConfigError("TG_WEB_SECRET skal være mindst 32 tegn (must be at least 32 characters).")
+        if settings.production and (secret is None or len(secret) < 32):
+            # Several instances must sign sessions with one key, and a restart must not log everyone out.
+            raise ConfigError("TG_WEB_SECRET skal være sat og mindst 32 tegn, når TG_ENV=production "
+                              "(must be set, at least 32 characters, the same on every web server).")
         return cls(
             port=settings.web_port,
             rasa_url=settings.rasa_base_url,
@@ -83,4 +88,7 @@ class WebConfig:
             secret=secret.encode() if secret else secrets.token_bytes(32),
             production=settings.production,
             tracker_url=settings.tracker_url,
+            host=settings.web_host,
+            proxies_count=settings.proxies_count,
+            forwarded_secret=settings.forwarded_secret,
         )

@@ -6,9 +6,16 @@ TG_CORS_ORIGINS); it passes messages on to the Rasa server's REST channel on loo
 """
 from __future__ import annotations
 
+import asyncio
+import time
+
 import aiohttp
 from sanic import Sanic, response
 from sanic.request import Request
+
+from training_guidance import health as checks
+from training_guidance import metrics
+from training_guidance.settings import get_settings
 
 from . import pages
 from .auth import LoginBrake
@@ -20,9 +27,19 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
+MESSAGE_ROUTES = {"citizen_message": "web", "script_message": "staff"}  # route → metrics channel
+UNTIMED_ROUTES = ("health", "sundhed", "ready", "metrics_route", "static", "widget")  # probes and files
+
+
 def create_app(config: WebConfig) -> Sanic:
-    app = Sanic("traeningsguiden_web")
+    # Sanic's own loggers go to the root logger, so they too are JSON lines (training_guidance.logging_json).
+    app = Sanic("traeningsguiden_web", configure_logging=False)
     app.config.MOTD = False
+    # Behind the load balancer the peer is the proxy: the client's address (the login brake's key)
+    # comes from the header the trusted proxy sets, never from one a client could send itself.
+    app.config.PROXIES_COUNT = config.proxies_count
+    if config.forwarded_secret:
+        app.config.FORWARDED_SECRET = config.forwarded_secret
     app.config.REQUEST_MAX_SIZE = 64 * 1024
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.ctx.config = config
@@ -39,8 +56,17 @@ def create_app(config: WebConfig) -> Sanic:
     async def close_client(app_: Sanic, _loop) -> None:
         await app_.ctx.http.close()
 
+    @app.middleware("request")
+    async def start_clock(request: Request) -> None:
+        request.ctx.began = time.perf_counter()
+
     @app.middleware("response")
     async def headers(request: Request, resp: response.HTTPResponse) -> None:
+        route = request.route.name.rsplit(".", 1)[-1] if request.route else "other"
+        if hasattr(request.ctx, "began") and route not in UNTIMED_ROUTES:
+            metrics.observe("web", route, time.perf_counter() - request.ctx.began)
+        if request.method == "POST" and route in MESSAGE_ROUTES and resp.status == 200:
+            metrics.message(MESSAGE_ROUTES[route])
         resp.headers.setdefault("Content-Security-Policy", CSP)
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["Referrer-Policy"] = "same-origin"
@@ -51,9 +77,37 @@ def create_app(config: WebConfig) -> Sanic:
             resp.headers["Access-Control-Allow-Origin"] = origin
             resp.headers["Vary"] = "Origin"
 
-    @app.get("/sundhed")
+    @app.get("/health")
     async def health(request: Request):
+        """Alive: the process answers (the load balancer's check)."""
         return response.json({"status": "ok"})
+
+    app.add_route(health, "/sundhed", name="sundhed")  # the name the first version had
+
+    @app.get("/ready")
+    async def ready(request: Request):
+        """Ready: the records store, Rasa, the action server and the relay's heartbeat (503 and why)."""
+        settings = get_settings()
+        status, body = await asyncio.get_running_loop().run_in_executor(None, checks.ready_body, {
+            "database": checks.database_check(settings.records_url),
+            "rasa": checks.http_check("rasa", f"{config.rasa_url}/"),
+            "actions": checks.http_check("actions", checks.action_health_url(settings)),
+            "relay": checks.relay_check(settings),
+        })
+        return response.json(body, status=status)
+
+    @app.get("/metrics")
+    async def metrics_route(request: Request):
+        body, content_type = await asyncio.get_running_loop().run_in_executor(None, metrics.exposition)
+        return response.raw(body, content_type=content_type)
+
+    @app.listener("before_server_start")
+    async def watch_outbox(app_: Sanic, _loop) -> None:
+        from training_guidance.handoff.relay import outbox_backlog
+        from training_guidance.handoff.store import shared_store
+
+        url = get_settings().records_url
+        metrics.watch_outbox(url, lambda: outbox_backlog(shared_store(url)))
 
     add_citizen_routes(app, config)
     add_staff_routes(app, config)

@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from training_guidance import clock
+from training_guidance import clock, metrics
 from training_guidance.dialogue.context import Context
 from training_guidance.dialogue.state import Conversation
 from training_guidance.dialogue.turn import Replies, Turn
@@ -20,12 +20,15 @@ from training_guidance.settings import get_settings
 STAFF_CHANNEL = "personale"  # the channel only the authenticated staff console reaches
 
 
-def context() -> Context:
+def context(tracker: Optional[Tracker] = None) -> Context:
+    """This deployment's context; with a tracker, the retention periods of its municipality."""
     settings = get_settings()
     config = HandoffConfig.from_env()
+    code = tracker.get_slot("municipality_code") if tracker is not None else None
+    own = config.for_municipality(code)
     return Context(kb=cached_knowledge(settings.knowledge_dir), today=clock.today(),
-                   handoff_codes=config.municipalities, record_retention_days=config.record_retention_days,
-                   chat_retention_days=config.chat_retention_days)
+                   handoff_codes=config.municipalities, record_retention_days=own.record_retention_days,
+                   chat_retention_days=own.chat_retention_days)
 
 
 def conversation(tracker: Tracker) -> Conversation:
@@ -50,6 +53,19 @@ def utter(dispatcher: CollectingDispatcher, replies: Replies) -> None:
     for reply in replies:
         dispatcher.utter_message(text=reply.text, buttons=[b.as_dict() for b in reply.buttons],
                                  json_message=reply.custom)
+        count(reply.meta)
+
+
+def count(meta: Optional[Dict[str, Any]]) -> None:
+    """What a reply's meta says is worth counting: outcomes, questions found or not, applications."""
+    if not meta:
+        return
+    if "outcome" in meta:
+        metrics.assessment(meta["outcome"], meta.get("code"))
+    if "found" in meta:
+        metrics.question(meta["found"], meta.get("code"))
+    if meta.get("application"):
+        metrics.application(meta.get("code"))
 
 
 def slot_events(before: Dict[str, Any], after: Conversation, extra: Optional[Dict[str, Any]] = None) -> List[Dict]:

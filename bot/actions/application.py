@@ -45,7 +45,7 @@ class ValidateApplicationForm(FormValidationAction):
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> List[Text]:
-        return application.required_fields(adapter.conversation(tracker), adapter.context())
+        return application.required_fields(adapter.conversation(tracker), adapter.context(tracker))
 
     def _extract(self, name: str, tracker: Tracker) -> Dict[Text, Any]:
         """The answer to the field just asked, and only that: nothing when the form starts."""
@@ -57,7 +57,7 @@ class ValidateApplicationForm(FormValidationAction):
         before = dict(tracker.slots)
         state = adapter.conversation(tracker)
         application.setattr_field(state, name, None)  # the raw answer is not the field's value yet
-        state, result = application.validate(name, value, adapter.turn(tracker), state, adapter.context(), clock.now)
+        state, result = application.validate(name, value, adapter.turn(tracker), state, adapter.context(tracker), clock.now)
         adapter.utter(dispatcher, result.replies)
         changes = state.slot_changes(before)
         changes.setdefault(name, application.value_of(state, name))
@@ -109,7 +109,7 @@ class AskField(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         state = adapter.conversation(tracker)
-        replies, remember = application.ask(self.field, state, adapter.context())
+        replies, remember = application.ask(self.field, state, adapter.context(tracker))
         adapter.utter(dispatcher, replies)
         if "consent_text" in remember:
             state.application.consent_text = remember["consent_text"]
@@ -171,7 +171,7 @@ class ActionApplicationDone(Action):
         return "action_application_done"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        before, state, ctx = dict(tracker.slots), adapter.conversation(tracker), adapter.context()
+        before, state, ctx = dict(tracker.slots), adapter.conversation(tracker), adapter.context(tracker)
         app = state.application
         if app.state == "sent" and app.reference:  # asked again: the stored application's own receipt
             stored = records_store().get_application(app.reference) or {}
@@ -186,7 +186,8 @@ class ActionApplicationDone(Action):
         key = f"{tracker.sender_id}:{app.id}"
         try:
             draft = application.draft_for(state, ctx, channel)
-            submitted = records_store().submit(draft, key, HandoffConfig.from_env().targets)
+            targets = HandoffConfig.from_env().for_municipality(state.code).targets  # its own municipality's
+            submitted = records_store().submit(draft, key, targets)
         except Exception:  # the database is away, the disk is full …: no receipt, nothing lost
             log.exception("application %s could not be stored", _hashed(key))
             adapter.utter(dispatcher, application.failed_to_store(state, ctx))

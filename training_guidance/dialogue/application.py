@@ -355,6 +355,6 @@ def receipt(state: Conversation, ctx: Context, reference: str, deadlines: List[D
     lines.append("• " + contact_text(ctx.kb, state.code, voice))
     payload = {"receipt": {"reference": reference, "municipality": {"code": state.code, "name": kommune},
                            "deadlines": deadlines}}
-    out.text("receipt", "\n".join(lines), custom=payload)
+    out.text("receipt", "\n".join(lines), custom=payload, meta={"application": True, "code": state.code})
     state.application.reference, state.application.state = reference, "sent"
     return out

@@ -55,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p_purge.add_argument("--dry-run", action="store_true")
     p_relay = rec.add_parser("relay", help="deliver pending applications to the targets")
     p_relay.add_argument("--once", action="store_true")
-    p_relay.add_argument("--interval", type=float, default=5.0)
+    p_relay.add_argument("--interval", type=float, default=None, help="seconds between rounds (TG_RELAY_INTERVAL)")
     p_relay.add_argument("--purge-every-hours", type=float, default=24.0,
                          help="delete what is older than the retention periods this often (0: never)")
 
@@ -137,7 +137,8 @@ def _purge(store, config, args) -> int:
     if args.dry_run:
         result, chats = store.purge(days, dry_run=True), None
     else:
-        done = purge_all(store, days, chat_days)
+        explicit = args.days is not None or args.chat_days is not None  # one period for all, as asked
+        done = purge_all(store, days, chat_days, config=None if explicit else config)
         result, chats = done.records, done.conversations
     verb = "ville blive slettet" if args.dry_run else "slettet"
     print(f"Ansøgninger ældre end {days:g} dage: {len(result['deleted'])} {verb}.")
@@ -150,20 +151,35 @@ def _purge(store, config, args) -> int:
 
 
 def _relay(store, config, args) -> int:
-    from .relay import Relay, targets_from_config
+    from .. import health, metrics
+    from ..logging_json import configure
+    from ..settings import HOST, get_settings
+    from .relay import Relay, outbox_backlog, targets_from_config
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    configure("relay")
     relay = Relay(store, targets_from_config(config))
     if args.once:
         report = relay.run_once()
         print(f"Overført: {len(report.delivered)}, prøver igen: {len(report.retrying)}, fejlet: {len(report.failed)}")
         return 0
+    settings = get_settings()
+    interval = args.interval if args.interval is not None else settings.relay_interval
     stopping = []
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.append(True))
-    print(f"Overfører ansøgninger til {', '.join(config.targets)} (hvert {args.interval:g}. sekund).", flush=True)
-    relay.run_forever(args.interval, should_stop=lambda: bool(stopping),
-                      on_round=DailyPurge(store, config, args.purge_every_hours))
+    server = None
+    if settings.relay_health_port:
+        metrics.watch_outbox(store.url, lambda: outbox_backlog(store))
+        checks = {"database": health.database_check(store.url), "relay": health.relay_check(settings)}
+        server = health.serve(settings.web_host or HOST, settings.relay_health_port, checks, metrics.exposition)
+    targets = ", ".join(config.targets) if not config.by_code else \
+        ", ".join(f"{code}: {'+'.join(m.targets)}" for code, m in sorted(config.by_code.items()))
+    logging.getLogger(__name__).info("relay started: targets %s, a round every %g s", targets, interval)
+    relay.run_forever(interval, should_stop=lambda: bool(stopping),
+                      on_round=DailyPurge(store, config, args.purge_every_hours),
+                      on_success=lambda: health.write_heartbeat(settings))
+    if server is not None:
+        server.shutdown()
     return 0
 
 

@@ -1,5 +1,9 @@
 """The outbox relay: delivers each application to the configured targets, at least once.
 
+With a municipalities file (TG_MUNICIPALITIES_FILE) each application goes to its own
+municipality's targets only; an application of a municipality that is not in the file is not
+delivered anywhere (it waits, then is 'fejlet', visible in `tg records list`).
+
 A delivery is claimed with a short lease (so two relays never send the same entry at the same
 time), sent outside any database transaction, and its result recorded in a new one. Failures are
 retried with exponential backoff; after MAX_ATTEMPTS the entry is marked failed and the application
@@ -8,23 +12,23 @@ retried with exponential backoff; after MAX_ATTEMPTS the entry is marked failed 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import json
 import logging
 import os
 import tempfile
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Mapping, Optional
+from typing import Callable, Dict, List, Mapping, Optional, Union
 
+import sqlalchemy as sa
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from .config import HandoffConfig
+from .. import metrics
+from .config import HandoffConfig, check_webhook_url
 from .models import DELIVERED, FAILED, GAVE_UP, PENDING, SENT, Application, OutboxEntry
 from .store import RecordStore, export
 
@@ -61,15 +65,6 @@ class FolderTarget:
             raise DeliveryError(f"mappen kunne ikke skrives: {exc.strerror or exc}") from exc
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 class WebhookTarget:
     """POST the record as JSON with a bearer token; the reference is also the Idempotency-Key,
     so the receiver can ignore a repeat. HTTPS only, except on loopback (tests, local proxies)."""
@@ -77,10 +72,7 @@ class WebhookTarget:
     name = "webhook"
 
     def __init__(self, url: str, token: str, timeout: float = 10.0):
-        parts = urllib.parse.urlsplit(url)
-        if parts.scheme != "https" and not (parts.scheme == "http" and _is_loopback(parts.hostname or "")):
-            raise ValueError("the webhook URL must use https (http only on loopback)")
-        self.url, self.token, self.timeout = url, token, timeout
+        self.url, self.token, self.timeout = check_webhook_url(url), token, timeout
 
     def deliver(self, record: Mapping) -> None:
         body = json.dumps(record, ensure_ascii=False).encode("utf-8")
@@ -99,13 +91,53 @@ class WebhookTarget:
             raise DeliveryError(f"ingen forbindelse: {getattr(exc, 'reason', exc)}") from exc
 
 
-def targets_from_config(config: HandoffConfig) -> Dict[str, object]:
+class MunicipalTargets:
+    """Each municipality's own targets (TG_MUNICIPALITIES_FILE). A code that is not configured
+    has none: its applications are never sent to another municipality's target."""
+
+    def __init__(self, by_code: Mapping[str, Mapping[str, object]]):
+        self.by_code = {code: dict(targets) for code, targets in by_code.items()}
+
+    def get(self, code: str, name: str) -> Optional[object]:
+        return self.by_code.get(code, {}).get(name)
+
+
+Targets = Union[Mapping[str, object], MunicipalTargets]
+
+
+def _targets(config: HandoffConfig) -> Dict[str, object]:
     targets: Dict[str, object] = {}
     if "folder" in config.targets:
         targets["folder"] = FolderTarget(config.folder)
     if "webhook" in config.targets:
         targets["webhook"] = WebhookTarget(config.webhook_url or "", config.webhook_token or "")
     return targets
+
+
+def targets_from_config(config: HandoffConfig) -> Targets:
+    """The deployment's targets; with a municipalities file, each municipality's own."""
+    if config.by_code:
+        return MunicipalTargets({code: _targets(config.for_municipality(code)) for code in config.by_code})
+    return _targets(config)
+
+
+def target_for(targets: Targets, code: str, name: str) -> Optional[object]:
+    if isinstance(targets, MunicipalTargets):
+        return targets.get(code, name)
+    return targets.get(name)
+
+
+def outbox_backlog(store: RecordStore) -> Dict[str, float]:
+    """Waiting and given-up deliveries, and the age of the oldest waiting one (for /metrics)."""
+    with Session(store.engine) as session:
+        rows = dict(session.execute(
+            select(OutboxEntry.state, sa.func.count(OutboxEntry.id)).group_by(OutboxEntry.state)).all())
+        oldest = session.execute(
+            select(sa.func.min(OutboxEntry.created_at)).where(OutboxEntry.state == PENDING)).scalar_one_or_none()
+    if oldest is not None and oldest.tzinfo is None:  # an aggregate bypasses the column's type on SQLite
+        oldest = dt.datetime.fromisoformat(str(oldest)).replace(tzinfo=dt.timezone.utc)
+    age = (store.clock() - oldest).total_seconds() if oldest is not None else 0.0
+    return {"pending": rows.get(PENDING, 0), "failed": rows.get(GAVE_UP, 0), "oldest_pending_seconds": max(age, 0.0)}
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -124,7 +156,7 @@ class RelayReport:
 
 
 class Relay:
-    def __init__(self, store: RecordStore, targets: Dict[str, object],
+    def __init__(self, store: RecordStore, targets: Targets,
                  clock: Optional[Callable[[], dt.datetime]] = None, max_attempts: int = MAX_ATTEMPTS):
         # The store's clock by default: due times are written by the store and compared here.
         self.store, self.targets, self.max_attempts = store, targets, max_attempts
@@ -168,10 +200,13 @@ class Relay:
                 .options(selectinload(Application.history), selectinload(Application.outbox))
             ).scalar_one()
             record, reference, target_name = export(app), app.reference, entry.target
-        target = self.targets.get(target_name)
+            code = app.municipality_code
+        target = target_for(self.targets, code, target_name)
         error: Optional[str] = None
         if target is None:
-            error = f"målet '{target_name}' er ikke sat op (TG_HANDOFF_TARGETS)"
+            where = ("for kommune " + code + " (TG_MUNICIPALITIES_FILE)") if isinstance(self.targets, MunicipalTargets) \
+                else "(TG_HANDOFF_TARGETS)"
+            error = f"målet '{target_name}' er ikke sat op {where}"
         else:
             try:
                 target.deliver(_handover_view(record))
@@ -194,12 +229,14 @@ class Relay:
             entry.attempts += 1
             self.store.audit(session, reference, "relay", "leveringsforsøg", target=target_name,
                              attempt=entry.attempts, ok=error is None, error=error)
+            gave_up = error is not None and entry.attempts >= self.max_attempts
+            metrics.delivery(target_name, ok=error is None, gave_up=gave_up)
             if error is None:
                 entry.state, entry.delivered_at, entry.last_error = SENT, now, None
                 if all(e.state == SENT for e in app.outbox):
                     self.store.set_status(session, app, DELIVERED, "Overført til kommunen", "relay")
                 report.delivered.append(f"{reference}:{target_name}")
-            elif entry.attempts >= self.max_attempts:
+            elif gave_up:
                 entry.state, entry.last_error = GAVE_UP, error
                 self.store.set_status(session, app, FAILED,
                                       f"Kunne ikke overføres efter {entry.attempts} forsøg: {error}"[:300], "relay")
@@ -209,7 +246,10 @@ class Relay:
                 report.retrying.append(f"{reference}:{target_name}")
 
     def run_forever(self, interval: float = 5.0, should_stop: Callable[[], bool] = lambda: False,
-                    on_round: Optional[Callable[[], object]] = None) -> None:
+                    on_round: Optional[Callable[[], object]] = None,
+                    on_success: Optional[Callable[[], object]] = None) -> None:
+        """Rounds until ``should_stop``; ``on_success`` after each round that reached the database
+        (the heartbeat: a relay whose database is away is not doing its work)."""
         while not should_stop():
             try:
                 if on_round is not None:
@@ -218,6 +258,8 @@ class Relay:
                 if report:
                     log.info("relay: delivered %s, retrying %s, failed %s",
                              report.delivered, report.retrying, report.failed)
+                if on_success is not None:
+                    on_success()
             except Exception:  # the database may be away for a while; keep going
                 log.exception("relay round failed")
             for _ in range(int(interval * 10)):

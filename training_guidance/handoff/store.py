@@ -175,12 +175,20 @@ class RecordStore:
             return len(again)
 
     def purge(self, older_than_days: float, actor: str = "cli", now: Optional[dt.datetime] = None,
-              dry_run: bool = False) -> Dict[str, List[str]]:
+              dry_run: bool = False, municipalities: Optional[Iterable[str]] = None,
+              except_municipalities: Iterable[str] = ()) -> Dict[str, List[str]]:
         """Delete applications older than the retention period that have reached the municipality.
-        Undelivered ones are kept (and reported): deleting them would lose an application."""
+        Undelivered ones are kept (and reported): deleting them would lose an application.
+        ``municipalities`` / ``except_municipalities`` limit it to some kommunekoder (each may have
+        its own period)."""
         cutoff = (now or self.clock()) - dt.timedelta(days=older_than_days)
+        query = select(Application).where(Application.created_at < cutoff)
+        if municipalities is not None:
+            query = query.where(Application.municipality_code.in_(list(municipalities)))
+        if except_municipalities:
+            query = query.where(Application.municipality_code.not_in(list(except_municipalities)))
         with Session(self.engine) as session, session.begin():
-            old = session.execute(select(Application).where(Application.created_at < cutoff)).scalars().all()
+            old = session.execute(query).scalars().all()
             deleted = [a.reference for a in old if a.status == DELIVERED]
             kept = [a.reference for a in old if a.status != DELIVERED]
             if not dry_run:
