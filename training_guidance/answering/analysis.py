@@ -12,12 +12,15 @@ Both the items and the questions go through the same steps, so "svømmehallen", 
    few stop words may stand between its words ("selv kan vælge", "hvem er det der træner");
 5. stop words and the file's `ignore` words are dropped (after step 4, so "hvornår kontakter"
    can still be a phrase).
+
+A question also says whether it is about training at all (the file's `about` words: "træning",
+"genoptræne", "terapeut" ...): ranking.py weighs its words no knowledge file uses by that.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Set, Tuple
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DANISH
@@ -34,6 +37,12 @@ MAX_GAP = 3  # stop words allowed between two words of a phrase
 
 # One thing a question says, as the ways of saying it: each a set of words that must all occur.
 Unit = FrozenSet[FrozenSet[str]]
+
+
+class Analysis(NamedTuple):
+    tokens: List[str]   # search words, for BM25
+    units: List[Unit]   # the things it says, for coverage
+    about: bool         # it names training (an `about` word of the synonyms file)
 
 
 def _words(text: str) -> List[str]:
@@ -59,6 +68,7 @@ class Analyzer:
         self._by_first: Dict[str, List[Tuple[Tuple[str, ...], Set[str]]]] = {}
         for stems, names in self._phrases.items():
             self._by_first.setdefault(stems[0], []).append((stems, names))
+        self._about: Set[str] = {self._stem(w) for phrase in synonyms.about for w in _words(phrase)}
         self.vocabulary: Counter = Counter()  # folded word → how many texts use it
         self.known: Set[str] = set()          # every search word some text of the corpus has
         self._vocab_list: List[str] = []
@@ -101,7 +111,9 @@ class Analyzer:
                 rest = [w for w in (self._mend(tail) if len(tail) >= 5 else [tail]) if w in self.vocabulary]
                 # A short first part only with a known second part: "mail|adressen", not "køre|kort"
                 if len(first) >= 5 or (rest and len(tail) >= 5 and tail in self.vocabulary):
-                    return [first] + rest
+                    # A second part no knowledge file uses stays, as a word of its own: "borger|service"
+                    # asks about a service, not about citizens
+                    return [first] + (rest or ([tail] if len(tail) >= 4 else []))
         return None
 
     @staticmethod
@@ -122,10 +134,11 @@ class Analyzer:
         """The search words of a text (a question if ``question``: its words are mended)."""
         return self.analyse(text, question)[0]
 
-    def analyse(self, text: str, question: bool = False) -> Tuple[List[str], List[Unit]]:
-        """(search words, units). A unit is one thing the text says, as the ways an item can say
-        it: a word by its stem or its groups; a phrase of several words by its groups or by all
-        of its words that are not stop words ("tlf nummer" is not said by "CPR-nummer")."""
+    def analyse(self, text: str, question: bool = False) -> Analysis:
+        """Search words, units and whether it is about training. A unit is one thing the text
+        says, as the ways an item can say it: a word by its stem or its groups; a phrase of
+        several words by its groups or by all of its words that are not stop words ("tlf nummer"
+        is not said by "CPR-nummer")."""
         words = _words(text)
         if question:
             words = [w for word in words for w in self._mend(word)]
@@ -151,4 +164,4 @@ class Analyzer:
         for j in range(len(stems)):
             if content[j] and j not in in_phrase:
                 units.add(frozenset(frozenset({t}) for t in {stems[j]} | covering[j]))
-        return out, sorted(units, key=sorted)
+        return Analysis(out, sorted(units, key=sorted), any(s in self._about for s in stems))

@@ -20,14 +20,17 @@ FILE_NAME = "synonyms.yml"
 
 class Synonyms(BaseModel):
     """groups: phrases that mean the same here; topics: words for every item of a topic;
-    fields: words for every item with that field set; items: words for one item ("national:<id>" or "<kommunekode>:<id>"); ignore: words that say
-    nothing about what is asked."""
+    fields: words for every item with that field set; items: words for one item ("national:<id>",
+    "<kommunekode>:<id>" or "<kommunekode>:<offer>:<id>"); ignore: words that say nothing about what
+    is asked; about: words that say a question is about training (with one of them, a word no
+    knowledge file uses is taken as the situation - an illness, an injury - not as what is asked)."""
 
     groups: Dict[str, List[str]] = {}
     topics: Dict[Topic, List[str]] = {}
     fields: Dict[str, List[str]] = {}
     items: Dict[str, List[str]] = {}
     ignore: List[str] = []
+    about: List[str] = []
 
     class Config:
         extra = Extra.forbid
