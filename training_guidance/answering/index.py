@@ -30,6 +30,10 @@ NATIONAL = "national"
 # the development questions.
 UNKNOWN_WEIGHT = 3.0
 UNKNOWN_WEIGHT_ABOUT = 0.25
+# Less length normalisation than the default (0.75): an item's document is its text plus words
+# added from the synonyms file, so a long document is not a wordy one. Tuned on the development
+# questions.
+BM25_K1, BM25_B = 1.5, 0.6
 
 
 def item_key(code: Optional[str], offer: Optional[str], item_id: str) -> str:
@@ -135,7 +139,7 @@ class SearchIndex:
         corpus = [self._document(e) for e in entries]
         self.words = [frozenset(doc) for doc in corpus]
         self._df = Counter(token for words in self.words for token in words)
-        self.bm25 = bm25s.BM25()
+        self.bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         self.bm25.index(corpus, show_progress=False)
         self.national = np.array([e.code is None for e in entries])
         self._offer_masks: Dict[str, np.ndarray] = {}
