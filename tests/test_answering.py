@@ -367,3 +367,32 @@ def test_naar_tilbuddet_er_kendt_citeres_tilbuddets_eget_afsnit(kb):
     assert hit.section == "Vedligeholdende træning – Kørsel"
     stk1 = answer_question(kb, "hvad koster kørsel", code="0661", offer="stk1")
     assert next(h for h in stk1.hits if "0661:stk1:transport" in h.keys).section == "Genoptræning – Kørsel"
+
+
+@pytest.mark.parametrize("change,expected", [
+    (lambda d: d["groups"].update(solo=["alene"]), "field groups: group 'solo' needs at least two phrases"),
+    (lambda d: d["topics"].update(vejret=["sol"]), "field topics: not topics: ['vejret']"),
+    (lambda d: d["fields"].update(farve=["rød"]), "field fields: not item fields: ['farve']"),
+    (lambda d: d["items"].update({"0661:stk1:findes_ikke": ["x"]}), "field items.0661:stk1:findes_ikke: no item has this key"),
+    (lambda d: d["ignore"].append("--"), "'--' has no word"),
+    (lambda d: d.update(ekstra=[]), "field ekstra: extra fields not permitted"),
+])
+def test_tg_validate_melder_fejl_i_synonymfilen_med_fil_felt_og_grund(tmp_path, capsys, change, expected):
+    from training_guidance import cli
+    from training_guidance.knowledge.loader import DEFAULT_KNOWLEDGE_DIR
+
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, tmp_path / "knowledge")
+    path = tmp_path / "knowledge" / "synonyms.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert cli.main(["--knowledge", str(tmp_path / "knowledge"), "validate"]) == 2
+    error = capsys.readouterr().err
+    assert str(path) in error and expected in error
+
+
+def test_tg_validate_godkender_synonymfilen(capsys):
+    from training_guidance import cli
+
+    assert cli.main(["validate"]) == 0
+    assert "synonymgrupper" in capsys.readouterr().out
