@@ -5,7 +5,8 @@ parts are printed and must reach the targets (top-3 ≥ 90 %, false "not found" 
 another municipality, at most one off-topic question in ten answered). dev.yml is tuned on;
 heldout.yml was split off before any tuning, heldout2.yml was written after its first measurement,
 heldout3.yml before the one measurement of the final engine, heldout4.yml on the merged knowledge
-before any tuning on it (docs/answering.md has the blind figures of each).
+before any tuning on it, heldout5.yml after its measurement (docs/answering.md has the blind
+figures of each).
 """
 import fnmatch
 import re
@@ -29,7 +30,7 @@ from training_guidance.answering import (
 from training_guidance.knowledge import load_knowledge
 
 WITH_STANDARD = ("0316", "0163", "0661", "0615", "0183")
-PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4")
+PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
 MAX_OFF_TOPIC_ANSWERED = 0.10  # share of off-topic questions that may get an item
 
 
@@ -103,6 +104,7 @@ def test_hver_etiket_peger_paa_et_element_i_den_rigtige_kommune(kb, part):
     ("heldout2", "Testdel 2 (held-out, skrevet efter første måling)"),
     ("heldout3", "Testdel 3 (held-out, skrevet før målingen af den endelige motor)"),
     ("heldout4", "Testdel 4 (held-out, skrevet på den flettede viden før tuningen på den)"),
+    ("heldout5", "Testdel 5 (held-out, skrevet efter målingen af del 4, før den endelige motor)"),
 ])
 def test_testdelene_naar_maalene(kb, capsys, part, title):
     report = qs.evaluate(kb, qs.load(part))
@@ -121,7 +123,7 @@ def test_emnefremmede_spoergsmaal_i_testdelene_faar_hoejst_hvert_tiende_et_svar(
     with capsys.disabled():
         print(f"\nEmnefremmede spørgsmål i testdelene: {report.answered_off_topic}/{report.off_topic} "
               f"fik et svar ({report.off_topic_rate:.0%})")
-    assert report.off_topic >= 20 and report.off_topic_rate <= MAX_OFF_TOPIC_ANSWERED
+    assert report.off_topic >= 25 and report.off_topic_rate <= MAX_OFF_TOPIC_ANSWERED
 
 
 def test_udviklingsdelen_naar_maalene(kb, capsys):
@@ -260,6 +262,10 @@ def test_standarden_svarer_ikke_paa_det_den_ikke_naevner(kb):
     ("kan jeg blive kørt? kan jeg få massage? hvem betaler?", ["kan jeg blive kørt?", "kan jeg få massage?",
                                                               "hvem betaler?"]),
     ("min far er 80", ["min far er 80"]),
+    # folded, "far" (father) is "får": it asks only with a subject after it
+    ("far er stadig indlagt, hvad sker der når han kommer hjem",
+     ["far er stadig indlagt hvad sker der når han kommer hjem"]),
+    ("far jeg kørsel? og ma jeg ryge", ["far jeg kørsel?", "ma jeg ryge"]),
     ("", []),
 ])
 def test_en_besked_deles_i_sine_spoergsmaal(message, parts):
@@ -433,3 +439,42 @@ def test_tg_validate_godkender_synonymfilen(capsys):
 
     assert cli.main(["validate"]) == 0
     assert "synonymgrupper" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------------------------
+# Words: everyday Danish, the situation, ages, stop words
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("question,code,expected", [
+    # an everyday word no item uses ("i morgen", "ligger", "den nye") does not make it another topic
+    ("jeg kan ikke komme i morgen, hvem skal jeg give besked", "0316", "0316:stk1:afbud"),
+    ("jeg ligger på sygehuset, kan jeg få genoptræning", "0615", "0615:stk1:hospital_treatment"),
+    # in a question about training, an illness no item names is the situation
+    ("kan jeg få genoptræning efter et ankelbrud i herlev", "0163", None),
+    ("skal min svigermor betale for genoptræningen efter sit lårbenshalsbrud", "0316", "0316:stk1:training"),
+    # an age in the question is about age
+    ("kan jeg få genoptræning selvom jeg kun er 45", "0183", "0183:stk1:typical_target_group"),
+    ("min søn er 16, kan han få træning", "0630", "national:child"),
+])
+def test_hverdagsord_sygdomme_og_alder_i_spoergsmaalet(kb, question, code, expected):
+    result = answer_question(kb, question, code=code)
+    assert result.found, question
+    if expected:
+        assert any(expected in h.keys for h in result.hits), [h.key for h in result.hits]
+
+
+@pytest.mark.parametrize("question,code", [
+    ("hvad koster det at få hentet storskrald", "0316"),   # koster, hentet: words of the standard
+    ("hvornår har borgerservice åbent", "0615"),           # borger|service: the unknown part counts
+    ("hvad koster en p-billet ved sygehuset", "0163"),
+])
+def test_et_sjaeldent_ord_som_ingen_standard_bruger_goer_spoergsmaalet_emnefremmed(kb, question, code):
+    assert not answer_question(kb, question, code=code).found
+
+
+def test_et_stopord_er_ikke_et_synonym_fordi_stammen_er_den_samme(kb):
+    """"være"/"var" share a stem with "varer"/"varig", "dem" with "demens", "vide" with "videre"."""
+    analyzer = indexes(kb).analyzer
+    assert "=varighed" not in analyzer.tokens("skal man være gammel", question=True)
+    assert "=varig" not in analyzer.tokens("hvad var det nu", question=True)
+    assert "=ankestyrelsen" not in analyzer.tokens("hvornår får jeg det at vide", question=True)
+    assert "=varighed" in analyzer.tokens("hvor længe varer det", question=True)

@@ -16,7 +16,7 @@ from training_guidance.answering import indexes
 from training_guidance.knowledge import cached_knowledge
 from training_guidance.texts import in_voice
 
-PARTS = {"heldout": "det første udeladte sæt", "heldout4": "det nyeste udeladte sæt"}
+PARTS = {"heldout": "det første udeladte sæt", "heldout5": "det nyeste udeladte sæt"}
 
 
 def expected_texts(kb, patterns: List[str]) -> List[str]:

@@ -77,7 +77,7 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     both. The caller decides ``code`` (see resolve_municipality); items of another municipality
     are never returned."""
     index = indexes(kb).for_code(code)
-    tokens, units, about = index.analyzer.analyse(_without_names(question, kb), question=True)
+    tokens, units, about, everyday = index.analyzer.analyse(_without_names(question, kb), question=True)
     scores = index.scores(tokens).astype(np.float64)
     if len(index.entries) and code in indexes(kb).by_code:
         scores = np.where(index.national, scores * NATIONAL_WEIGHT, scores)
@@ -91,7 +91,7 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     for i in order[:CANDIDATES]:
         if scores[i] < floor or len(hits) == limit:
             break
-        if index.coverage(i, units, about) < min_coverage:
+        if index.coverage(i, units, about, everyday) < min_coverage:
             continue  # it matches, but on too little of what was asked
         hits.append(_hit(index.entries[i], scores[i], offer))
         # The best item that says enough sets the bar for the others; one that matched on too
