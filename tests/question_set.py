@@ -5,7 +5,9 @@ A question counts once per question it asks (a message with two questions counts
 - false "not found": nothing found although the standard or the national rules answer it;
 - wrong municipality: the message resolved to another municipality than labelled, or a hit
   from another municipality;
-- answered although not answerable: found, for a question labelled `none` (reported only).
+- answered although not answerable: found, for a question labelled `none` (reported only);
+- off-topic answered: found, for a question marked `off_topic` (about something else than
+  training): the off-topic false-positive rate.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ QUESTIONS = Path(__file__).resolve().parent / "questions"
 
 
 def load(part: str) -> List[Dict]:
-    """"dev", "heldout", "heldout2" or "heldout3"."""
+    """"dev", "heldout", "heldout2", "heldout3" or "heldout4"."""
     with (QUESTIONS / f"{part}.yml").open(encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 
@@ -46,6 +48,8 @@ class Report:
     not_found: int = 0          # false "not found"
     unanswerable: int = 0       # questions labelled none
     answered_unanswerable: int = 0
+    off_topic: int = 0          # questions marked off_topic (a subset of those labelled none)
+    answered_off_topic: int = 0
     wrong_municipality: int = 0
     messages: int = 0
     wrong_split: int = 0
@@ -55,6 +59,10 @@ class Report:
 
     def share(self, n: int) -> float:
         return n / self.questions if self.questions else 0.0
+
+    @property
+    def off_topic_rate(self) -> float:
+        return self.answered_off_topic / self.off_topic if self.off_topic else 0.0
 
     @property
     def ms_per_question(self) -> float:
@@ -67,6 +75,7 @@ class Report:
             f"falsk 'ikke fundet' {self.share(self.not_found):.1%} ({self.not_found}), "
             f"forkert kommune {self.wrong_municipality}, "
             f"svar uden at standarden svarer {self.answered_unanswerable}/{self.unanswerable}, "
+            f"svar på emnefremmede {self.answered_off_topic}/{self.off_topic} ({self.off_topic_rate:.0%}), "
             f"forkert opdelt {self.wrong_split}, {self.ms_per_question:.2f} ms pr. rangering"
         )
 
@@ -98,9 +107,12 @@ def evaluate(kb, entries: List[Dict]) -> Report:
             got = [h.key for h in result.hits]
             if patterns is None:
                 report.unanswerable += 1
+                report.off_topic += bool(entry.get("off_topic"))
                 if result.found:
                     report.answered_unanswerable += 1
-                    report.failures.append(f"SVAR-UDEN {part!r} ({entry['code']}): {got}")
+                    report.answered_off_topic += bool(entry.get("off_topic"))
+                    tag = "EMNEFREMMED" if entry.get("off_topic") else "SVAR-UDEN"
+                    report.failures.append(f"{tag} {part!r} ({entry['code']}): {got}")
                 continue
             report.questions += 1
             if not result.found:

@@ -1,6 +1,8 @@
 """The question set through the whole conversation core, each question in a fresh conversation:
 the municipality the question names (or said before, or the page's), every question in the
-message, the answer in the reader's voice with its source. Measured on the held-out part.
+message, the answer in the reader's voice with its source. Measured on the first held-out part
+(the one the REST test uses) and on the newest, the only one that was blind when the engine was
+last changed.
 
 The ranking alone is measured in test_answering.py; this is what a user actually reads."""
 import fnmatch
@@ -14,7 +16,11 @@ from training_guidance.answering import indexes
 from training_guidance.knowledge import cached_knowledge
 from training_guidance.texts import in_voice
 
-HELD_OUT = load("heldout")
+PARTS = {"heldout": "det første udeladte sæt", "heldout5": "det nyeste udeladte sæt"}
+# The newest part's one blind measurement missed the targets (81.2 % answered, 4.3 % false "står
+# ikke"; docs/answering.md): measured and printed, marked so until the engine reaches them.
+BELOW_TARGET = pytest.mark.xfail(reason="blind measurement below the targets, see docs/answering.md",
+                                 strict=False)
 
 
 def expected_texts(kb, patterns: List[str]) -> List[str]:
@@ -65,11 +71,13 @@ def run(entries: List[Dict]):
     return asked, answered, not_found, wrong_place, failures, problems
 
 
-def test_det_udeladte_saet_besvares_med_det_maerkede_svar_og_kilde_i_samtalen(capsys):
-    asked, answered, not_found, wrong_place, failures, problems = run(HELD_OUT)
+@pytest.mark.parametrize("part", [pytest.param(p, marks=BELOW_TARGET) if p == "heldout5" else p
+                                  for p in PARTS])
+def test_det_udeladte_saet_besvares_med_det_maerkede_svar_og_kilde_i_samtalen(capsys, part):
+    asked, answered, not_found, wrong_place, failures, problems = run(load(part))
     share = answered / asked
     with capsys.disabled():
-        print(f"\nSamtalekernen på det udeladte sæt: {answered}/{asked} spørgsmål besvaret med det mærkede svar og "
+        print(f"\nSamtalekernen på {PARTS[part]}: {answered}/{asked} spørgsmål besvaret med det mærkede svar og "
               f"kilde ({share:.1%}); falsk 'står ikke' {not_found / asked:.1%}; forkert kommune {wrong_place}; "
               f"{len(problems)} svar over LIX 40 eller andre sprogkrav (tunge tekster i standarderne)")
     assert not [p for p in problems if "LIX" not in p], problems  # lines, seed files, repetition: never

@@ -1,6 +1,6 @@
 """`tg`: the engine from the command line, for people and tests.
 
-  tg validate                       load and validate all knowledge files
+  tg validate                       load and validate all knowledge files (synonyms.yml too)
   tg assess SITUATION.json --kommune Holstebro [--today 2026-11-23] [--json]
   tg answer Holstebro transport     the Danish answer with its source
   tg deadline 2026-12-18 10 working_days
@@ -98,9 +98,17 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"Fejl i vidensbasen: {exc}", file=sys.stderr)
         return 2
     if args.command == "validate":
+        from .answering.synonyms import validate_synonyms
+
+        try:
+            synonyms = validate_synonyms(kb)
+        except KnowledgeError as exc:
+            print(f"Fejl i vidensbasen: {exc}", file=sys.stderr)
+            return 2
         items = sum(1 for s in kb.standards.values() for _ in s.all_items())
         print(f"OK: {len(kb.standards)} kvalitetsstandarder, {items} punkter, "
-              f"{len(kb.national.items)} nationale regler, {len(kb.municipalities.municipalities)} kommuner.")
+              f"{len(kb.national.items)} nationale regler, {len(kb.municipalities.municipalities)} kommuner, "
+              f"{len(synonyms.groups)} synonymgrupper.")
         return 0
     if args.command == "assess":
         raw = sys.stdin.read() if args.situation == "-" else Path(args.situation).read_text(encoding="utf-8")

@@ -9,31 +9,51 @@ Both the items and the questions go through the same steps, so "svømmehallen", 
    count as one typo;
 3. Danish Snowball stemming (PyStemmer);
 4. a phrase of a synonym group ("vælge selv", "frit valg") adds the group's name as a word; a
-   few stop words may stand between its words ("selv kan vælge", "hvem er det der træner");
+   few stop words may stand between its words ("selv kan vælge", "hvem er det der træner"); in a
+   question, "#" in a phrase stands for a number ("min mor på #" says an age);
 5. stop words and the file's `ignore` words are dropped (after step 4, so "hvornår kontakter"
    can still be a phrase).
+
+A question also says whether it is about training at all (the file's `about` words: "træning",
+"genoptræne", "terapeut" ...) and which of its words are everyday Danish (wordfreq's frequency
+list: "morgen", "ligger", "nye"): ranking.py weighs its words no knowledge file uses by that. A
+word that common is not a typo either, so it is not mended.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Set, Tuple
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DANISH
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+from wordfreq import zipf_frequency
 
 from ..folding import fold
 from .synonyms import Synonyms
 
-_WORD = re.compile(r"[^\W_]+|§")
+_WORD = re.compile(r"[^\W_]+|[§#]")
+NUMBER = "#"  # in a phrase of the synonyms file: any number of one to three digits, in questions
 GROUP_PREFIX = "="
 GROUP_WEIGHT = 2
 MAX_GAP = 3  # stop words allowed between two words of a phrase
+# Zipf frequency in Danish (wordfreq; 6 is once per million words ... 3 once per billion): from
+# REAL_WORD a word is a word, not a typo to mend; from EVERYDAY it is among the commonest ~1,500
+# words and says little about what is asked ("i morgen", "ligger", "den nye")
+REAL_WORD_ZIPF = 3.0
+EVERYDAY_ZIPF = 5.5
 
 # One thing a question says, as the ways of saying it: each a set of words that must all occur.
 Unit = FrozenSet[FrozenSet[str]]
+
+
+class Analysis(NamedTuple):
+    tokens: List[str]   # search words, for BM25
+    units: List[Unit]   # the things it says, for coverage
+    about: bool         # it names training (an `about` word of the synonyms file)
+    everyday: FrozenSet[str] = frozenset()  # stems of its everyday Danish words (questions only)
 
 
 def _words(text: str) -> List[str]:
@@ -51,14 +71,20 @@ class Analyzer:
         }
         # stem sequence → group names, by length (longest first when matching)
         self._phrases: Dict[Tuple[str, ...], Set[str]] = {}
+        self._one_word: Dict[str, Set[str]] = {}  # stem of a one-word phrase → its words as written
         for name, phrases in synonyms.groups.items():
             for phrase in phrases:
-                stems = tuple(self._stem(w) for w in _words(phrase))
+                words = _words(phrase)
+                stems = tuple(self._stem(w) for w in words)
                 if stems:
                     self._phrases.setdefault(stems, set()).add(GROUP_PREFIX + fold(name))
+                if len(words) == 1:
+                    self._one_word.setdefault(stems[0], set()).add(words[0])
         self._by_first: Dict[str, List[Tuple[Tuple[str, ...], Set[str]]]] = {}
         for stems, names in self._phrases.items():
             self._by_first.setdefault(stems[0], []).append((stems, names))
+        self._about: Set[str] = {self._stem(w) for phrase in synonyms.about for w in _words(phrase)}
+        self._zipf_cache: Dict[str, float] = {}
         self.vocabulary: Counter = Counter()  # folded word → how many texts use it
         self.known: Set[str] = set()          # every search word some text of the corpus has
         self._vocab_list: List[str] = []
@@ -78,6 +104,13 @@ class Analyzer:
         if stem is None:
             stem = self._stem_cache[word] = self._stemmer.stemWord(word)
         return stem
+
+    def _zipf(self, word: str) -> float:
+        """How common a word (lower case, as typed) is in Danish."""
+        z = self._zipf_cache.get(word)
+        if z is None:
+            z = self._zipf_cache[word] = zipf_frequency(word, "da") if len(self._zipf_cache) < 100_000 else 0.0
+        return z
 
     def _mend(self, word: str) -> List[str]:
         """A question's word as words the corpus uses: itself, a typo mended, or a compound split."""
@@ -101,7 +134,9 @@ class Analyzer:
                 rest = [w for w in (self._mend(tail) if len(tail) >= 5 else [tail]) if w in self.vocabulary]
                 # A short first part only with a known second part: "mail|adressen", not "køre|kort"
                 if len(first) >= 5 or (rest and len(tail) >= 5 and tail in self.vocabulary):
-                    return [first] + rest
+                    # A second part no knowledge file uses stays, as a word of its own: "borger|service"
+                    # asks about a service, not about citizens
+                    return [first] + (rest or ([tail] if len(tail) >= 4 else []))
         return None
 
     @staticmethod
@@ -122,24 +157,33 @@ class Analyzer:
         """The search words of a text (a question if ``question``: its words are mended)."""
         return self.analyse(text, question)[0]
 
-    def analyse(self, text: str, question: bool = False) -> Tuple[List[str], List[Unit]]:
-        """(search words, units). A unit is one thing the text says, as the ways an item can say
-        it: a word by its stem or its groups; a phrase of several words by its groups or by all
-        of its words that are not stop words ("tlf nummer" is not said by "CPR-nummer")."""
+    def analyse(self, text: str, question: bool = False) -> Analysis:
+        """Search words, units and whether it is about training. A unit is one thing the text
+        says, as the ways an item can say it: a word by its stem or its groups; a phrase of
+        several words by its groups or by all of its words that are not stop words ("tlf nummer"
+        is not said by "CPR-nummer")."""
         words = _words(text)
+        everyday: FrozenSet[str] = frozenset()
         if question:
-            words = [w for word in words for w in self._mend(word)]
+            typed = {fold(w): self._zipf(w) for w in (m.lower() for m in _WORD.findall(text or ""))}
+            everyday = frozenset(self._stem(w) for w, z in typed.items() if z >= EVERYDAY_ZIPF)
+            words = [w for word in words
+                     for w in ([word] if typed.get(word, 0.0) >= REAL_WORD_ZIPF else self._mend(word))]
         stems = [self._stem(w) for w in words]
         content = [w not in self.stop and not w.isdigit() for w in words]
         out = [s for w, s in zip(words, stems) if w not in self.stop]
         covering: List[Set[str]] = [set() for _ in stems]
         in_phrase: Set[int] = set()       # words of a phrase of two or more words, or of stop words
         units: Set[Unit] = set()
+        # In a question a number can stand where a phrase has "#"
+        matching = [NUMBER if question and w.isdigit() and len(w) <= 3 else s for w, s in zip(words, stems)]
         for i in range(len(stems)):
-            for phrase, names in self._by_first.get(stems[i], ()):
-                at = self._match(phrase, stems, content, i)
+            for phrase, names in self._by_first.get(matching[i], ()):
+                at = self._match(phrase, matching, content, i)
                 if at is None:
                     continue
+                if len(phrase) == 1 and not content[i] and words[i] not in self._one_word[phrase[0]]:
+                    continue  # a stop word whose stem a phrase shares: "være" is not "varer"
                 # In a question a group counts twice: its phrases were chosen for what people ask.
                 out.extend(sorted(names) * (GROUP_WEIGHT if question else 1))
                 for j in at:
@@ -151,4 +195,4 @@ class Analyzer:
         for j in range(len(stems)):
             if content[j] and j not in in_phrase:
                 units.add(frozenset(frozenset({t}) for t in {stems[j]} | covering[j]))
-        return out, sorted(units, key=sorted)
+        return Analysis(out, sorted(units, key=sorted), any(s in self._about for s in stems), everyday)

@@ -13,7 +13,7 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
 import bm25s
 import numpy as np
@@ -25,7 +25,16 @@ from .analysis import Analyzer, Unit
 from .synonyms import Synonyms, knowledge_dir, load_synonyms
 
 NATIONAL = "national"
-UNKNOWN_WEIGHT = 1.5  # tuned on the development questions
+# A question's word that no knowledge file uses weighs this times the most telling known word;
+# in a question that names training it is probably the situation, so it weighs less. Both tuned on
+# the development questions.
+UNKNOWN_WEIGHT = 3.0
+UNKNOWN_WEIGHT_ABOUT = 0.25
+EVERYDAY_WEIGHT = 0.25  # an everyday Danish word of no synonym group ("i morgen", "ligger")
+# Less length normalisation than the default (0.75): an item's document is its text plus words
+# added from the synonyms file, so a long document is not a wordy one. Tuned on the development
+# questions.
+BM25_K1, BM25_B = 1.5, 0.6
 
 
 def item_key(code: Optional[str], offer: Optional[str], item_id: str) -> str:
@@ -131,7 +140,7 @@ class SearchIndex:
         corpus = [self._document(e) for e in entries]
         self.words = [frozenset(doc) for doc in corpus]
         self._df = Counter(token for words in self.words for token in words)
-        self.bm25 = bm25s.BM25()
+        self.bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         self.bm25.index(corpus, show_progress=False)
         self.national = np.array([e.code is None for e in entries])
         self._offer_masks: Dict[str, np.ndarray] = {}
@@ -153,19 +162,25 @@ class SearchIndex:
             self._offer_masks[offer] = mask
         return mask
 
-    def weight(self, unit: Unit) -> float:
+    def weight(self, unit: Unit, about: bool = False, everyday: FrozenSet[str] = frozenset()) -> float:
         """How much a unit of a question tells: the inverse document frequency (as BM25 weighs a
-        word) of its commonest way of being said here; a thing no item says weighs the most."""
+        word) of its commonest way of being said here; a thing no item says weighs the most. A
+        word no knowledge file uses weighs more still - unless it is everyday Danish
+        (``everyday``: "i morgen") or the question names training (``about``): "storskrald" is
+        what is asked, "lårbenshalsbrud" in a question about genoptræning is the situation."""
         n = len(self.entries)
         df = max((min(self._df.get(t, 0) for t in way) for way in unit), default=0)
         weight = math.log(1 + (n - df + 0.5) / (df + 0.5))
-        if not any(way <= self.analyzer.known for way in unit):
-            weight *= UNKNOWN_WEIGHT  # a word no knowledge file uses: likely about something else
+        if all(way <= everyday for way in unit):
+            weight *= EVERYDAY_WEIGHT  # an everyday word of no group, known or not
+        elif not any(way <= self.analyzer.known for way in unit):
+            weight *= UNKNOWN_WEIGHT_ABOUT if about else UNKNOWN_WEIGHT
         return weight
 
-    def coverage(self, i: int, units: List[Unit]) -> float:
+    def coverage(self, i: int, units: List[Unit], about: bool = False,
+                 everyday: FrozenSet[str] = frozenset()) -> float:
         """The weighted share of a question's units that entry i says."""
-        weights = [self.weight(u) for u in units]
+        weights = [self.weight(u, about, everyday) for u in units]
         total = sum(weights)
         if not total:
             return 0.0

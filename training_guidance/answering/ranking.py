@@ -77,7 +77,7 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     both. The caller decides ``code`` (see resolve_municipality); items of another municipality
     are never returned."""
     index = indexes(kb).for_code(code)
-    tokens, units = index.analyzer.analyse(_without_names(question, kb), question=True)
+    tokens, units, about, everyday = index.analyzer.analyse(_without_names(question, kb), question=True)
     scores = index.scores(tokens).astype(np.float64)
     if len(index.entries) and code in indexes(kb).by_code:
         scores = np.where(index.national, scores * NATIONAL_WEIGHT, scores)
@@ -85,16 +85,18 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     if mask is not None:
         scores = np.where(mask, scores, 0.0)
     order = np.argsort(-scores, kind="stable")
-    best = float(scores[order[0]]) if len(order) else 0.0
     hits: List[Hit] = []
-    floor = max(MIN_SCORE, RELATIVE * best)
+    floor = MIN_SCORE
     min_coverage = MIN_COVERAGE if code in indexes(kb).by_code else MIN_COVERAGE_NATIONAL
     for i in order[:CANDIDATES]:
         if scores[i] < floor or len(hits) == limit:
             break
-        if index.coverage(i, units) < min_coverage:
+        if index.coverage(i, units, about, everyday) < min_coverage:
             continue  # it matches, but on too little of what was asked
         hits.append(_hit(index.entries[i], scores[i], offer))
+        # The best item that says enough sets the bar for the others; one that matched on too
+        # little of the question does not
+        floor = max(floor, RELATIVE * float(scores[i])) if len(hits) == 1 else floor
     return Answer(question, code, offer, bool(hits), tuple(hits))
 
 

@@ -13,9 +13,12 @@ from typing import List, Tuple
 
 from ..folding import fold
 
+# Folded, "får" is "far" and "må" is "ma": those ask only with a subject after them ("får jeg",
+# "far min mor"), not in "far er stadig indlagt"
+_SUBJECT = r"\s+(?:jeg|du|man|hun|han|de|vi|i|min|mit|mine|din|dit|der|det|den)\b"
 _QUESTION_WORD = (
-    r"(?:hv[a-zæøå]*|kan|skal|ma|må|far|får|er|har|vil|bliver|galder|gælder|findes|tilbyder|"
-    r"koster|hjalper|hjælper|hjaelper)"
+    rf"(?:hv[a-zæøå]*|kan|skal|må|får|(?:ma|far)(?={_SUBJECT})|er|har|vil|bliver|galder|gælder|"
+    r"findes|tilbyder|koster|hjalper|hjælper|hjaelper)"
 )
 # "og hvornår", ", hvad", "og kan jeg": a new question starts. "og" alone joins words of one
 # question ("massage og bassin"), so a question word must follow.
