@@ -68,6 +68,10 @@ class RasaLike:
             self._run(ActionStartApplication())
             self.active_loop = FORM
             self.events.append({"event": "active_loop", "name": FORM})
+            # As Rasa activates a form: the slots filled before it are validated first.
+            for slot in DOMAIN["forms"][FORM]["required_slots"]:
+                if self.slots.get(slot) is not None:
+                    self.events.append({"event": "slot", "name": slot, "value": self.slots[slot]})
             self._form_step()
         elif name == "submit_application":
             self._run(ActionApplicationDone())

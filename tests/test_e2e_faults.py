@@ -72,8 +72,9 @@ def test_handlingsserveren_doer_midt_i_interviewet_og_samtalen_fortsaetter_bagef
     again = say(servers, sender, buttons[-1]["payload"])
     after = state(servers, sender)
     assert "teknisk fejl" not in texts(again)
-    assert after.get(before["asked_fact"]) is not None  # the question is answered now
-    assert {k: v for k, v in before.items() if k not in ("asked_fact", "failed_attempts")}.items() <= after.items()
+    assert after["facts"].get(before["asked_fact"]) is not None  # the question is answered now
+    assert before["facts"].items() <= after["facts"].items()
+    assert {k: v for k, v in before.items() if k not in ("asked_fact", "failed_attempts", "facts")}.items() <= after.items()
 
 
 def test_rasa_serveren_genstartes_midt_i_interviewet_og_samtalen_hentes_fra_databasen(servers):
@@ -89,5 +90,5 @@ def test_rasa_serveren_genstartes_midt_i_interviewet_og_samtalen_hentes_fra_data
     reply = texts(again)
     assert "Hvor bor" not in reply and "Hej! Jeg er Træningsguiden" not in reply
     after = state(servers, sender)
-    assert after.get(before["asked_fact"]) is not None
+    assert after["facts"].get(before["asked_fact"]) is not None
     assert after.get("municipality_code") == "0661" and after.get("relation") == before.get("relation")

@@ -54,6 +54,10 @@ class ValidateApplicationForm(FormValidationAction):
         return {name: application.extract(name, adapter.turn(tracker)) or ""}
 
     def _validate(self, name: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        if tracker.get_slot("requested_slot") != name or not _user_just_answered(tracker):
+            # Rasa also validates slots the conversation filled before the form (the municipality,
+            # who applies): those were read when they were said, not from this message.
+            return {name: value}
         before = dict(tracker.slots)
         state = adapter.conversation(tracker)
         application.setattr_field(state, name, None)  # the raw answer is not the field's value yet
