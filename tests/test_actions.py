@@ -144,7 +144,10 @@ def test_cpr_nummer_i_en_besked_giver_en_advarsel_og_bruges_ikke():
 def test_personale_starter_manuskriptet_og_faar_korte_spoergsmaal():
     from bot.actions.municipality import ActionStartStaffMode
 
-    text, _, events = run(ActionStartStaffMode(), recorded("staff_start"))
+    tracker = recorded("staff_start")  # as the staff console's channel delivers it (bot/channels.py)
+    tracker.latest_message = dict(tracker.latest_message, metadata={"mode": "staff"})
+    tracker.events[-1] = dict(tracker.events[-1], input_channel="personale")
+    text, _, events = run(ActionStartStaffMode(), tracker)
     assert "Opkaldsmanuskript" in text and "Borgerens kommune?" in text
     assert _slots(events)["voice"] == "staff"
 

@@ -46,14 +46,15 @@ class Conversation:
 
     def __init__(self, sender="borger-1", **slots):
         self.sender, self.slots, self.messages = sender, dict(slots), []
+        self.history = []  # what the assistant said and the user answered, as Rasa's events
 
     def tracker(self, text="", intent=None, value=None, confidence=0.95, latest_action="action_listen"):
         entities = [{"entity": "answer", "value": value}] if value is not None else []
         message = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": entities}
         # As Rasa's FormAction builds it: ... the previous action, the user's message (when the
         # user just answered), then the form's own execution.
-        events = [{"event": "action", "name": "action_listen"},
-                  {"event": "user", "text": text, "input_channel": "rest", "parse_data": message}]
+        events = self.history + [{"event": "action", "name": "action_listen"},
+                                 {"event": "user", "text": text, "input_channel": "rest", "parse_data": message}]
         if latest_action != "action_listen":
             events.append({"event": "action", "name": latest_action})
         events.append({"event": "action", "name": "application_form"})
@@ -67,6 +68,8 @@ class Conversation:
             if e["event"] == "slot":
                 self.slots[e["name"]] = e["value"]
         self.messages = dispatcher.messages
+        self.history += [{"event": "bot", "text": m.get("text"), "data": {"buttons": m.get("buttons") or []}}
+                         for m in dispatcher.messages]
         return events
 
     @property
@@ -82,7 +85,9 @@ class Conversation:
 
     def say(self, text, intent="inform", value=None, confidence=0.95):
         """The form's turn: validate the answer, then ask for the next slot (as Rasa's FormAction does)."""
-        events = self.run(ValidateApplicationForm(), self.tracker(text, intent, value, confidence))
+        tracker = self.tracker(text, intent, value, confidence)
+        self.history.append(tracker.events[-2])  # the user's message stays in the conversation
+        events = self.run(ValidateApplicationForm(), tracker)
         said = self.messages
         if events and self.slots.get("requested_slot"):
             self.ask()

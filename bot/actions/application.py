@@ -21,8 +21,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from training_guidance import clock
 from training_guidance.deadlines import danish_date
 from training_guidance.handoff import contact as fields
-from training_guidance.handoff.consent import CONSENT_VERSION, privacy_notice
+from training_guidance.handoff.consent import CONSENT_VERSION, consent_proven, privacy_notice
 from training_guidance.handoff.record import build_draft
+from training_guidance.handoff.security import TOO_MANY_APPLICATIONS, SecurityStore, conversation_hash
 from training_guidance.municipalities import find_municipality
 from training_guidance.render import Voice, contact_line, outcome_sentence
 from training_guidance.understanding import CPR_MASK, understand
@@ -369,8 +370,9 @@ class ActionApplicationDone(Action):
         }.get(state) or reason
         if message is None and not (tracker.get_slot("consent") is True
                                      and tracker.get_slot("application_confirmed") is True
-                                     and tracker.get_slot("application_id")):
-            message = t.CANCELLED  # e.g. a retry button from an earlier, unfinished application
+                                     and tracker.get_slot("application_id")
+                                     and consent_proven(tracker.events, tracker.get_slot("consent_text") or "")):
+            message = t.CANCELLED  # e.g. a retry button from an earlier, unfinished application, or made-up slots
         if message:
             dispatcher.utter_message(text=f"{message}\n{phone}")
             return [SlotSet("application_state", state if state in FINISHED else "cancelled")]
@@ -382,9 +384,13 @@ class ActionApplicationDone(Action):
         role = tracker.get_slot("applicant_role")
         optional = {s: (None if tracker.get_slot(s) in (None, SKIPPED) else tracker.get_slot(s))
                     for s in ("contact_email", "contact_address")}
-        voice = tracker.get_slot("voice") or "citizen"
         key = f"{tracker.sender_id}:{tracker.get_slot('application_id')}"
+        client = (tracker.latest_message.get("metadata") or {}).get("client")  # bot/channels.py
         try:
+            limits = SecurityStore(records_store().engine)
+            if not records_store().reference_for_key(key) and not limits.application_allowed(tracker.sender_id, client):
+                dispatcher.utter_message(text=f"{TOO_MANY_APPLICATIONS}\n{phone}")
+                return [SlotSet("application_state", "cancelled")]
             draft = build_draft(
                 kb, tracker.get_slot("municipality_code"), facts,
                 contact={"citizen_name": tracker.get_slot("citizen_name"), "phone": tracker.get_slot("contact_phone"),
@@ -394,12 +400,15 @@ class ActionApplicationDone(Action):
                            "fuldmagt": tracker.get_slot("fuldmagt")},
                 consent_text=tracker.get_slot("consent_text") or "", consent_version=CONSENT_VERSION,
                 consent_at=dt.datetime.fromisoformat(tracker.get_slot("consent_at")),
-                channel=f"{tracker.get_latest_input_channel() or 'ukendt'}" + ("/personale" if voice == "staff" else ""),
+                channel=tracker.get_latest_input_channel() or "ukendt",  # set by the server, never the client
                 today=today(),
             )
             submitted = records_store().submit(draft, key, config.targets)
+            if submitted.created:
+                limits.application_stored(tracker.sender_id, client)
         except Exception:  # the database is away, the disk is full ...: no receipt, nothing lost
-            log.exception("application %s could not be stored", key)
+            # The conversation id is the only key to a citizen's conversation: log its hash.
+            log.exception("application of conversation %s could not be stored", conversation_hash(tracker.sender_id))
             dispatcher.utter_message(text=f"{t.SUBMIT_FAILED}\n{phone}", buttons=[t.BUTTON_RETRY])
             return []
         events = [SlotSet("application_reference", submitted.reference), SlotSet("application_state", "sent")]

@@ -7,7 +7,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from training_guidance.municipalities import find_municipality
-from training_guidance.render import Voice
+from training_guidance.render import Voice, contact_line
 
 from .answers import utter_answer
 from .context import knowledge, municipality_code, page_municipality, page_municipality_slots, today
@@ -24,10 +24,22 @@ MENU_BUTTONS = [
 ]
 
 
-def staff_requested(tracker: Tracker) -> bool:
-    """Staff mode can be started by the channel: message metadata {"mode": "staff"}."""
+STAFF_CHANNEL = "personale"  # bot/channels.py: only the web server's staff console can use it
+STAFF_ONLY = "Opkaldsmanuskriptet er kun for kommunens personale."
+
+
+def staff_channel(tracker: Tracker) -> bool:
+    """Whether this turn came from the staff console: metadata {"mode": "staff"} on the staff
+    channel. The public channels drop a client's "mode" and label messages themselves, so
+    neither typing "personale" nor sending metadata starts staff mode."""
     metadata = tracker.latest_message.get("metadata") or {}
-    return metadata.get("mode") == "staff" and tracker.get_slot("voice") != "staff"
+    return (isinstance(metadata, dict) and metadata.get("mode") == "staff"
+            and tracker.get_latest_input_channel() == STAFF_CHANNEL)
+
+
+def staff_requested(tracker: Tracker) -> bool:
+    """Staff mode is started by the staff channel only."""
+    return staff_channel(tracker) and tracker.get_slot("voice") != "staff"
 
 
 class ActionGreet(Action):
@@ -64,6 +76,9 @@ class ActionStartStaffMode(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         kb = knowledge()
+        if not staff_channel(tracker):  # "personale" typed in the public chat
+            dispatcher.utter_message(text=f"{STAFF_ONLY} {contact_line(kb, municipality_code(tracker))}")
+            return []
         dispatcher.utter_message(
             text="Opkaldsmanuskript for personale. Stil spørgsmålene til borgeren. Under hvert spørgsmål "
             "står reglen og kilden. Til sidst får du et journalnotat."
