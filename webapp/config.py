@@ -4,6 +4,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from typing import Mapping, MutableMapping, Optional, Tuple
+from urllib.parse import urlsplit
 
 from training_guidance.settings import HOST, Settings, SettingsError, get_settings, process_environment
 
@@ -57,13 +58,17 @@ def ensure_staff_credentials(env: MutableMapping[str, str]) -> Optional[str]:
 class WebConfig:
     port: int
     rasa_url: str
-    origin: str
+    origin: str  # TG_WEB_ORIGIN, scheme included: what Origin must be, and what the page's snippet names
     cors_origins: Tuple[str, ...]
     staff_user: str
     staff_password: str
-    secret: bytes
+    secret: bytes  # keys the hashes of user names and addresses in the shared rate-limit store
     production: bool
     tracker_url: Optional[str]
+    database_url: str = ""  # sessions and rate limits (training_guidance/handoff/security.py)
+    channel_secret: Optional[str] = None  # the staff channel and the client address passed to Rasa
+    proxies_count: int = 0  # Sanic PROXIES_COUNT: trusted proxies in front of this server
+    forwarded_secret: Optional[str] = None  # Sanic FORWARDED_SECRET
 
     @classmethod
     def from_env(cls, env: Optional[MutableMapping[str, str]] = None) -> "WebConfig":
@@ -71,16 +76,27 @@ class WebConfig:
         ensure_staff_credentials(env)
         settings = _settings(env)
         secret = settings.web_secret
-        if settings.production and secret is not None and len(secret) < 32:
-            raise ConfigError("TG_WEB_SECRET skal være mindst 32 tegn (must be at least 32 characters).")
+        if settings.production:
+            for name, value in (("TG_WEB_SECRET", secret), ("TG_CHANNEL_SECRET", settings.channel_secret)):
+                if not value or len(value) < 32:
+                    raise ConfigError(f"{name} skal være sat og mindst 32 tegn, når TG_ENV=production "
+                                      f"({name} must be set, at least 32 characters, in production).")
+        origin = settings.web_own_origin
+        if urlsplit(origin).scheme not in ("http", "https") or not urlsplit(origin).netloc:
+            raise ConfigError(f"TG_WEB_ORIGIN skal være fx https://traeningsguiden.holstebro.dk, ikke {origin!r} "
+                              "(TG_WEB_ORIGIN must be an origin with its scheme).")
         return cls(
             port=settings.web_port,
             rasa_url=settings.rasa_base_url,
-            origin=settings.web_own_origin,
+            origin=origin,
             cors_origins=cors_origins(env),
             staff_user=settings.staff_user,
             staff_password=settings.staff_password,
             secret=secret.encode() if secret else secrets.token_bytes(32),
             production=settings.production,
             tracker_url=settings.tracker_url,
+            database_url=settings.records_url,
+            channel_secret=settings.channel_secret,
+            proxies_count=settings.proxies_count,
+            forwarded_secret=settings.forwarded_secret,
         )

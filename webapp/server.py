@@ -6,12 +6,14 @@ TG_CORS_ORIGINS); it passes messages on to the Rasa server's REST channel on loo
 """
 from __future__ import annotations
 
+from pathlib import Path
+from urllib.parse import unquote
+
 import aiohttp
 from sanic import Sanic, response
 from sanic.request import Request
 
 from . import pages
-from .auth import LoginBrake
 from .citizen import add_citizen_routes
 from .config import WebConfig
 from .staff import add_staff_routes
@@ -20,16 +22,26 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
-def create_app(config: WebConfig) -> Sanic:
+def security_store(config: WebConfig):
+    """Sessions and login back-off in the records database, shared by every web server."""
+    from training_guidance.handoff.security import SecurityStore
+    from training_guidance.handoff.store import shared_store
+
+    return SecurityStore(shared_store(config.database_url).engine)
+
+
+def create_app(config: WebConfig, security=None) -> Sanic:
     app = Sanic("traeningsguiden_web")
     app.config.MOTD = False
     app.config.REQUEST_MAX_SIZE = 64 * 1024
     app.config.FALLBACK_ERROR_FORMAT = "json"
+    # The client's address only from a proxy we trust (TG_PROXIES_COUNT, TG_FORWARDED_SECRET).
+    app.config.PROXIES_COUNT = config.proxies_count or None
+    app.config.FORWARDED_SECRET = config.forwarded_secret
     app.ctx.config = config
-    app.ctx.brake = LoginBrake()
-    app.ctx.revoked = set()  # staff session tokens logged out before they expired
-    app.static("/static", str(pages.STATIC), name="static")
-    app.static("/widget", str(pages.STATIC / "widget"), name="widget")
+    app.ctx.security = security or security_store(config)
+    add_static(app, "/static", pages.STATIC)
+    add_static(app, "/widget", pages.STATIC / "widget")
 
     @app.listener("before_server_start")
     async def open_client(app_: Sanic, _loop) -> None:
@@ -44,8 +56,9 @@ def create_app(config: WebConfig) -> Sanic:
         resp.headers.setdefault("Content-Security-Policy", CSP)
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["Referrer-Policy"] = "same-origin"
-        if request.path.startswith("/api/") or request.path.startswith("/personale"):
-            resp.headers["Cache-Control"] = "no-store"
+        # Pages and answers are never cached by a browser or a proxy; files are, but checked again.
+        static = request.path.startswith(("/static/", "/widget/")) and resp.status < 400
+        resp.headers["Cache-Control"] = "no-cache" if static else "no-store"
         origin = request.headers.get("origin")
         if request.path.startswith("/api/") and origin in config.cors_origins:
             resp.headers["Access-Control-Allow-Origin"] = origin
@@ -58,3 +71,19 @@ def create_app(config: WebConfig) -> Sanic:
     add_citizen_routes(app, config)
     add_staff_routes(app, config)
     return app
+
+
+def add_static(app: Sanic, uri: str, folder: Path) -> None:
+    """Files under ``folder``. Sanic answers a folder (``/static/``) with a 500 and a traceback in
+    the log (IsADirectoryError): anything that is not a file there is 404 here, before Sanic looks."""
+    folder = folder.resolve()
+    app.static(uri, str(folder), name=uri.strip("/"))
+
+    @app.middleware("request")
+    async def files_only(request: Request):
+        if request.path != uri and not request.path.startswith(uri + "/"):
+            return None
+        target = (folder / unquote(request.path[len(uri):]).lstrip("/")).resolve()
+        if not target.is_file() or folder not in target.parents:
+            return response.json({"error": "Ikke fundet."}, status=404)
+        return None
