@@ -192,3 +192,26 @@ def test_posten_maskerer_hvert_felt_ogsaa_samtykketekst_kanal_og_relation():
     )
     stored = draft.json()
     assert not contains_cpr(stored) and stored.count(CPR_MASK) == 3
+
+
+# --- the end-to-end scan's own rule (tests/cpr_scan.py) ---------------------------------------------
+
+def test_skanningen_finder_cpr_numre_i_json_escapes_databaser_og_logfiler_men_ikke_i_id(tmp_path):
+    import json
+    import sqlite3
+
+    from cpr_scan import scan
+
+    db = sqlite3.connect(tmp_path / "tracker.db")
+    db.execute("CREATE TABLE events (sender_id TEXT, data TEXT, timestamp REAL)")
+    db.execute("INSERT INTO events VALUES (?, ?, ?)", ("d5f6c1e2-0b7a-4c1e-9f3a-2b8c7d6e5f40",
+               json.dumps({"text": f"cpr 130372{EN_DASH}4711", "message_id": "115f1ae76f424664aba6c0703982939c"}),
+               1703724711.5))
+    db.execute("INSERT INTO events VALUES (?, ?, ?)", ("a" * 32 + ".0703982939" + "b" * 22, "{}", 1.0))
+    db.commit()
+    db.close()
+    (tmp_path / "rasa.log").write_text('INFO x text="min far 14.03.72-4711" y\n2026-11-23 10:00:00,123 ok\n')
+    (tmp_path / "ok.log").write_text("reference TG-2026-000123, tlf 20 30 40 50, 0703982939abcdef" + "0" * 26 + "\n")
+    leaks, read = scan(tmp_path)
+    assert read == 4
+    assert {where for where, _ in leaks} == {"rasa.log", "tracker.db:events"}

@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     cors_origins: Optional[str] = Field(None, description="space-separated origins allowed to call the chat from a browser; default: the page's own origin, never `*`")
     staff_user: Optional[str] = Field(None, description="staff console user (development: `personale`)")
     staff_password: Optional[str] = Field(None, description="staff console password (development: random per run, printed by `make run`)")
-    web_secret: Optional[str] = Field(None, description="key that signs staff sessions (at least 32 characters in production; default random per process)")
+    web_secret: Optional[str] = Field(None, description="key for the hashes of user names and addresses in the shared login rate limits (required, at least 32 characters, in production; default random per process)")
 
     # --- the handoff ------------------------------------------------------------------------------
     database_url: Optional[str] = Field(None, description="the records store, e.g. `postgresql://user:pw@host/db` (default SQLite `records.db` in the data folder)")
