@@ -244,7 +244,8 @@ def test_personale_skrevet_eller_sendt_som_metadata_starter_ikke_personaletilsta
                                     {"metadata": {"mode": "staff"}, "input_channel": "personale"}]):
         sender = f"offentlig-metadata-{number}"
         status, body = request(servers.rest_url, {"sender": sender, "message": "/greet", **extra})
-        assert status == 200 and "Opkaldsmanuskript" not in body and "Jeg er Træningsguiden" in body
+        said = texts(json.loads(body))
+        assert status == 200 and "Opkaldsmanuskript" not in said and "Jeg er Træningsguiden" in said
         events = events_of(servers, sender)
         [first] = [e for e in events if e["event"] == "user"]
         assert first["input_channel"] == "rest" and "mode" not in (first.get("metadata") or {})
@@ -266,7 +267,8 @@ def test_metadata_paa_3_mb_afvises_og_kun_kommunen_gemmes(servers):
     request(servers.rest_url, {"sender": "metadata-lille", "message": "hej",
                                "metadata": {"kommune": "0661", "x": "y" * 1000, "mode": "staff"}})
     [user] = [e for e in events_of(servers, "metadata-lille") if e["event"] == "user"]
-    assert set(user["metadata"]) == {"kommune", "client"} and len(json.dumps(user["metadata"])) < 200
+    rasa_own = {"model_id", "assistant_id"}  # Rasa's processor adds these
+    assert set(user["metadata"]) - rasa_own == {"kommune", "client"} and len(json.dumps(user["metadata"])) < 300
 
 
 def test_rasas_forside_viser_ikke_versionen(servers):
