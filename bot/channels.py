@@ -23,15 +23,28 @@ Both channels, through one wrapper around the callback Rasa gives a channel (`gu
 Malformed bodies get HTTP 400 with a short JSON error on REST (stock Rasa 3.6 answers 500 to
 e.g. ``[]``); on socket.io the sender gets ``{"error": ...}`` on the bot event instead of the
 message being dropped with a server-side exception.
+
+What a client cannot choose (docs/security.md): the channel label stored with its messages (always
+the channel's own name, whatever ``input_channel`` says), staff mode (only the staff channel
+``personale``, which needs TG_CHANNEL_SECRET and is what the web server's staff console uses, adds
+``{"mode": "staff"}``), and metadata beyond the keys the project uses (``kommune``, a 3-4 digit
+kommunekode; anything else is dropped, and more than ``MAX_METADATA_BYTES`` is refused). The
+channels add ``client``: a keyed hash of the client's address (as a trusted proxy or the web server
+names it), so the action server can limit applications per address without storing the address.
+Socket.io session ids are issued and signed by the server; an id it did not issue is refused.
+Rasa's ``/`` and ``/version`` do not show the version.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import inspect
 import json
 import logging
-import os
 import re
+import secrets
 import uuid
+from types import SimpleNamespace
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set, Text, Tuple
 
 from rasa.core.channels.channel import UserMessage
@@ -39,9 +52,10 @@ from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from sanic import Blueprint, Sanic, response
+from sanic.headers import parse_forwarded
 from sanic.request import Request
 
-from training_guidance.understanding import mask_cpr
+from training_guidance.cpr import mask_cpr, mask_values
 
 from . import rasa_tuning
 
@@ -50,6 +64,12 @@ logger = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = 2000  # the web widget's maxlength
 MAX_MESSAGE_TOKENS = 500  # 2,000 characters of Danish prose are about 400 words and signs
 MAX_SENDER_CHARS = 128
+MAX_BODY_BYTES = 256 * 1024  # 2,000 characters of emoji as JSON escapes are 24 kB; the rest is slack
+MAX_METADATA_BYTES = 2048
+# Metadata a client may send: only what the project uses, each with the values it may have.
+CLIENT_METADATA = {"kommune": re.compile(r"\d{3,4}")}
+STAFF_CHANNEL = "personale"  # what tracker.get_latest_input_channel() returns for the staff console
+STAFF_SENDER_PREFIX = "personale-"  # staff conversations; the public channels refuse these sender ids
 # A chat widget may open a new conversation with "/greet" (the web page does). It has no entities and
 # only greets, so it is a payload as the first message of a conversation, and plain text after.
 OPENING_PAYLOADS = {"/greet"}
@@ -62,8 +82,11 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 # --- bodies ----------------------------------------------------------------------------------
 
-def body_error(request: Request) -> Optional[str]:
-    """Why a REST webhook body is unusable, in Danish, or None when it is fine."""
+def body_error(request: Request, staff: bool = False) -> Optional[str]:
+    """Why a REST webhook body is unusable, in Danish, or None when it is fine. Staff conversations'
+    sender ids start with STAFF_SENDER_PREFIX, and nobody else's do."""
+    if len(request.body or b"") > MAX_BODY_BYTES:
+        return "Beskeden er for stor."
     try:
         body = request.json
     except Exception:  # sanic raises on invalid JSON
@@ -73,13 +96,30 @@ def body_error(request: Request) -> Optional[str]:
     sender, message = body.get("sender"), body.get("message")
     if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
         return "Feltet 'sender' skal være en tekst på 1-128 tegn."
+    if sender.startswith(STAFF_SENDER_PREFIX) != staff:
+        return "Feltet 'sender' er ikke gyldigt her."
     if not isinstance(message, str):
         return "Feltet 'message' skal være en tekst."
-    if "metadata" in body and not isinstance(body["metadata"], (dict, type(None))):
+    return metadata_error(body.get("metadata")) or (
+        "Feltet 'input_channel' skal være en tekst."
+        if "input_channel" in body and not isinstance(body["input_channel"], (str, type(None))) else None)
+
+
+def metadata_error(metadata: Any) -> Optional[str]:
+    if not isinstance(metadata, (dict, type(None))):
         return "Feltet 'metadata' skal være et JSON-objekt."
-    if "input_channel" in body and not isinstance(body["input_channel"], (str, type(None))):
-        return "Feltet 'input_channel' skal være en tekst."
+    if metadata and len(json.dumps(metadata, ensure_ascii=False).encode()) > MAX_METADATA_BYTES:
+        return f"Feltet 'metadata' er for stort (højst {MAX_METADATA_BYTES} byte)."
     return None
+
+
+def client_metadata(metadata: Any) -> Dict[str, Any]:
+    """The metadata keys a client may set (CLIENT_METADATA), with valid values; the rest is dropped:
+    "mode", "input_channel" and anything else a client sends never reach the tracker."""
+    if not isinstance(metadata, dict):
+        return {}
+    return {key: metadata[key] for key, valid in CLIENT_METADATA.items()
+            if isinstance(metadata.get(key), str) and valid.fullmatch(metadata[key])}
 
 
 def socket_message_error(args: Tuple[Any, ...], needs_session: bool, metadata_key: str) -> Optional[str]:
@@ -99,9 +139,65 @@ def socket_message_error(args: Tuple[Any, ...], needs_session: bool, metadata_ke
             metadata = json.loads(metadata)
         except ValueError:
             return "Feltet 'metadata' skal være et JSON-objekt."
-    if not isinstance(metadata, (dict, type(None))):
-        return "Feltet 'metadata' skal være et JSON-objekt."
-    return None
+    return metadata_error(metadata)
+
+
+# --- secrets, client addresses and socket.io session ids -----------------------------------------
+
+class ChannelKeys:
+    """TG_CHANNEL_SECRET (shared with the web server and the other Rasa servers), or without it a
+    random key for this process: then the staff channel is closed and socket.io session ids do
+    not survive a restart. Production refuses to start without a long one."""
+
+    def __init__(self, secret: Optional[str], production: bool = False) -> None:
+        if production and (not secret or len(secret) < 32):
+            raise RuntimeError("TG_CHANNEL_SECRET skal være sat og mindst 32 tegn, når TG_ENV=production "
+                               "(TG_CHANNEL_SECRET must be set, at least 32 characters, in production).")
+        self.secret = secret
+        self._key = (secret or secrets.token_hex(32)).encode()
+
+    @classmethod
+    def from_settings(cls) -> "ChannelKeys":
+        from training_guidance.settings import get_settings
+
+        settings = get_settings()
+        return cls(settings.channel_secret, settings.production)
+
+    def mac(self, purpose: str, value: str) -> str:
+        return hmac.new(self._key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
+    def client_key(self, address: str) -> str:
+        """A keyed hash of the client's address: limits per address without storing the address."""
+        return self.mac("client", address or "?")
+
+    def new_session_id(self) -> str:
+        raw = uuid.uuid4().hex
+        return f"{raw}.{self.mac('socketio', raw)}"
+
+    def issued_session_id(self, session_id: Any) -> bool:
+        """Whether this server (or one with the same secret) issued ``session_id``."""
+        if not isinstance(session_id, str) or len(session_id) != 65:
+            return False
+        raw, _, mac = session_id.partition(".")
+        return bool(re.fullmatch(r"[0-9a-f]{32}", raw)) and hmac.compare_digest(mac, self.mac("socketio", raw))
+
+    def staff_authorized(self, request: Request) -> bool:
+        """The web server's staff console: ``Authorization: Bearer <TG_CHANNEL_SECRET>``."""
+        if not self.secret:
+            return False
+        given = request.headers.get("authorization", "")
+        return hmac.compare_digest(given.encode(), f"Bearer {self.secret}".encode())
+
+    def client_address(self, request: Request) -> str:
+        """The client's address: what the web server vouches for (an RFC 7239 ``Forwarded`` header
+        with ``secret=<TG_CHANNEL_SECRET>``), else what a trusted proxy says (Sanic's
+        PROXIES_COUNT / FORWARDED_SECRET, set from TG_PROXIES_COUNT / TG_FORWARDED_SECRET), else
+        the connection's peer."""
+        if self.secret:
+            vouched = parse_forwarded(request.headers, SimpleNamespace(FORWARDED_SECRET=self.secret))
+            if vouched and vouched.get("for"):
+                return str(vouched["for"])
+        return request.remote_addr or request.ip or ""
 
 
 # --- text ------------------------------------------------------------------------------------
@@ -232,6 +328,7 @@ class _AppRef:
         @blueprint.listener("before_server_start")
         async def remember_app(app: Sanic, _loop: Any) -> None:
             self.app = app
+            secure_rasa_app(app)
 
     @property
     def agent(self) -> Any:
@@ -245,11 +342,81 @@ async def _tracker(agent: Any, sender_id: str) -> Any:
     return await agent.tracker_store.retrieve(sender_id)
 
 
-def guard(on_new_message: OnNewMessage, app_ref: _AppRef) -> OnNewMessage:
-    """Wrap Rasa's callback with masking, payload hardening and the apology on failure."""
+def secure_rasa_app(app: Sanic) -> None:
+    """Once per Rasa server: trust only the configured proxies for client addresses, hide Rasa's
+    version, and mask CPR numbers in whatever Rasa parses and stores, whichever way a message
+    arrives (the HTTP API too, when it is on)."""
+    if getattr(app.ctx, "traeningsguiden_secured", False):
+        return
+    app.ctx.traeningsguiden_secured = True
+    from training_guidance.settings import get_settings
+
+    settings = get_settings()
+    app.config.PROXIES_COUNT = settings.proxies_count or None
+    app.config.FORWARDED_SECRET = settings.forwarded_secret
+
+    async def no_version(request: Request):
+        if request.path == "/":
+            return response.text("ok")
+        if request.path == "/version":
+            return response.json({"error": "not found"}, status=404)
+        return None
+
+    app.register_middleware(no_version, "request")
+    mask_rasa_processing()
+
+
+_processing_masked = False
+
+
+def masked_parse(parse: Callable[..., Awaitable[Dict[str, Any]]]) -> Callable[..., Awaitable[Dict[str, Any]]]:
+    """``MessageProcessor.parse_message`` whose result (text, entities, everything) is CPR-masked."""
+
+    async def parse_message(self: Any, message: UserMessage, *args: Any, **kwargs: Any) -> Dict[str, Any]:
+        if isinstance(message.text, str):
+            message.text = mask_cpr(message.text)[0]
+        return mask_values(await parse(self, message, *args, **kwargs))[0]
+
+    return parse_message
+
+
+def masked_handling(handle: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """``MessageProcessor._handle_message_with_tracker`` storing only masked text and metadata."""
+
+    async def handle_message_with_tracker(self: Any, message: UserMessage, *args: Any, **kwargs: Any) -> None:
+        if isinstance(message.text, str):
+            message.text = mask_cpr(message.text)[0]
+        message.metadata = mask_values(message.metadata)[0]
+        if message.parse_data:
+            message.parse_data = mask_values(message.parse_data)[0]
+        await handle(self, message, *args, **kwargs)
+
+    return handle_message_with_tracker
+
+
+def mask_rasa_processing() -> None:
+    """Patch Rasa's message processor once per process (the channels already mask; this also
+    covers messages that do not come through a channel, e.g. the HTTP API)."""
+    global _processing_masked
+    if _processing_masked:
+        return
+    from rasa.core.processor import MessageProcessor
+
+    MessageProcessor.parse_message = masked_parse(MessageProcessor.parse_message)  # type: ignore[assignment]
+    MessageProcessor._handle_message_with_tracker = masked_handling(  # type: ignore[assignment]
+        MessageProcessor._handle_message_with_tracker)
+    _processing_masked = True
+
+
+def guard(on_new_message: OnNewMessage, app_ref: _AppRef, channel: Optional[str] = None) -> OnNewMessage:
+    """Wrap Rasa's callback with masking, payload hardening and the apology on failure. The
+    message's channel label is ``channel``, never what the client said."""
 
     async def guarded(message: UserMessage) -> None:
         agent = app_ref.agent
+        if channel:
+            message.input_channel = channel
+        message.metadata = mask_values(message.metadata)[0] if message.metadata else message.metadata
         text, cut = shorten(message.text or "")
         text = clean_text(text)
         if cut:  # before the answer, which is to the first part only
@@ -305,6 +472,12 @@ def guard(on_new_message: OnNewMessage, app_ref: _AppRef) -> OnNewMessage:
 class TraeningsguidenRest(RestInput):
     """Served at /webhooks/rest/webhook, like Rasa's own REST channel."""
 
+    staff = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys = ChannelKeys.from_settings()
+
     @classmethod
     def name(cls) -> Text:
         return "rest"
@@ -314,31 +487,67 @@ class TraeningsguidenRest(RestInput):
         # to what Rasa reads (and says so); this only bounds the work on a huge body.
         return clean_text((req.json.get("message") or "")[:10 * MAX_MESSAGE_CHARS])
 
+    def _extract_input_channel(self, req: Request) -> Text:
+        return self.name()  # never the client's "input_channel"
+
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        metadata = client_metadata(request.json.get("metadata"))
+        metadata["client"] = self.keys.client_key(self.keys.client_address(request))
+        return metadata
+
+    def refusal(self, request: Request) -> Optional[response.HTTPResponse]:
+        """The answer to a request this channel will not take, or None."""
+        if request.method == "POST":
+            error = body_error(request, staff=self.staff)
+            if error:
+                return response.json({"error": error}, status=400)
+        return None
+
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         rasa_tuning.apply()
         app_ref = _AppRef()
-        webhook = super().blueprint(guard(on_new_message, app_ref))
+        webhook = super().blueprint(guard(on_new_message, app_ref, self.name()))
         app_ref.attach(webhook)
 
         @webhook.middleware("request")
-        async def reject_malformed(request: Request):
-            if request.method == "POST":
-                error = body_error(request)
-                if error:
-                    return response.json({"error": error}, status=400)
-            return None
+        async def reject(request: Request):
+            return self.refusal(request)
 
         return webhook
+
+
+class TraeningsguidenStaff(TraeningsguidenRest):
+    """The staff console's channel, /webhooks/personale/webhook: only the web server, which knows
+    TG_CHANNEL_SECRET, can use it, and only it turns on staff mode (``{"mode": "staff"}``).
+    Sender ids start with STAFF_SENDER_PREFIX."""
+
+    staff = True
+
+    @classmethod
+    def name(cls) -> Text:
+        return STAFF_CHANNEL
+
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        return {**(super().get_metadata(request) or {}), "mode": "staff"}
+
+    def refusal(self, request: Request) -> Optional[response.HTTPResponse]:
+        if not self.keys.staff_authorized(request):
+            return response.json({"error": "Kun for personalekonsollen."}, status=403)
+        return super().refusal(request)
 
 
 class TraeningsguidenSocketIO(SocketIOInput):
     """Rasa's socket.io channel (same URL, events and options) with the same guard as REST.
 
-    Two fixes to Rasa 3.6's handlers: with the python-socketio that Rasa 3.6 resolves to,
+    Fixes to Rasa 3.6's handlers: with the python-socketio that Rasa 3.6 resolves to,
     ``AsyncServer.enter_room`` is a coroutine that Rasa never awaits, so with session persistence
-    no reply ever reached the client; here it is awaited. And a message may only use a session id
-    that this connection asked for (``session_request``), so one client cannot write into another
-    client's conversation by sending its session id."""
+    no reply ever reached the client; here it is awaited. Session ids are issued by the server and
+    signed (``ChannelKeys.new_session_id``): a ``session_request`` may resume an id only when this
+    server issued it, otherwise it gets a new one, so nobody can join another conversation's room
+    (and receive its replies) by naming its id. A message may only use a session id that this
+    connection holds. Metadata: only CLIENT_METADATA, plus ``client``."""
+
+    MAX_PACKET_BYTES = 64 * 1024
 
     @classmethod
     def name(cls) -> Text:
@@ -346,18 +555,33 @@ class TraeningsguidenSocketIO(SocketIOInput):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         rasa_tuning.apply()
+        keys = ChannelKeys.from_settings()
         app_ref = _AppRef()
-        socketio_webhook = super().blueprint(guard(on_new_message, app_ref))
+        socketio_webhook = super().blueprint(guard(on_new_message, app_ref, self.name()))
         app_ref.attach(socketio_webhook)
         sio = self.sio
+        sio.eio.max_http_buffer_size = self.MAX_PACKET_BYTES
         namespace = self.namespace or "/"
         handle_message = sio.handlers[namespace][self.user_message_evt]
+        connect = sio.handlers[namespace]["connect"]
+        clients: Dict[str, str] = {}  # connection id -> client key
+
+        async def checked_connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+            request = environ.get("sanic.request")
+            clients[sid] = keys.client_key(keys.client_address(request) if request is not None else "")
+            accepted = await connect(sid, environ, auth)
+            if accepted is False:
+                clients.pop(sid, None)
+            return accepted
+
+        async def disconnect(sid: Text, *args: Any) -> None:
+            clients.pop(sid, None)
 
         async def session_request(sid: Text, *args: Any) -> None:
             data = args[0] if args and isinstance(args[0], dict) else {}
             session_id = data.get("session_id")
-            if not isinstance(session_id, str) or not session_id.strip() or len(session_id) > MAX_SENDER_CHARS:
-                session_id = uuid.uuid4().hex
+            if not keys.issued_session_id(session_id):
+                session_id = keys.new_session_id()  # an id this server did not issue is never joined
             if self.session_persistence:
                 entered = sio.enter_room(sid, session_id, namespace=namespace)
                 if inspect.isawaitable(entered):
@@ -371,8 +595,15 @@ class TraeningsguidenSocketIO(SocketIOInput):
             if error:
                 await sio.emit(self.bot_message_evt, {"error": error}, room=sid, namespace=namespace)
                 return
-            await handle_message(sid, args[0])
+            data = dict(args[0])
+            metadata = data.get(self.metadata_key or "metadata")
+            if isinstance(metadata, str):
+                metadata = json.loads(metadata)
+            data[self.metadata_key or "metadata"] = {**client_metadata(metadata), "client": clients.get(sid, "")}
+            await handle_message(sid, data)
 
+        sio.on("connect", handler=checked_connect, namespace=self.namespace)
+        sio.on("disconnect", handler=disconnect, namespace=self.namespace)
         sio.on("session_request", handler=session_request, namespace=self.namespace)
         sio.on(self.user_message_evt, handler=checked_message, namespace=self.namespace)
         return socketio_webhook

@@ -2,9 +2,11 @@
 
 rasa_sdk 3.6 has no authentication option, but its server imports a package named
 ``rasa_sdk_plugins`` when one is importable and calls ``attach_sanic_app_extensions(app)``
-(rasa_sdk/plugin.py). When TG_ACTION_TOKEN is set, every request except ``GET /health`` must carry
-``Authorization: Bearer <TG_ACTION_TOKEN>`` (deploy/endpoints.production.yml sends it); others get
-HTTP 401. Unset, nothing changes (development: the action server listens on 127.0.0.1 only).
+(rasa_sdk/plugin.py). Every request except ``GET /health`` must carry
+``Authorization: Bearer <TG_ACTION_TOKEN>`` (endpoints.yml and deploy/endpoints.production.yml
+send it); others get HTTP 401. Without TG_ACTION_TOKEN the action server does not start: an action
+server without a token lets anyone on the network store applications (`make run` and the test
+servers generate one per run).
 
 It also adds what operations needs (docs/operations.md): ``GET /ready`` (the records store
 answers), ``GET /metrics`` (Prometheus; training_guidance.metrics), the time of each call in
@@ -20,6 +22,12 @@ from typing import Any
 import pluggy
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
+NO_TOKEN = ("Handlingsserveren starter ikke uden TG_ACTION_TOKEN. "
+            "(The action server will not start without TG_ACTION_TOKEN; `make run` generates one.)")
+
+
+class MissingToken(SystemExit):
+    """Raised at start-up when TG_ACTION_TOKEN is unset: the process ends with the message."""
 
 
 def init_hooks(manager: pluggy.PluginManager) -> None:
@@ -30,23 +38,29 @@ def token_ok(header: str, token: str) -> bool:
     return hmac.compare_digest(header.encode(), f"Bearer {token}".encode())
 
 
-@hookimpl
-def attach_sanic_app_extensions(app: Any) -> None:
-    from training_guidance.settings import get_settings
-
-    attach_operations(app)
-    token = get_settings().action_token
-    if not token:
-        return
+def require_token(app: Any, token: str) -> None:
+    """Every route but /health answers 401 without the bearer token."""
     from sanic import response
 
     @app.middleware("request")
-    async def require_token(request: Any) -> Any:
+    async def check_token(request: Any) -> Any:
         if request.path == "/health":
             return None
         if not token_ok(request.headers.get("authorization", ""), token):
             return response.json({"error": "unauthorized"}, status=401)
         return None
+
+
+@hookimpl
+def attach_sanic_app_extensions(app: Any) -> None:
+    from training_guidance.settings import get_settings
+
+    token = get_settings().action_token
+    if not token:  # before anything else is set up: the process ends with the message
+        print(NO_TOKEN, file=sys.__stderr__, flush=True)  # the process's own stderr, whatever wraps sys.stderr
+        raise MissingToken(2)
+    attach_operations(app)
+    require_token(app, token)
 
 
 def attach_operations(app: Any) -> None:

@@ -6,6 +6,7 @@ Used by `make run` (scripts/run.sh) and by the end-to-end tests, so both start t
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -205,7 +206,19 @@ def server_env(action_port: int, data_dir: Path, extra: Optional[Dict[str, str]]
         "TG_DATABASE_URL": get_settings(env).database_url or f"sqlite:///{(data_dir / 'records.db').resolve()}",
     })
     env.update(extra or {})
+    env.update(run_secrets(env))
     return env
+
+
+# Secrets the servers share, made for this run when the environment has none (like the staff
+# password): the action server refuses to start without its token, and the staff channel and
+# socket.io session ids need the channel secret.
+RUN_SECRETS = ("TG_ACTION_TOKEN", "TG_CHANNEL_SECRET")
+
+
+def run_secrets(env: Dict[str, str]) -> Dict[str, str]:
+    """A random value for each of RUN_SECRETS that ``env`` does not set."""
+    return {name: secrets.token_urlsafe(32) for name in RUN_SECRETS if not (env.get(name) or "").strip()}
 
 
 def action_server_env(env: Dict[str, str]) -> Dict[str, str]:

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from e2e import say, texts
+from e2e import say, say_as_staff, texts
 from training_guidance.knowledge import load_knowledge
 
 pytestmark = [pytest.mark.servers, pytest.mark.timeout(900)]
@@ -126,7 +126,7 @@ def test_to_uforstaaelige_svar_giver_forklaring_og_en_person_og_ingen_loekke(ser
 
 
 def test_personalet_faar_korte_spoergsmaal_med_regel_og_kilde_og_et_journalnotat(servers):
-    replies = say(servers, "staff-1", "personale")
+    replies = say_as_staff(servers, "personale-1", "personale")  # the staff console's channel
     text = texts(replies)
     assert "Opkaldsmanuskript" in text and "Borgerens kommune?" in text
     answers = {"municipality": "Holstebro", "admitted_to_hospital": False, "hospital_plan": False, "age": 81,
@@ -134,7 +134,7 @@ def test_personalet_faar_korte_spoergsmaal_med_regel_og_kilde_og_et_journalnotat
                "hospital_treatment_same_condition": False, "motivated": True}
     message, notes = "Holstebro", []
     for _ in range(MAX_TURNS):
-        replies = say(servers, "staff-1", message)
+        replies = say_as_staff(servers, "personale-1", message)
         notes += [r["custom"]["journal_note"] for r in replies if "journal_note" in (r.get("custom") or {})]
         if notes:
             break

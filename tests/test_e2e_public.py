@@ -1,8 +1,12 @@
 """The public channels under attack, against the real servers (one start for the module):
-typed payloads, socket.io, and 2,000 hostile inputs over REST."""
+typed payloads, socket.io, the review's holes (issue 15: CPR formats, staff mode from the public,
+the action server without a token, socket.io session takeover, unbounded metadata, Rasa's
+version), and 2,000 hostile inputs over REST, then every file and row the servers wrote is
+scanned for CPR numbers."""
 import asyncio
 import json
 import time
+import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -10,8 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cpr_scan import found_in, scan
 from e2e import ROOT, post, say, slots, stored_events, texts, user_texts
-from hostile import MALFORMED_BODIES, cpr_like_in, hostile_inputs, is_danish, reply_is_danish
+from hostile import MALFORMED_BODIES, hostile_inputs, is_danish, reply_is_danish
+from test_cpr import FORMATS as CPR_FORMATS
+from training_guidance.cpr import CPR_MASK
 
 pytestmark = [pytest.mark.servers, pytest.mark.timeout(600)]
 HOSTILE_COUNT = 2000
@@ -201,6 +208,147 @@ def test_socketio_maskerer_cpr_og_behandler_skrevne_payloads_som_tekst(servers, 
     assert b"241255-4321" not in (data_dir / "tracker.db").read_bytes()
 
 
+# --- issue 15: the review's holes, against the running servers -------------------------------------
+
+def request(url, body=None, headers=None, method=None):
+    """(status, body text) for any request, errors included."""
+    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method=method,
+                                 headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, resp.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode(errors="replace")
+
+
+def test_cpr_numre_i_alle_skriveformer_gemmes_aldrig_i_samtalen(servers):
+    sender = "cpr-formater"
+    for number in CPR_FORMATS:
+        replies = say(servers, sender, f"min mor har cpr {number} og er faldet")
+        assert "CPR-nummer" in texts(replies), number
+    status, _ = request(servers.rest_url, {"sender": sender, "message": "hej",
+                                           "metadata": {"kommune": "0661", "note": "13 03 72 47 11"}})
+    assert status == 200
+    events = events_of(servers, sender)
+    users = [e for e in events if e["event"] == "user"]
+    assert len(users) == len(CPR_FORMATS) + 1
+    assert all(CPR_MASK in e["text"] for e in users[:-1])
+    assert found_in(events) == []  # text, parse_data, entities, metadata, slots: nowhere
+
+
+def test_personale_skrevet_eller_sendt_som_metadata_starter_ikke_personaletilstand(servers):
+    reply = texts(say(servers, "offentlig-personale", "personale"))
+    assert "kun for kommunens personale" in reply and "Opkaldsmanuskript for personale" not in reply
+    for number, extra in enumerate([{"metadata": {"mode": "staff"}},
+                                    {"metadata": {"mode": "staff"}, "input_channel": "personale"}]):
+        sender = f"offentlig-metadata-{number}"
+        status, body = request(servers.rest_url, {"sender": sender, "message": "/greet", **extra})
+        said = texts(json.loads(body))
+        assert status == 200 and "Opkaldsmanuskript" not in said and "Jeg er Træningsguiden" in said
+        events = events_of(servers, sender)
+        [first] = [e for e in events if e["event"] == "user"]
+        assert first["input_channel"] == "rest" and "mode" not in (first.get("metadata") or {})
+        assert slots(events).get("voice") != "staff"
+    # The staff channel exists, but only for the web server (it knows TG_CHANNEL_SECRET).
+    staff = f"{servers.url}/webhooks/personale/webhook"
+    body = {"sender": "personale-fremmed", "message": "/greet"}
+    assert request(staff, body)[0] == 403
+    assert request(staff, body, {"Authorization": "Bearer gaet"})[0] == 403
+    assert events_of(servers, "personale-fremmed") == []
+    assert request(servers.rest_url, {"sender": "personale-fremmed", "message": "hej"})[0] == 400
+
+
+def test_metadata_paa_3_mb_afvises_og_kun_kommunen_gemmes(servers):
+    big = {"sender": "metadata-stor", "message": "hej", "metadata": {"kommune": "0661", "x": "y" * 3_000_000}}
+    status, body = request(servers.rest_url, big)
+    assert status == 400 and "error" in json.loads(body)
+    assert events_of(servers, "metadata-stor") == []
+    request(servers.rest_url, {"sender": "metadata-lille", "message": "hej",
+                               "metadata": {"kommune": "0661", "x": "y" * 1000, "mode": "staff"}})
+    [user] = [e for e in events_of(servers, "metadata-lille") if e["event"] == "user"]
+    rasa_own = {"model_id", "assistant_id"}  # Rasa's processor adds these
+    assert set(user["metadata"]) - rasa_own == {"kommune", "client"} and len(json.dumps(user["metadata"])) < 300
+
+
+def test_rasas_forside_viser_ikke_versionen(servers):
+    import rasa
+
+    status, body = request(f"{servers.url}/", method="GET")
+    assert status == 200 and rasa.__version__ not in body and "Rasa" not in body
+    assert request(f"{servers.url}/version", method="GET")[0] == 404
+
+
+MADE_UP_CALL = {
+    "next_action": "action_application_done", "sender_id": "angriber", "version": "3.6.2", "domain": {},
+    "tracker": {
+        "sender_id": "angriber", "paused": False, "followup_action": None, "active_loop": {},
+        "latest_action_name": "action_listen", "events": [],
+        "latest_message": {"text": "/submit_application", "intent": {"name": "submit_application"}, "entities": []},
+        "slots": {"municipality_code": "0661", "municipality": "Holstebro", "consent": True,
+                  "consent_text": "Jeg har givet samtykke til alt, kommunen kan forestille sig.",
+                  "consent_at": "2026-11-23T09:00:00+00:00", "application_confirmed": True, "application_id": "falsk",
+                  "applicant_role": "citizen", "citizen_name": "Falsk Person", "contact_phone": "20 30 40 50",
+                  "call_time": "formiddag", "outcome": "stk1", "age": 82},
+    },
+}
+
+
+def test_handlingsserveren_kraever_token_og_gemmer_intet_ud_fra_opfundne_slots(servers):
+    from training_guidance.handoff.store import RecordStore
+
+    url = f"http://127.0.0.1:{servers.action_port}/webhook"
+    assert request(url, MADE_UP_CALL)[0] == 401
+    assert request(url, MADE_UP_CALL, {"Authorization": "Bearer gaet"})[0] == 401
+    assert request(f"http://127.0.0.1:{servers.action_port}/health", method="GET")[0] == 200
+    # Even with the token (only Rasa has it), made-up slots without the conversation store nothing.
+    status, body = request(url, MADE_UP_CALL, {"Authorization": f"Bearer {servers.env['TG_ACTION_TOKEN']}"})
+    assert status == 200 and "annulleret" in body and "TG-" not in body
+    store = RecordStore(servers.env["TG_DATABASE_URL"])
+    assert store.reference_for_key("angriber:falsk") is None
+    store.dispose()
+
+
+def test_handlingsserveren_starter_ikke_uden_token(servers, tmp_path):
+    import subprocess
+
+    from servers import VENV_BIN, action_server_env, free_port
+
+    env = {k: v for k, v in action_server_env(servers.env).items() if k != "TG_ACTION_TOKEN"}
+    done = subprocess.run([str(VENV_BIN / "rasa"), "run", "actions", "--actions", "bot.actions", "--port",
+                           str(free_port())], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "TG_ACTION_TOKEN" in done.stderr
+
+
+async def _takeover(url, victim):
+    import socketio
+
+    client = socketio.AsyncClient(reconnection=False)
+    confirmed, errors = asyncio.get_running_loop().create_future(), []
+    client.on("session_confirm", lambda sid: confirmed.done() or confirmed.set_result(sid))
+    client.on("bot_uttered", lambda data: errors.append(data))
+    await client.connect(url, socketio_path="/socket.io", transports=["polling"])
+    await client.emit("session_request", {"session_id": victim})
+    given = await asyncio.wait_for(confirmed, 20)
+    await client.emit("user_uttered", {"message": "vis mig ansøgningen", "session_id": victim})
+    for _ in range(200):
+        if errors:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.wait([asyncio.ensure_future(client.disconnect())], timeout=1)
+    return given, errors
+
+
+def test_socketio_kan_ikke_overtage_en_anden_samtale_ved_at_naevne_dens_id(servers):
+    victim = "offer-samtale"
+    say(servers, victim, "min mor på 82 i holstebro er faldet")
+    before = user_texts(events_of(servers, victim))
+    given, answers = asyncio.run(_takeover(servers.url, victim))
+    assert given != victim and len(given) == 65  # a new, server-signed id
+    assert answers and "Ukendt session" in answers[0].get("error", "")
+    assert user_texts(events_of(servers, victim)) == before
+
+
 # --- 2,000 hostile inputs -----------------------------------------------------------------------
 
 def _send_all(servers, inputs, workers=6, conversations=400):
@@ -253,13 +401,10 @@ def test_2000_fjendtlige_beskeder_giver_ingen_5xx_altid_dansk_og_intet_cpr_i_dat
     assert all("error" in json.loads(body) for _, body in malformed)
     assert reply_is_danish(streamed)
 
-    stored = b""
-    for path in sorted(Path(data_dir).rglob("*")):
-        if path.is_file():
-            stored += path.read_bytes()
-    leaked = sorted(set(cpr_like_in(stored)))
+    leaked, read = scan(Path(data_dir))  # every row of every database and every file the servers wrote
     assert not leaked, leaked[:10]
-    assert b"CPR-nummer fjernet" in stored
+    stored = b"".join(p.read_bytes() for p in Path(data_dir).glob("tracker.db*"))
+    assert read > 1000 and CPR_MASK.encode() in stored
     print(f"\n{len(results)} fjendtlige beskeder + {len(MALFORMED_BODIES)} ugyldige kroppe på {seconds:.1f} s"
           f" ({len(results) / seconds:.1f} pr. s), {len(apologies)} undskyldninger")
     assert seconds < HOSTILE_SECONDS

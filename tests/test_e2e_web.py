@@ -13,7 +13,8 @@ import uuid
 
 import pytest
 
-from e2e import ROOT, start
+from cpr_scan import found_in, scan
+from e2e import ROOT, start, stored_events
 from records_helpers import draft
 from training_guidance.handoff.store import RecordStore
 
@@ -186,6 +187,48 @@ def test_personalet_ser_ansoegningerne_nyeste_foerst_uden_kontaktdata_og_hele_po
     assert request(f"{web.web_url}/personale/api/ansoegninger/TG_2026%3B", headers=cookie)[0] == 400
 
 
+# --- issue 15 on the web side, against the running servers ---------------------------------------
+
+def test_siden_bruger_den_konfigurerede_origin_og_ikke_host_headeren(web):
+    status, headers, body = request(web.web_url + "/", headers={"Host": "evil.example"})
+    assert status == 200 and "evil.example" not in body and f"{web.web_url}/widget/traeningsguiden.js" in body
+    assert headers["Cache-Control"] == "no-store"
+
+
+def test_personalets_kanal_i_rasa_svarer_kun_webserveren(web):
+    staff = f"{web.url}/webhooks/personale/webhook"
+    body = {"sender": f"personale-{uuid.uuid4()}", "message": "/greet"}
+    assert request(staff, "POST", body)[0] == 403
+    assert request(staff, "POST", body, {"Authorization": "Bearer gaet"})[0] == 403
+
+
+def test_konsollens_samtale_gaar_gennem_personalekanalen_og_et_cpr_nummer_gemmes_ikke(web):
+    cookie = staff_cookie(web)
+    sender = str(uuid.uuid4())
+    for message in ("/greet", "borgerens cpr er 13 03 72 47 11"):
+        status, _, replies = request(f"{web.web_url}/personale/api/besked", "POST", {"sender": sender, "message": message},
+                                     {"Cookie": cookie, "Origin": web.web_url})
+        assert status == 200, replies
+    assert "CPR-nummer" in replies
+    events = stored_events(web.env["TG_TRACKER_URL"], f"personale-{sender}")
+    users = [e for e in events if e["event"] == "user"]
+    assert [e["input_channel"] for e in users] == ["personale", "personale"]
+    assert all(e["metadata"]["mode"] == "staff" for e in users) and found_in(events) == []
+
+
+@pytest.mark.parametrize("path", ["/static/", "/widget/", "/static/personale/"])
+def test_mapper_giver_404_og_ingen_fejl_i_loggen(web, path, data_dir):
+    assert request(web.web_url + path)[0] == 404
+    assert "IsADirectoryError" not in (data_dir / "logs" / "web.log").read_text(errors="replace")
+
+
+def test_et_samtale_id_med_linjeskift_kan_ikke_slette_en_samtale(web):
+    sender = str(uuid.uuid4())
+    assert request(f"{web.web_url}/api/besked", "POST", {"sender": sender, "message": "hej"}, {"Origin": web.web_url})[0] == 200
+    assert request(f"{web.web_url}/api/slet", "POST", {"sender": sender + "\n"}, {"Origin": web.web_url})[0] == 400
+    assert stored_events(web.env["TG_TRACKER_URL"], sender) != []
+
+
 def run_browser_tests(web, name, **extra):
     node = shutil.which("node")
     assert node, "Node.js 20 is needed for the browser tests (scripts/web-setup.sh)"
@@ -212,3 +255,10 @@ def test_i_browseren_kan_borgeren_klare_alt_med_tastaturet_og_ved_200_procent_zo
 def test_i_browseren_kører_personalet_et_helt_opkald_kopierer_journalnotatet_og_ser_ansoegningerne(web, applications):
     run_browser_tests(web, "staff.test.mjs", TG_TEST_REFERENCES=",".join(applications))
     assert (ARTIFACTS / "personale-konsol.png").stat().st_size > 10_000
+
+
+def test_til_sidst_findes_intet_cpr_nummer_i_noget_serverne_skrev(web, data_dir):
+    """Every row of the tracker and records databases, the logs and the delivered files."""
+    leaked, read = scan(data_dir)
+    assert read > 100 and not leaked, leaked[:5]
+

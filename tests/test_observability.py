@@ -107,7 +107,8 @@ def test_handlingsserverens_health_findes_fra_dens_webhook_adresse():
 def test_webserveren_i_produktion_kraever_en_lang_faelles_noegle_og_kan_binde_og_stole_paa_proxyen():
     from webapp.config import ConfigError, WebConfig
 
-    base = {"TG_ENV": "production", "TG_STAFF_USER": "anna", "TG_STAFF_PASSWORD": "x" * 20}
+    base = {"TG_ENV": "production", "TG_STAFF_USER": "anna", "TG_STAFF_PASSWORD": "x" * 20,
+            "TG_CHANNEL_SECRET": "c" * 40}
     with pytest.raises(ConfigError, match="TG_WEB_SECRET"):
         WebConfig.from_env(dict(base))
     with pytest.raises(ConfigError, match="TG_WEB_SECRET"):
@@ -119,6 +120,6 @@ def test_webserveren_i_produktion_kraever_en_lang_faelles_noegle_og_kan_binde_og
 
     from webapp.server import create_app
 
-    app = create_app(config)
+    app = create_app(config, security=object())  # no records database needed to read the routes
     assert app.config.PROXIES_COUNT == 1 and app.config.FORWARDED_SECRET == "proxy-hemmelighed"
     assert {"/health", "/ready", "/metrics", "/sundhed"} <= {f"/{r.path}" for r in app.router.routes}

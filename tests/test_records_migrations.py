@@ -17,10 +17,10 @@ def test_en_tom_database_faar_det_nyeste_skema(database_url):
     store = RecordStore(database_url)
     assert store.revision() is None
     store.migrate()
-    assert store.revision() == "0002"
+    assert store.revision() == "0003"
     assert {"applications", "audit_log", "outbox", "status_history", "alembic_version"} <= tables(store)
     store.migrate()  # a second run changes nothing
-    assert store.revision() == "0002"
+    assert store.revision() == "0003"
     store.dispose()
 
 
@@ -40,7 +40,7 @@ def test_det_tidligere_skema_opgraderes_og_beholder_sine_ansoegninger(database_u
         conn.execute(sa.text("INSERT INTO outbox (application_id, delivered, created_at) VALUES (1, :no, :at)"),
                      {"no": False, "at": at})
     store.migrate()
-    assert store.revision() == "0002"
+    assert store.revision() == "0003"
     record = store.get_application("TG-2026-000001")
     assert record["applicant"] == {"role": "relative"}
     assert [h["status"] for h in record["status_history"]] == ["modtaget"]
@@ -63,5 +63,5 @@ def test_nedgradering_til_det_tidligere_skema_og_op_igen_virker(database_url):
         command.downgrade(alembic_config(conn), "0001")
     assert store.revision() == "0001" and "status_history" not in tables(store)
     store.migrate()
-    assert store.revision() == "0002"
+    assert store.revision() == "0003"
     store.dispose()

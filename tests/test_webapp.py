@@ -1,5 +1,5 @@
-"""The web server's parts that need no running server: settings, staff sessions, the login brake,
-the replies passed on to the page, and HTML escaping in the pages."""
+"""The web server's parts that need no other server: settings, origins, the replies passed on to the
+page, and HTML escaping in the pages (the served app: tests/test_webapp_security.py)."""
 import pytest
 
 from webapp import auth, pages
@@ -9,37 +9,19 @@ from webapp.rasa import clean_replies
 SECRET = b"k" * 32
 
 
-def test_en_session_kan_laeses_men_ikke_forfalskes_eller_forlaenges():
-    token = auth.make_session(SECRET, "anna", now=1000.0)
-    assert auth.session_user(SECRET, token, now=1001.0) == "anna"
-    user, expires, mac = token.split(".")
-    assert auth.session_user(SECRET, f"{user}.{int(expires) + 3600}.{mac}", now=1001.0) is None
-    assert auth.session_user(b"x" * 32, token, now=1001.0) is None
-    assert auth.session_user(SECRET, token, now=1000.0 + auth.SESSION_SECONDS + 1) is None
-    assert auth.session_user(SECRET, None) is None and auth.session_user(SECRET, "a.b") is None
-
-
 def test_brugernavn_og_adgangskode_skal_begge_passe():
     assert auth.credentials_match("anna", "hemmelig", "anna", "hemmelig")
     assert not auth.credentials_match("anna", "forkert", "anna", "hemmelig")
     assert not auth.credentials_match("bo", "hemmelig", "anna", "hemmelig")
 
 
-def test_kun_serverens_egen_origin_er_samme_oprindelse():
-    assert auth.same_origin("http://127.0.0.1:5080", "127.0.0.1:5080")
-    assert not auth.same_origin("http://127.0.0.1:5081", "127.0.0.1:5080")
-    assert not auth.same_origin("https://evil.example", "127.0.0.1:5080")
-    assert not auth.same_origin(None, "127.0.0.1:5080") and not auth.same_origin("null", "127.0.0.1:5080")
-
-
-def test_fem_forkerte_logins_bremser_i_fem_minutter():
-    brake = auth.LoginBrake()
-    for i in range(auth.MAX_FAILURES):
-        assert not brake.blocked("1.2.3.4", now=100.0 + i)
-        brake.failed("1.2.3.4", now=100.0 + i)
-    assert brake.blocked("1.2.3.4", now=110.0)
-    assert not brake.blocked("5.6.7.8", now=110.0)
-    assert not brake.blocked("1.2.3.4", now=100.0 + auth.FAILURE_WINDOW + 10)
+def test_kun_den_konfigurerede_origin_med_skema_er_samme_oprindelse():
+    assert auth.same_origin("http://127.0.0.1:5080", "http://127.0.0.1:5080")
+    assert auth.same_origin("https://traeningsguiden.holstebro.dk", "https://traeningsguiden.holstebro.dk/")
+    assert not auth.same_origin("https://127.0.0.1:5080", "http://127.0.0.1:5080")  # the scheme counts
+    assert not auth.same_origin("http://127.0.0.1:5081", "http://127.0.0.1:5080")
+    assert not auth.same_origin("https://evil.example", "http://127.0.0.1:5080")
+    assert not auth.same_origin(None, "http://127.0.0.1:5080") and not auth.same_origin("null", "http://127.0.0.1:5080")
 
 
 def test_produktion_uden_personalelogin_naegter_at_starte():

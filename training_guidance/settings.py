@@ -60,7 +60,10 @@ class Settings(BaseSettings):
     endpoints: str = Field("endpoints.yml", description="endpoints file for Rasa; `deploy/endpoints.production.yml` for PostgreSQL + Redis")
     tracker_url: Optional[str] = Field(None, description="Rasa's tracker store, any SQLAlchemy URL (default SQLite `tracker.db` in the data folder)")
     rasa_token: Optional[str] = Field(None, description="enables Rasa's HTTP API (`--enable-api`) protected by this token; unset: only the channels answer")
-    action_token: Optional[str] = Field(None, description="bearer token the action server requires (all routes but `/health`)")
+    action_token: Optional[str] = Field(None, description="bearer token the action server requires on every route but `/health`; it refuses to start without one (`make run` generates one per run)")
+    channel_secret: Optional[str] = Field(None, description="secret shared by the web server and the Rasa servers: opens the staff channel (`/webhooks/personale/webhook`), vouches for the client address the web server passes on, signs socket.io session ids. `make run` generates one per run; at least 32 characters in production")
+    proxies_count: int = Field(0, ge=0, description="trusted reverse proxies in front of the web server and Rasa that append `X-Forwarded-For` (Sanic `PROXIES_COUNT`); 0: the connection's address is the client's")
+    forwarded_secret: Optional[str] = Field(None, description="secret a trusted proxy puts in the RFC 7239 `Forwarded` header (`secret=`; Sanic `FORWARDED_SECRET`); only such a header names the client's address")
     rasa_tuning: bool = Field(True, description="`off` runs Rasa's own (slow) validation of action responses")
     relay_interval: float = Field(2.0, description="seconds between the outbox relay's rounds")
     action_url: Optional[str] = Field(None, description="the action server's webhook as Rasa calls it (endpoints files); `/ready` checks its `/health`")
@@ -75,7 +78,7 @@ class Settings(BaseSettings):
     cors_origins: Optional[str] = Field(None, description="space-separated origins allowed to call the chat from a browser; default: the page's own origin, never `*`")
     staff_user: Optional[str] = Field(None, description="staff console user (development: `personale`)")
     staff_password: Optional[str] = Field(None, description="staff console password (development: random per run, printed by `make run`)")
-    web_secret: Optional[str] = Field(None, description="key that signs staff sessions (at least 32 characters in production; default random per process)")
+    web_secret: Optional[str] = Field(None, description="key for the hashes of user names and addresses in the shared login rate limits (required, at least 32 characters, in production; default random per process)")
 
     # --- the handoff ------------------------------------------------------------------------------
     database_url: Optional[str] = Field(None, description="the records store, e.g. `postgresql://user:pw@host/db` (default SQLite `records.db` in the data folder)")

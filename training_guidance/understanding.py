@@ -19,13 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Pattern, Tuple
 
 from .assessment import DONT_KNOW, NEVER
+from .cpr import CPR_MASK, mask_cpr  # re-exported: CPR masking lives in cpr.py (no dependencies)
 from .municipalities import resolve_municipality
 
 __all__ = ["DONT_KNOW", "INVALID", "NEVER", "Understood", "understand", "parse_answer", "mask_cpr"]
 
 INVALID = object()  # the reply could not be understood as an answer to the question asked
-
-CPR_MASK = "[CPR-nummer fjernet]"
 
 
 @dataclass
@@ -35,38 +34,6 @@ class Understood:
     relation: Optional[str] = None  # "din mor": the citizen, as the bot addresses the writer
     writer: Optional[str] = None    # "relative", "citizen" or None when unclear
     cpr_found: bool = False
-
-
-# --------------------------------------------------------------------------------------------
-# CPR numbers
-# --------------------------------------------------------------------------------------------
-# Six digits that form a date, then an optional dash or space, then four digits. Eight-digit phone
-# numbers ("12345678", "12 34 56 78") never have six digits in a row followed by four more.
-_CPR = re.compile(r"(?<![\d-])(\d{2})(\d{2})(\d{2})[- ]?(\d{4})(?![\d-])")
-
-
-def _valid_ddmmyy(dd: str, mm: str, yy: str) -> bool:
-    try:
-        # The century is unknown: 29 February counts in any year divisible by four.
-        dt.date(2000 if int(yy) % 4 == 0 else 2001, int(mm), int(dd))
-    except ValueError:
-        return False
-    return True
-
-
-def mask_cpr(text: str) -> Tuple[str, bool]:
-    """The text with CPR-like numbers replaced, and whether there were any."""
-    found = False
-
-    def replace(m: "re.Match[str]") -> str:
-        nonlocal found
-        if not _valid_ddmmyy(m.group(1), m.group(2), m.group(3)):
-            return m.group(0)
-        found = True
-        return CPR_MASK
-
-    masked = _CPR.sub(replace, text or "")
-    return masked, found
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,53 +1,20 @@
-"""Staff login: credentials from the environment, a signed session cookie, a brake on guessing."""
+"""Staff login: credentials from the environment, a random session id kept server-side, the
+server's own origin, and the client's address as a trusted proxy names it.
+
+Sessions and the login back-off live in the records database (training_guidance/handoff/security.py),
+shared by every web server instance and kept across restarts."""
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
-import time
-from collections import defaultdict, deque
-from typing import Deque, Dict, Optional
-from urllib.parse import urlsplit
+import math
+from typing import Optional
+
+from sanic.request import Request
 
 COOKIE = "tg_personale"
 COOKIE_PATH = "/personale"
 SESSION_SECONDS = 8 * 3600  # one working day
-MAX_FAILURES = 5
-FAILURE_WINDOW = 300.0
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _mac(secret: bytes, body: str) -> str:
-    return _b64(hmac.new(secret, body.encode(), hashlib.sha256).digest())
-
-
-def make_session(secret: bytes, user: str, now: Optional[float] = None) -> str:
-    """'<user>.<expiry>.<HMAC-SHA256>' — nothing secret inside, but it cannot be forged or extended."""
-    expires = int((now if now is not None else time.time()) + SESSION_SECONDS)
-    body = f"{_b64(user.encode())}.{expires}"
-    return f"{body}.{_mac(secret, body)}"
-
-
-def session_user(secret: bytes, token: Optional[str], now: Optional[float] = None) -> Optional[str]:
-    """The user a valid, unexpired session token belongs to, else None."""
-    if not token or token.count(".") != 2:
-        return None
-    user_b64, expires, mac = token.split(".")
-    if not hmac.compare_digest(mac, _mac(secret, f"{user_b64}.{expires}")):
-        return None
-    try:
-        if int(expires) < (now if now is not None else time.time()):
-            return None
-        return _unb64(user_b64).decode()
-    except ValueError:
-        return None
 
 
 def credentials_match(user: str, password: str, want_user: str, want_password: str) -> bool:
@@ -57,32 +24,33 @@ def credentials_match(user: str, password: str, want_user: str, want_password: s
     return user_ok and password_ok
 
 
-def same_origin(origin: Optional[str], host: str) -> bool:
-    """True when a browser's Origin header names this server's own host (and port)."""
+def same_origin(origin: Optional[str], own_origin: str) -> bool:
+    """True when a browser's Origin header is exactly this server's configured origin (TG_WEB_ORIGIN),
+    scheme and port included. The Host header is never used: a client chooses it."""
     if not origin or origin == "null":
         return False
-    return urlsplit(origin).netloc.lower() == host.lower()
+    return origin.rstrip("/").lower() == own_origin.rstrip("/").lower()
 
 
-class LoginBrake:
-    """At most MAX_FAILURES failed logins per client address in FAILURE_WINDOW seconds."""
+def client_address(request: Request) -> str:
+    """The client's address: from a trusted proxy's header when the app is configured for one
+    (PROXIES_COUNT / FORWARDED_SECRET), else the connection's peer."""
+    return request.remote_addr or request.ip or "?"
 
-    def __init__(self) -> None:
-        self._failures: Dict[str, Deque[float]] = defaultdict(deque)
 
-    def _recent(self, client: str, now: float) -> Deque[float]:
-        failures = self._failures[client]
-        while failures and failures[0] < now - FAILURE_WINDOW:
-            failures.popleft()
-        return failures
+def keyed(secret: bytes, purpose: str, value: str) -> str:
+    """A keyed hash, so the shared store never holds a user name or an address that could be
+    recovered by trying every address."""
+    return hmac.new(secret, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
-    def blocked(self, client: str, now: Optional[float] = None) -> bool:
-        return len(self._recent(client, now if now is not None else time.monotonic())) >= MAX_FAILURES
 
-    def failed(self, client: str, now: Optional[float] = None) -> None:
-        self._recent(client, now if now is not None else time.monotonic()).append(
-            now if now is not None else time.monotonic()
-        )
+def wait_text(seconds: float) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return f"For mange forsøg. Prøv igen om {minutes} minut{'ter' if minutes > 1 else ''}."
 
-    def succeeded(self, client: str) -> None:
-        self._failures.pop(client, None)
+
+def forwarded_header(address: str, secret: str) -> str:
+    """An RFC 7239 Forwarded header that names the client for the Rasa server (bot/channels.py
+    trusts it only with ``secret``)."""
+    shown = f"[{address}]" if ":" in address and not address.startswith("[") else address
+    return f'for="{shown}";secret="{secret}"'

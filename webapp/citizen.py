@@ -10,7 +10,7 @@ from sanic.request import Request
 from training_guidance.handoff.conversations import delete_conversation
 
 from . import pages
-from .auth import same_origin
+from .auth import client_address, forwarded_header, same_origin
 from .common import NOT_ANSWERING, UUID, error, json_body, message_error
 from .config import WebConfig
 from .rasa import RasaUnavailable, send
@@ -20,9 +20,17 @@ KOMMUNE = re.compile(r"^\d{4}$")
 
 def add_citizen_routes(app: Sanic, config: WebConfig) -> None:
     def origin_allowed(request: Request) -> bool:
-        """No Origin (not a browser), the server's own, or a municipality site in TG_CORS_ORIGINS."""
+        """No Origin (not a browser), the configured own origin (TG_WEB_ORIGIN, never the Host
+        header), or a municipality site in TG_CORS_ORIGINS."""
         origin = request.headers.get("origin")
-        return origin is None or same_origin(origin, request.host) or origin in config.cors_origins
+        return origin is None or same_origin(origin, config.origin) or origin in config.cors_origins
+
+    def vouch(request: Request) -> dict:
+        """Tell Rasa the citizen's address (for its per-address limits); Rasa trusts it only with
+        the channel secret."""
+        if not config.channel_secret:
+            return {}
+        return {"Forwarded": forwarded_header(client_address(request), config.channel_secret)}
 
     def preflight(request: Request) -> response.HTTPResponse:
         origin = request.headers.get("origin")
@@ -36,9 +44,8 @@ def add_citizen_routes(app: Sanic, config: WebConfig) -> None:
     @app.get("/")
     async def index(request: Request):
         code, name = pages.demo_municipality(request.args.get("kommune"))
-        origin = f"{request.scheme}://{request.host}"
         return response.html(pages.render("index.html", kommune=code, kommune_navn=name,
-                                          snippet=pages.snippet(origin, code)))
+                                          snippet=pages.snippet(config.origin, code)))  # never the Host header
 
     @app.get("/privatliv")
     async def privacy(request: Request):
@@ -66,7 +73,7 @@ def add_citizen_routes(app: Sanic, config: WebConfig) -> None:
             return error("Ugyldig kommunekode.", 400)
         try:  # metadata is set here, never taken from the browser: a citizen cannot start staff mode
             replies = await send(request.app.ctx.http, config.rasa_url, body["sender"], body["message"],
-                                 {"kommune": kommune} if kommune else None)
+                                 {"kommune": kommune} if kommune else None, headers=vouch(request))
         except RasaUnavailable:
             return error(NOT_ANSWERING, 502)
         return response.json(replies)

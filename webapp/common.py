@@ -8,7 +8,8 @@ from typing import Any, Dict, Optional
 from sanic import response
 from sanic.request import Request
 
-UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+# \Z, not $: "$" also matches before a trailing newline, so "<uuid>\n" passed.
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 MAX_MESSAGE = 2000
 NOT_ANSWERING = "Træningsguiden svarer ikke lige nu. Prøv igen om lidt."
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from typing import Mapping, MutableMapping, Optional, Tuple
+from urllib.parse import urlsplit
 
 from training_guidance.settings import HOST, Settings, SettingsError, get_settings, process_environment
 
@@ -57,16 +58,18 @@ def ensure_staff_credentials(env: MutableMapping[str, str]) -> Optional[str]:
 class WebConfig:
     port: int
     rasa_url: str
-    origin: str
+    origin: str  # TG_WEB_ORIGIN, scheme included: what Origin must be, and what the page's snippet names
     cors_origins: Tuple[str, ...]
     staff_user: str
     staff_password: str
-    secret: bytes
+    secret: bytes  # keys the hashes of user names and addresses in the shared rate-limit store
     production: bool
     tracker_url: Optional[str]
     host: str = HOST  # TG_WEB_HOST: the address to bind to
-    proxies_count: int = 0  # TG_PROXIES_COUNT: trusted proxies (X-Forwarded-For hops)
-    forwarded_secret: Optional[str] = None  # TG_FORWARDED_SECRET: trust the proxy's `Forwarded` header
+    database_url: str = ""  # sessions and rate limits (training_guidance/handoff/security.py)
+    channel_secret: Optional[str] = None  # the staff channel and the client address passed to Rasa
+    proxies_count: int = 0  # Sanic PROXIES_COUNT / TG_PROXIES_COUNT: trusted proxies in front of this server
+    forwarded_secret: Optional[str] = None  # Sanic FORWARDED_SECRET / TG_FORWARDED_SECRET
 
     @classmethod
     def from_env(cls, env: Optional[MutableMapping[str, str]] = None) -> "WebConfig":
@@ -74,14 +77,20 @@ class WebConfig:
         ensure_staff_credentials(env)
         settings = _settings(env)
         secret = settings.web_secret
-        if settings.production and (secret is None or len(secret) < 32):
-            # Several instances must sign sessions with one key, and a restart must not log everyone out.
-            raise ConfigError("TG_WEB_SECRET skal være sat og mindst 32 tegn, når TG_ENV=production "
-                              "(must be set, at least 32 characters, the same on every web server).")
+        if settings.production:
+            # Several instances must sign with one key, and a restart must not log everyone out.
+            for name, value in (("TG_WEB_SECRET", secret), ("TG_CHANNEL_SECRET", settings.channel_secret)):
+                if not value or len(value) < 32:
+                    raise ConfigError(f"{name} skal være sat og mindst 32 tegn, når TG_ENV=production "
+                                      f"({name} must be set, at least 32 characters, in production).")
+        origin = settings.web_own_origin
+        if urlsplit(origin).scheme not in ("http", "https") or not urlsplit(origin).netloc:
+            raise ConfigError(f"TG_WEB_ORIGIN skal være fx https://traeningsguiden.holstebro.dk, ikke {origin!r} "
+                              "(TG_WEB_ORIGIN must be an origin with its scheme).")
         return cls(
             port=settings.web_port,
             rasa_url=settings.rasa_base_url,
-            origin=settings.web_own_origin,
+            origin=origin,
             cors_origins=cors_origins(env),
             staff_user=settings.staff_user,
             staff_password=settings.staff_password,
@@ -89,6 +98,8 @@ class WebConfig:
             production=settings.production,
             tracker_url=settings.tracker_url,
             host=settings.web_host,
+            database_url=settings.records_url,
+            channel_secret=settings.channel_secret,
             proxies_count=settings.proxies_count,
             forwarded_secret=settings.forwarded_secret,
         )

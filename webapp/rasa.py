@@ -35,12 +35,15 @@ def clean_replies(replies: Any) -> List[Dict[str, Any]]:
 
 
 async def send(session: aiohttp.ClientSession, rasa_url: str, sender: str, message: str,
-               metadata: Optional[Dict[str, Any]]) -> List[Dict[str, Any]]:
+               metadata: Optional[Dict[str, Any]], channel: str = "rest",
+               headers: Optional[Dict[str, str]] = None) -> List[Dict[str, Any]]:
+    """``channel``: "rest" for citizens, "personale" for the staff console (bot/channels.py);
+    ``headers``: the staff channel's authorization and the client's address (webapp/auth.py)."""
     body: Dict[str, Any] = {"sender": sender, "message": message}
     if metadata:
         body["metadata"] = metadata
     try:
-        async with session.post(f"{rasa_url}/webhooks/rest/webhook", json=body) as resp:
+        async with session.post(f"{rasa_url}/webhooks/{channel}/webhook", json=body, headers=headers or {}) as resp:
             if resp.status != 200:
                 raise RasaUnavailable(f"Rasa answered HTTP {resp.status}")
             return clean_replies(await resp.json(content_type=None))

@@ -1,6 +1,7 @@
 """Received applications for the staff console, read from the records store (training_guidance.handoff)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
 LIST_KEYS = ("reference", "created_at", "municipality_code", "municipality_name", "outcome", "status",
@@ -37,10 +38,39 @@ def outcome_label(outcome: Any) -> Any:
     return say(key) if has(key) else outcome
 
 
-def list_applications(limit: int = 200) -> List[Dict[str, Any]]:
-    """Newest first, only the list columns (the full record is one click away)."""
-    return [{**{key: row.get(key) for key in LIST_KEYS}, "outcome_label": outcome_label(row.get("outcome"))}
-            for row in _read("list_applications", limit)]
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: List[Dict[str, Any]]
+    next: Optional[int]  # pass as ``before`` for the next page; None on the last page
+    total: int
+
+
+def list_page(before: Optional[int] = None, size: int = PAGE_SIZE) -> Page:
+    """One page of every application, newest first, only the list columns (the full record is one
+    click away). Keyset paging on the id: a new application never shifts the next page."""
+    import sqlalchemy as sa
+    import sqlalchemy.exc
+    from sqlalchemy.orm import Session
+
+    from training_guidance.handoff.models import Application
+    from training_guidance.handoff.store import _summary
+
+    query = sa.select(Application).order_by(Application.id.desc()).limit(size + 1)
+    if before is not None:
+        query = query.where(Application.id < before)
+    try:
+        with Session(_store().engine) as session:
+            found = session.execute(query).scalars().all()
+            total = session.execute(sa.select(sa.func.count(Application.id))).scalar_one()
+            rows = [{**{key: _summary(app).get(key) for key in LIST_KEYS},
+                     "outcome_label": outcome_label(app.outcome)} for app in found[:size]]
+            following = found[size - 1].id if len(found) > size else None
+    except sqlalchemy.exc.OperationalError as exc:
+        raise RecordsUnavailable("Ansøgningsregistret kan ikke læses. Er det oprettet (tg records migrate)?") from exc
+    return Page(rows, following, total)
 
 
 def get_application(reference: str) -> Optional[Dict[str, Any]]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
+from urllib.parse import unquote
 
 import aiohttp
 from sanic import Sanic, response
@@ -18,7 +20,6 @@ from training_guidance import metrics
 from training_guidance.settings import get_settings
 
 from . import pages
-from .auth import LoginBrake
 from .citizen import add_citizen_routes
 from .config import WebConfig
 from .staff import add_staff_routes
@@ -31,22 +32,29 @@ MESSAGE_ROUTES = {"citizen_message": "web", "script_message": "staff"}  # route 
 UNTIMED_ROUTES = ("health", "sundhed", "ready", "metrics_route", "static", "widget")  # probes and files
 
 
-def create_app(config: WebConfig) -> Sanic:
+def security_store(config: WebConfig):
+    """Sessions and login back-off in the records database, shared by every web server."""
+    from training_guidance.handoff.security import SecurityStore
+    from training_guidance.handoff.store import shared_store
+
+    return SecurityStore(shared_store(config.database_url).engine)
+
+
+def create_app(config: WebConfig, security=None) -> Sanic:
     # Sanic's own loggers go to the root logger, so they too are JSON lines (training_guidance.logging_json).
     app = Sanic("traeningsguiden_web", configure_logging=False)
     app.config.MOTD = False
-    # Behind the load balancer the peer is the proxy: the client's address (the login brake's key)
-    # comes from the header the trusted proxy sets, never from one a client could send itself.
-    app.config.PROXIES_COUNT = config.proxies_count
-    if config.forwarded_secret:
-        app.config.FORWARDED_SECRET = config.forwarded_secret
     app.config.REQUEST_MAX_SIZE = 64 * 1024
     app.config.FALLBACK_ERROR_FORMAT = "json"
+    # Behind the load balancer the peer is the proxy: the client's address (the login brake's key)
+    # comes from the header the trusted proxy sets (TG_PROXIES_COUNT, TG_FORWARDED_SECRET), never
+    # from one a client could send itself.
+    app.config.PROXIES_COUNT = config.proxies_count or None
+    app.config.FORWARDED_SECRET = config.forwarded_secret
     app.ctx.config = config
-    app.ctx.brake = LoginBrake()
-    app.ctx.revoked = set()  # staff session tokens logged out before they expired
-    app.static("/static", str(pages.STATIC), name="static")
-    app.static("/widget", str(pages.STATIC / "widget"), name="widget")
+    app.ctx.security = security or security_store(config)
+    add_static(app, "/static", pages.STATIC)
+    add_static(app, "/widget", pages.STATIC / "widget")
 
     @app.listener("before_server_start")
     async def open_client(app_: Sanic, _loop) -> None:
@@ -70,8 +78,9 @@ def create_app(config: WebConfig) -> Sanic:
         resp.headers.setdefault("Content-Security-Policy", CSP)
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["Referrer-Policy"] = "same-origin"
-        if request.path.startswith("/api/") or request.path.startswith("/personale"):
-            resp.headers["Cache-Control"] = "no-store"
+        # Pages and answers are never cached by a browser or a proxy; files are, but checked again.
+        static = request.path.startswith(("/static/", "/widget/")) and resp.status < 400
+        resp.headers["Cache-Control"] = "no-cache" if static else "no-store"
         origin = request.headers.get("origin")
         if request.path.startswith("/api/") and origin in config.cors_origins:
             resp.headers["Access-Control-Allow-Origin"] = origin
@@ -112,3 +121,19 @@ def create_app(config: WebConfig) -> Sanic:
     add_citizen_routes(app, config)
     add_staff_routes(app, config)
     return app
+
+
+def add_static(app: Sanic, uri: str, folder: Path) -> None:
+    """Files under ``folder``. Sanic answers a folder (``/static/``) with a 500 and a traceback in
+    the log (IsADirectoryError): anything that is not a file there is 404 here, before Sanic looks."""
+    folder = folder.resolve()
+    app.static(uri, str(folder), name=uri.strip("/"))
+
+    @app.middleware("request")
+    async def files_only(request: Request):
+        if request.path != uri and not request.path.startswith(uri + "/"):
+            return None
+        target = (folder / unquote(request.path[len(uri):]).lstrip("/")).resolve()
+        if not target.is_file() or folder not in target.parents:
+            return response.json({"error": "Ikke fundet."}, status=404)
+        return None

@@ -15,7 +15,10 @@ from sanic.request import Request
 from training_guidance.handoff.conversations import delete_conversation
 
 from . import pages, records
-from .auth import COOKIE, COOKIE_PATH, SESSION_SECONDS, credentials_match, make_session, same_origin, session_user
+from .auth import (
+    COOKIE, COOKIE_PATH, SESSION_SECONDS, client_address, credentials_match, forwarded_header, keyed, same_origin,
+    wait_text,
+)
 from .common import NOT_ANSWERING, UUID, error, json_body, message_error
 from .config import WebConfig
 from .rasa import RasaUnavailable, send
@@ -23,16 +26,26 @@ from .rasa import RasaUnavailable, send
 API = "/personale/api/"
 STAFF_PAGES = ("konsol", "ansoegninger")  # the navigation in pages/_personale_top.html, in its order
 STAFF_PREFIX = "personale-"  # staff conversations: never reachable through the citizen API (UUIDs only)
-REFERENCE = re.compile(r"^[A-Za-z0-9-]{1,40}$")
+STAFF_CHANNEL = "personale"  # Rasa's channel for the staff console: /webhooks/personale/webhook
+REFERENCE = re.compile(r"^[A-Za-z0-9-]{1,40}\Z")
+NOT_SET_UP = "Personalekonsollen er ikke sat op: TG_CHANNEL_SECRET mangler."
+
+
+async def blocking(function, *args):
+    """The security store and the records store are synchronous (SQLAlchemy): off the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(None, function, *args)
 
 
 def add_staff_routes(app: Sanic, config: WebConfig) -> None:
-    def staff_user(request: Request) -> Optional[str]:
-        token = request.cookies.get(COOKIE)
-        return None if token in request.app.ctx.revoked else session_user(config.secret, token)
+    async def staff_user(request: Request) -> Optional[str]:
+        """The user of the request's session (random id, kept in the shared store), else None."""
+        if not hasattr(request.ctx, "staff_user"):
+            token = request.cookies.get(COOKIE)
+            request.ctx.staff_user = await blocking(request.app.ctx.security.session_user, token) if token else None
+        return request.ctx.staff_user
 
     def own_origin(request: Request) -> bool:
-        return same_origin(request.headers.get("origin"), request.host)
+        return same_origin(request.headers.get("origin"), config.origin)
 
     def login_page(message: str, status: int = 200) -> response.HTTPResponse:
         return response.html(pages.render("login.html", fejl=message), status=status)
@@ -41,7 +54,7 @@ def add_staff_routes(app: Sanic, config: WebConfig) -> None:
     async def guard(request: Request):
         if not request.path.startswith(API):
             return None
-        if not staff_user(request):
+        if not await staff_user(request):
             return error("Log ind først.", 401)
         if request.method not in ("GET", "HEAD") and not own_origin(request):
             return error("Forkert oprindelse.", 403)
@@ -49,16 +62,16 @@ def add_staff_routes(app: Sanic, config: WebConfig) -> None:
 
     @app.exception(NotFound, MethodNotSupported)
     async def not_found(request: Request, exc: Exception):
-        if request.path.startswith(API) and not staff_user(request):  # the router answers before middleware
+        if request.path.startswith(API) and not await staff_user(request):  # the router answers before middleware
             return error("Log ind først.", 401)
         if isinstance(exc, MethodNotSupported):
             return error("Metoden er ikke tilladt.", 405)
         return error("Ikke fundet.", 404)
 
-    def staff_page(request: Request, page: str, title: str):
+    async def staff_page(request: Request, page: str, title: str):
         """A staff page (``page``.html, its navigation entry marked) for a logged-in user; the login
         page for anyone else."""
-        user = staff_user(request)
+        user = await staff_user(request)
         if not user:
             return response.redirect("/personale/login", status=303)
         current = {f"aktuel_{name}": "page" if name == page else "false" for name in STAFF_PAGES}
@@ -66,11 +79,11 @@ def add_staff_routes(app: Sanic, config: WebConfig) -> None:
 
     @app.get("/personale/")
     async def console(request: Request):
-        return staff_page(request, "konsol", "Opkaldsmanuskript")
+        return await staff_page(request, "konsol", "Opkaldsmanuskript")
 
     @app.get("/personale/ansoegninger")
     async def applications_page(request: Request):
-        return staff_page(request, "ansoegninger", "Ansøgninger")
+        return await staff_page(request, "ansoegninger", "Ansøgninger")
 
     @app.get("/personale/login")
     async def login_form(request: Request):
@@ -80,18 +93,24 @@ def add_staff_routes(app: Sanic, config: WebConfig) -> None:
     async def login(request: Request):
         if not own_origin(request):
             return login_page("Log ind fra denne side.", 403)
-        who = request.remote_addr or request.ip or "?"
-        brake = request.app.ctx.brake
-        if brake.blocked(who):
-            return login_page("For mange forsøg. Vent 5 minutter.", 429)
+        security = request.app.ctx.security
         user = request.form.get("brugernavn") or ""
         password = request.form.get("adgangskode") or ""
+        # Back-off per user name and address (as a trusted proxy names it), shared by every web
+        # server: a stranger's guesses never lock out staff at another address.
+        user_key = keyed(config.secret, "user", user.strip().lower())
+        address_key = keyed(config.secret, "address", client_address(request))
+        wait = await blocking(security.login_wait, user_key, address_key)
+        if wait > 0:
+            refused = login_page(wait_text(wait), 429)
+            refused.headers["Retry-After"] = str(int(wait) + 1)
+            return refused
         if not credentials_match(user, password, config.staff_user, config.staff_password):
-            brake.failed(who)
+            await blocking(security.login_failed, user_key, address_key)
             return login_page("Forkert brugernavn eller adgangskode.", 401)
-        brake.succeeded(who)
+        await blocking(security.login_succeeded, user_key, address_key)
         resp = response.redirect("/personale/", status=303)
-        resp.cookies[COOKIE] = make_session(config.secret, user)
+        resp.cookies[COOKIE] = await blocking(security.create_session, user)
         cookie = resp.cookies[COOKIE]
         cookie["path"] = COOKIE_PATH
         cookie["httponly"] = True
@@ -105,8 +124,8 @@ def add_staff_routes(app: Sanic, config: WebConfig) -> None:
     async def logout(request: Request):
         if not own_origin(request):
             return error("Forkert oprindelse.", 403)
-        if staff_user(request):
-            request.app.ctx.revoked.add(request.cookies.get(COOKIE))
+        if await staff_user(request):  # revoked in the shared store: gone after a restart too
+            await blocking(request.app.ctx.security.revoke, request.cookies.get(COOKIE))
         resp = response.redirect("/personale/login", status=303)
         del resp.cookies[COOKIE]
         resp.cookies[COOKIE]["path"] = COOKIE_PATH
@@ -118,9 +137,14 @@ def add_staff_routes(app: Sanic, config: WebConfig) -> None:
         problem = message_error(body)
         if problem:
             return error(problem, 400)
+        if not config.channel_secret:
+            return error(NOT_SET_UP, 503)
+        # The staff channel (bot/channels.py) sets staff mode itself; only this server knows its secret.
+        headers = {"Authorization": f"Bearer {config.channel_secret}",
+                   "Forwarded": forwarded_header(client_address(request), config.channel_secret)}
         try:
             replies = await send(request.app.ctx.http, config.rasa_url, STAFF_PREFIX + body["sender"],
-                                 body["message"], {"mode": "staff"})
+                                 body["message"], None, channel=STAFF_CHANNEL, headers=headers)
         except RasaUnavailable:
             return error(NOT_ANSWERING, 502)
         return response.json(replies)
@@ -138,11 +162,15 @@ def add_staff_routes(app: Sanic, config: WebConfig) -> None:
 
     @app.get(API + "ansoegninger")
     async def applications(request: Request):
+        """One page, newest first; ``naeste`` is the ``foer`` of the next page (None: the last)."""
+        before = request.args.get("foer")
+        if before is not None and not re.fullmatch(r"[1-9][0-9]{0,17}", before):
+            return error("Ugyldig side.", 400)
         try:
-            rows = await asyncio.get_running_loop().run_in_executor(None, records.list_applications)
+            page = await blocking(records.list_page, int(before) if before else None)
         except records.RecordsUnavailable as exc:
             return error(str(exc), 503)
-        return response.json({"ansoegninger": rows})
+        return response.json({"ansoegninger": page.rows, "naeste": page.next, "i_alt": page.total})
 
     @app.get(API + "ansoegninger/<reference:str>")
     async def application(request: Request, reference: str):

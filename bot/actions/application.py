@@ -3,7 +3,6 @@
 What is asked, how an answer is read and what is said all live in training_guidance.dialogue."""
 from __future__ import annotations
 
-import hashlib
 import logging
 import uuid
 from typing import Any, Dict, List, Optional, Text
@@ -14,8 +13,9 @@ from rasa_sdk.types import DomainDict
 
 from training_guidance import clock
 from training_guidance.dialogue import application
-from training_guidance.dialogue.proof import consent_and_confirmation
 from training_guidance.handoff.config import HandoffConfig
+from training_guidance.handoff.consent import consent_proven
+from training_guidance.handoff.security import SecurityStore, conversation_hash
 from training_guidance.handoff.store import RecordStore, shared_store
 from training_guidance.settings import get_settings
 
@@ -181,19 +181,28 @@ class ActionApplicationDone(Action):
             stored = records_store().get_application(app.reference) or {}
             adapter.utter(dispatcher, application.receipt(state, ctx, app.reference, stored.get("deadlines") or []))
             return adapter.slot_events(before, state)
-        proven = consent_and_confirmation(tracker.events, app.consent_text)
+        # Slots can be set by anyone who reaches the action server; the conversation's own events cannot.
+        proven = consent_proven(tracker.events, app.consent_text or "")
         reason, replies = application.closing(state, ctx, proven)
         if reason:
             adapter.utter(dispatcher, replies)
             return adapter.slot_events(before, state)
-        channel = tracker.get_latest_input_channel() or "ukendt"
+        channel = tracker.get_latest_input_channel() or "ukendt"  # set by the server, never the client
         key = f"{tracker.sender_id}:{app.id}"
+        client = (tracker.latest_message.get("metadata") or {}).get("client")  # a keyed hash (bot/channels.py)
         try:
+            limits = SecurityStore(records_store().engine)
+            if not records_store().reference_for_key(key) and not limits.application_allowed(tracker.sender_id, client):
+                adapter.utter(dispatcher, application.too_many(state, ctx))
+                return adapter.slot_events(before, state)
             draft = application.draft_for(state, ctx, channel)
             targets = HandoffConfig.from_env().for_municipality(state.code).targets  # its own municipality's
             submitted = records_store().submit(draft, key, targets)
+            if submitted.created:
+                limits.application_stored(tracker.sender_id, client)
         except Exception:  # the database is away, the disk is full …: no receipt, nothing lost
-            log.exception("application %s could not be stored", _hashed(key))
+            # The conversation id is the only key to a citizen's conversation: log its hash.
+            log.exception("application of conversation %s could not be stored", conversation_hash(tracker.sender_id))
             adapter.utter(dispatcher, application.failed_to_store(state, ctx))
             return adapter.slot_events(before, state)
         deadlines = draft.deadline_records() if submitted.created else (
@@ -201,7 +210,3 @@ class ActionApplicationDone(Action):
         adapter.utter(dispatcher, application.receipt(state, ctx, submitted.reference, deadlines))
         return adapter.slot_events(before, state)
 
-
-def _hashed(key: str) -> str:
-    """The sender id is the only key to a conversation: logs carry a hash of it."""
-    return hashlib.sha256(key.encode()).hexdigest()[:12]

@@ -332,6 +332,14 @@ def draft_for(state: Conversation, ctx: Context, channel: str):
     )
 
 
+def too_many(state: Conversation, ctx: Context) -> Replies:
+    """Too many applications from this conversation or address: nothing stored, the phone number."""
+    voice, out = state.voice, Replies()
+    out.text("application_too_many", f"{say('application_too_many', voice)}\n{contact_text(ctx.kb, state.code, voice)}")
+    state.application.state = "cancelled"
+    return out
+
+
 def failed_to_store(state: Conversation, ctx: Context) -> Replies:
     voice = state.voice
     out = Replies()

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from typing import Optional
 
-from ..understanding import mask_cpr
+from ..cpr import CPR_MASK, contains_cpr, mask_cpr
 
 SKIP_WORDS = {"spring over", "nej", "nej tak", "ingen", "har ikke", "har ingen", "skip", "-", "ved ikke", "vil ikke"}
 CALL_TIMES = {
@@ -22,6 +22,12 @@ ROLES = {"citizen": "Borgeren selv", "relative": "Pårørende", "staff": "Medarb
 
 class InvalidField(ValueError):
     """The text is not a valid value; ``str(exc)`` is the Danish explanation."""
+
+
+def _refuse_cpr(text: str, hint: str) -> None:
+    """A CPR number is never a valid part of a field: say so, with what to write instead."""
+    if contains_cpr(text or "") or CPR_MASK in (text or ""):
+        raise InvalidField(f"Det ligner et CPR-nummer. Skriv ikke CPR-nummeret. {hint}")
 
 
 def _clean(text: str) -> str:
@@ -83,6 +89,7 @@ def parse_email(text: str) -> Optional[str]:
     """An e-mail address, or None when the user skips it."""
     if is_skip(text):
         return None
+    _refuse_cpr(text, "Skriv kun e-mailadressen, fx inge@eksempel.dk, eller skriv 'spring over'.")
     email = _clean(text).strip(" .,")
     if not _EMAIL.match(email) or len(email) > 200:
         raise InvalidField("Det ligner ikke en e-mailadresse. Skriv fx inge@eksempel.dk, eller skriv 'spring over'.")
@@ -93,9 +100,8 @@ def parse_address(text: str) -> Optional[str]:
     """A postal address as written, or None when the user skips it."""
     if is_skip(text):
         return None
+    _refuse_cpr(text, "Skriv kun adressen, fx Søndergade 12, 7500 Holstebro.")
     address = _clean(text).strip(" ,")
-    if "[CPR-nummer fjernet]" in address:
-        raise InvalidField("Skriv kun adressen, fx Søndergade 12, 7500 Holstebro.")
     if not (5 <= len(address) <= 200) or not re.search(r"[^\W\d_]", address):
         raise InvalidField("Skriv vej, husnummer og postnummer, fx Søndergade 12, 7500 Holstebro. Eller skriv 'spring over'.")
     return address

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, List, Optional
 
-from pydantic import BaseModel, Extra, Field, validator
+from pydantic import BaseModel, Extra, Field, root_validator, validator
 
 from ..assessment import Assessment, assess
 from ..deadlines import deadline_date
 from ..knowledge import KnowledgeBase, Topic
 from ..knowledge.schema import Event
-from ..understanding import mask_cpr
+from ..cpr import mask_values
 from . import contact as fields
 
 SCHEMA = "traeningsguiden.ansoegning/1"
@@ -21,13 +21,7 @@ _COUNTS_FROM_SUBMISSION = (Event.application_received, Event.inquiry)
 
 def mask_deep(value: Any) -> Any:
     """Every string inside ``value`` with CPR-like numbers masked."""
-    if isinstance(value, str):
-        return mask_cpr(value)[0]
-    if isinstance(value, dict):
-        return {mask_deep(k): mask_deep(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [mask_deep(v) for v in value]
-    return value
+    return mask_values(value)[0]
 
 
 class _Model(BaseModel):
@@ -111,9 +105,10 @@ class ApplicationDraft(_Model):
     consent: Consent
     channel: str = "ukendt"
 
-    @validator("facts", "assessment", pre=True)
-    def _masked(cls, v: Any) -> Any:
-        return mask_deep(v)
+    @root_validator(pre=True)
+    def _masked(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        """Every field, not only the free text: no CPR number reaches the store or the municipality."""
+        return mask_deep(values)
 
     def deadline_records(self) -> List[Dict[str, Any]]:
         """The deadlines as the record stores them (JSON: dates as ISO strings)."""

@@ -85,11 +85,11 @@
     });
   }
 
-  function table(rows) {
-    var columns = ['reference', 'created_at', 'municipality_name', 'outcome', 'status', 'applicant_role'];
-    var head = R.el('tr', {}, columns.map(function (c) { return R.el('th', { scope: 'col', text: LABELS[c] }); }));
-    var body = rows.map(function (row) {
-      return R.el('tr', {}, columns.map(function (c) {
+  var COLUMNS = ['reference', 'created_at', 'municipality_name', 'outcome', 'status', 'applicant_role'];
+
+  function tableRows(rows) {
+    return rows.map(function (row) {
+      return R.el('tr', {}, COLUMNS.map(function (c) {
         if (c === 'reference') {
           var button = R.el('button', { type: 'button', className: 'link-button', text: row.reference,
             'aria-label': 'Vis ansøgning ' + row.reference });
@@ -101,19 +101,42 @@
         return R.el('td', { text: value });
       }));
     });
-    return R.el('table', {}, [
-      R.el('caption', { text: rows.length + ' ansøgninger, nyeste først' }),
-      R.el('thead', {}, [head]), R.el('tbody', {}, body)
-    ]);
   }
 
-  getJson('/personale/api/ansoegninger').then(function (data) {
+  /* The list comes in pages (newest first); »Vis flere« fetches the next one, so every
+     application can be reached however many there are. */
+  var list = { body: null, caption: null, more: null, shown: 0, next: null };
+
+  function showPage(data) {
     var rows = data.ansoegninger || [];
-    ui.list.textContent = '';
-    if (!rows.length) { ui.status.textContent = 'Der er ingen ansøgninger endnu.'; return; }
-    ui.list.appendChild(table(rows));
+    if (!list.body) {
+      ui.list.textContent = '';
+      if (!rows.length) { ui.status.textContent = 'Der er ingen ansøgninger endnu.'; return; }
+      var head = R.el('tr', {}, COLUMNS.map(function (c) { return R.el('th', { scope: 'col', text: LABELS[c] }); }));
+      list.caption = R.el('caption');
+      list.body = R.el('tbody');
+      ui.list.appendChild(R.el('table', {}, [list.caption, R.el('thead', {}, [head]), list.body]));
+      list.more = R.el('button', { type: 'button', className: 'button-secondary', text: 'Vis flere ansøgninger' });
+      list.more.addEventListener('click', function () { load(list.next); });
+      ui.list.appendChild(list.more);
+    }
+    tableRows(rows).forEach(function (tr) { list.body.appendChild(tr); });
+    list.shown += rows.length;
+    list.next = data.naeste;
+    var total = data.i_alt || list.shown;
+    list.caption.textContent = (list.shown < total ? 'Viser ' + list.shown + ' af ' + total : total) +
+      ' ansøgninger, nyeste først';
+    list.more.hidden = !list.next;
     ui.status.textContent = '';
-  }).catch(function (error) {
-    ui.status.textContent = 'Ansøgningerne kan ikke vises: ' + error.message;
-  });
+  }
+
+  function load(before) {
+    ui.status.textContent = 'Henter ansøgninger …';
+    getJson('/personale/api/ansoegninger' + (before ? '?foer=' + encodeURIComponent(before) : ''))
+      .then(showPage).catch(function (error) {
+        ui.status.textContent = 'Ansøgningerne kan ikke vises: ' + error.message;
+      });
+  }
+
+  load(null);
 })();
