@@ -193,10 +193,12 @@ class Layout:
     def _secrets(self) -> Dict[str, str]:
         """Kept in the folder (mode 600) so that `up` after `down` keeps sessions and tokens."""
         path = self.root / "secrets.json"
-        if path.exists():
-            return json.loads(path.read_text())
-        values = {"TG_ACTION_TOKEN": secrets.token_urlsafe(32), "TG_WEB_SECRET": secrets.token_urlsafe(48),
-                  "TG_FORWARDED_SECRET": secrets.token_urlsafe(24), "TG_STAFF_PASSWORD": secrets.token_urlsafe(16)}
+        values = json.loads(path.read_text()) if path.exists() else {}
+        fresh = {"TG_ACTION_TOKEN": secrets.token_urlsafe(32), "TG_WEB_SECRET": secrets.token_urlsafe(48),
+                 "TG_FORWARDED_SECRET": secrets.token_urlsafe(24), "TG_STAFF_PASSWORD": secrets.token_urlsafe(16),
+                 # the web servers' key to Rasa's staff channel and to vouch for a client's address
+                 "TG_CHANNEL_SECRET": secrets.token_urlsafe(48)}
+        values = {**fresh, **values}  # a secret made by an earlier `up` is kept; a new kind is added
         path.write_text(json.dumps(values))
         path.chmod(0o600)
         return values

@@ -18,7 +18,9 @@ def test_personale_skrevet_eller_sendt_i_den_offentlige_chat_starter_ikke_manusk
     rasa = RasaLike(channel=channel, metadata=metadata)
     rasa.user(text, intent="greet" if text == "/greet" else None)
     assert rasa.slots.get("voice") != "staff"
-    assert "Opkaldsmanuskript" not in rasa.text and "Borgerens kommune?" not in rasa.text
+    assert "Opkaldsmanuskript." not in rasa.text and "Borgerens kommune?" not in rasa.text
+    if text == "personale":
+        assert "kun for kommunens personale" in rasa.text
 
 
 def test_personalets_kanal_med_personale_metadata_starter_manuskriptet():

@@ -18,6 +18,7 @@ from training_guidance.knowledge import cached_knowledge
 from training_guidance.settings import get_settings
 
 STAFF_CHANNEL = "personale"  # the channel only the authenticated staff console reaches
+_LOOKS_LIKE_PAYLOAD = re.compile(r"^\s*[a-z_]+\s*\{")
 
 
 def context(tracker: Optional[Tracker] = None) -> Context:
@@ -40,6 +41,8 @@ def turn(tracker: Tracker) -> Turn:
     text = message.get("text") or ""
     intent = message.get("intent") or {}
     button = next(tracker.get_latest_entity_values("answer"), None) if text.startswith("/") else None
+    if not text.startswith("/") and _LOOKS_LIKE_PAYLOAD.match(text):
+        intent = {}  # a typed payload the channel turned into text: its words are no answer
     metadata = message.get("metadata") or {}
     code = metadata.get("kommune") if isinstance(metadata, dict) else None
     page_code = code.strip().zfill(4) if isinstance(code, str) and re.fullmatch(r"\s*\d{3,4}\s*", code) else None

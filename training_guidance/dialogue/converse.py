@@ -17,7 +17,8 @@ from ..understanding import INVALID, understand
 from . import answers, interview, reading, verdict
 from .context import Context
 from .items import contact_text, municipality_name, phone_item
-from .language import (asks_for_reference, fold, has_content, is_english, is_greeting_only, is_restart, is_thanks,
+from .language import (asks_for_reference, asks_for_staff_mode, fold, has_content, is_english, is_greeting_only,
+                       is_restart, is_thanks,
                        looks_like_question, yes_or_no,
                        split_message, wants_assessment, wants_out, wants_person)
 from .state import Conversation
@@ -42,7 +43,7 @@ def respond(state: Conversation, turn: Turn, ctx: Context) -> Tuple[Conversation
         state.voice_kind, state.relation = "staff", None
         out.say("staff_intro", state.voice)
         _use_page_municipality(state, turn, ctx)
-        if not text or text.startswith("/") or is_greeting_only(text):
+        if not text or text.startswith("/") or is_greeting_only(text) or asks_for_staff_mode(text):
             interview.start(state, ctx, out)
             return state, out
     new_page = _use_page_municipality(state, turn, ctx)
@@ -66,6 +67,9 @@ def respond(state: Conversation, turn: Turn, ctx: Context) -> Tuple[Conversation
         return _restart(state, turn, ctx, out)
     if is_english(text):
         out.add(_english(state, ctx))
+        return state, out
+    if asks_for_staff_mode(text) and not state.staff:
+        out.text("staff_only", f"{say('staff_only', state.voice)}\n{contact_text(ctx.kb, state.code, state.voice)}")
         return state, out
     if turn.intent == "greet" or is_greeting_only(text):
         if is_greeting_only(text) or text.startswith("/"):

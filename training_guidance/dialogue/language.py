@@ -149,6 +149,14 @@ def is_thanks(text: str) -> bool:
     return bool(_THANKS.match(fold(text)))
 
 
+_STAFF_WORD = re.compile(r"^(?:personale|personalet|staff|personalemode|personale\s+tilstand)[\s.!]*$")
+
+
+def asks_for_staff_mode(text: str) -> bool:
+    """"personale" typed in the public chat: the staff script is only for the staff console."""
+    return bool(_STAFF_WORD.match(fold(text)))
+
+
 def is_greeting_only(text: str) -> bool:
     return bool(_GREETING.match(fold(text)))
 
