@@ -166,7 +166,7 @@
   }
 
   TG.render = { el: el, appendText: appendText, safeUrl: safeUrl, assessmentCard: assessmentCard,
-    replyItems: replyItems, srOnly: srOnly, OUTCOME_TITLES: OUTCOME_TITLES };
+    replyItems: replyItems, srOnly: srOnly };
 
   TG.uuid = function () {
     if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
