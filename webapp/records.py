@@ -32,10 +32,9 @@ def _read(method: str, *args: Any) -> Any:
 
 def outcome_label(outcome: Any) -> Any:
     """The outcome in words, from the assistant's one text catalogue."""
-    from training_guidance.texts import has, say
+    from training_guidance.dialogue.verdict import outcome_title
 
-    key = f"outcome_title_{outcome}"
-    return say(key) if has(key) else outcome
+    return outcome_title(outcome)
 
 
 PAGE_SIZE = 100
@@ -82,4 +81,11 @@ def get_application(reference: str) -> Optional[Dict[str, Any]]:
     if record is not None:
         record["facts"] = dict(described_facts(cached_knowledge(), record.get("facts") or {}))
         record["outcome"] = outcome_label(record.get("outcome"))
+        if isinstance(record.get("assessment"), dict):  # drawn as the card: its title and labels
+            from training_guidance.dialogue.verdict import card_labels, outcome_title
+            from training_guidance.texts import Voice
+
+            assessment = record["assessment"]
+            assessment["title"] = outcome_title(assessment.get("outcome"))
+            assessment["labels"] = card_labels(Voice("staff"))
     return record

@@ -88,10 +88,11 @@ test('samtalen overlever en genindlæsning af siden og fortsætter hos serveren'
   assert.equal(await sender(), before.sender);
   assert.equal(await log().locator('.tg-msg').count(), before.messages);
   assert.equal(await panel().isVisible(), true);
-  await log().getByRole('button', { name: 'Hvad koster det?' }).click();
+  await log().getByRole('button', { name: 'Læs mere' }).click();
   await waitIdle();
   const last = await log().locator('.tg-msg--bot').last().innerText();
-  assert.doesNotMatch(last, /Hvor bor/);  // the server still knows the conversation and the municipality
+  assert.match(last, /Sådan kommer du videre/);  // the server still knows the conversation and its facts
+  assert.doesNotMatch(last, /Hvor bor/);
 });
 
 test('brugerens tekst vises altid som tekst og aldrig som HTML', async () => {

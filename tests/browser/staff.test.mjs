@@ -136,7 +136,7 @@ test('listen over modtagne ansøgninger viser status, og én ansøgning kan åbn
   const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.innerText));
   assert.deepEqual(rows.map((r) => r.split('\t')[0]), [...references].reverse(), 'newest first');
   assert.match(rows[0], /Holstebro \(0661\)/);
-  assert.match(rows[0], /Genoptræning \(§ 86, stk\. 1\)/);
+  assert.match(rows[0], /Genoptræning \(serviceloven § 86, stk\. 1\)/);
   assert.match(rows[0], /\t(Modtaget|Overført)\t/);  // the relay may have delivered it already
   assert.match(rows[0], /Borger/);
   await table.getByRole('button', { name: `Vis ansøgning ${references[0]}` }).click();

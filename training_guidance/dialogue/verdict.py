@@ -12,7 +12,7 @@ from ..assessment import Assessment, assess
 from ..deadlines import danish_date
 from ..knowledge import Topic
 from ..knowledge.schema import Item, Source
-from ..texts import Voice, in_voice, say
+from ..texts import Voice, has, in_voice, say
 from .context import Context
 from .items import contact_text, item_text, municipality_name, source_for_people, sources_line
 from .state import Conversation
@@ -60,7 +60,7 @@ def next_step_items(result: Assessment, ctx: Context) -> List[Tuple[Item, Option
             "sundhedsloven_140_delivery", "sundhedsloven_140_start"]
         return [(kb.national.items[k], None) for k in keys if k in kb.national.items]
     if result.outcome in ("stk1", "stk2", "undetermined") and kb.standard_for(code) is not None:
-        steps += [(i, Topic.how_to_apply) for i in kb.items(code, Topic.how_to_apply, result.track)[:2]]
+        steps += [(i, Topic.how_to_apply) for i in kb.items(code, Topic.how_to_apply, result.track)[:3]]
         steps += [(i, Topic.deadlines) for i in kb.items(code, Topic.deadlines, result.track)
                   if i.period and i.period.counts_from and i.period.counts_from.value in
                   ("inquiry", "application_received")]
@@ -154,14 +154,24 @@ def card(result: Assessment, state: Conversation, ctx: Context, short: str) -> D
                        for i, t in next_step_items(result, ctx)]
                       + [{"text": contact_text(ctx.kb, state.code, voice).split(" Kilde:")[0], "source": ""}],
         "standard_file": result.standard_file,
-        "labels": {key: say(f"heading_{key}", voice) for key in
-                   ("reasons", "unanswered", "alternatives", "caveats", "next_steps")}
-        | {"assessment": say("label_assessment"), "municipality": say("label_municipality"),
-           "legal_basis": say("label_legal_basis"), "met": say("met_sr"), "not_met": say("not_met_sr"),
-           "unanswered_item": say("unanswered_sr"), "unanswered_suffix": say("unanswered_suffix")},
+        "labels": card_labels(voice),
         "replaces_texts": [short],
     })
     return payload
+
+
+def card_labels(voice: Voice = Voice()) -> Dict[str, str]:
+    """Every label a page needs to draw the card: the page writes none of its own."""
+    return ({key: say(f"heading_{key}", voice) for key in
+             ("reasons", "unanswered", "alternatives", "caveats", "next_steps")}
+            | {"assessment": say("label_assessment"), "municipality": say("label_municipality"),
+               "legal_basis": say("label_legal_basis"), "met": say("met_sr"), "not_met": say("not_met_sr"),
+               "unanswered_item": say("unanswered_sr"), "unanswered_suffix": say("unanswered_suffix")})
+
+
+def outcome_title(outcome: str) -> str:
+    key = f"outcome_title_{outcome}"
+    return say(key) if has(key) else outcome
 
 
 def journal_note(result: Assessment, state: Conversation, ctx: Context) -> str:
