@@ -153,15 +153,16 @@ def test_privatlivssiden_naevner_den_kommunes_egne_slettefrister(layout):
         assert f"efter {chat_days} dage" in page and f"ansøgningen her efter {record_days} dage" in page
 
 
-def login(base_url, password, source="127.0.0.1", forged=None):
-    headers = {"Origin": base_url, "Content-Type": "application/x-www-form-urlencoded", **(forged or {})}
+def login(base_url, password, source="127.0.0.1", forged=None, origin=None):
+    # The configured origin (TG_WEB_ORIGIN: HAProxy's public address), whichever web server is asked.
+    headers = {"Origin": origin or base_url, "Content-Type": "application/x-www-form-urlencoded", **(forged or {})}
     body = urllib.parse.urlencode({"brugernavn": "personale", "adgangskode": password})
     return request(f"{base_url}/personale/login", body, headers=headers, source=source)
 
 
 def test_et_personalelogin_paa_den_ene_webserver_gaelder_paa_den_anden(layout):
     first, second = (f"http://127.0.0.1:{p}" for p in layout.state["ports"]["web"])
-    status, headers, _ = login(first, secret(layout, "TG_STAFF_PASSWORD"))
+    status, headers, _ = login(first, secret(layout, "TG_STAFF_PASSWORD"), origin=layout.public_url)
     assert status == 303, headers
     cookie = headers["set-cookie"].split(";", 1)[0]
     for base in (first, second, layout.public_url, layout.public_url):  # HAProxy: both, in turn
