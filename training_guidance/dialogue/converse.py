@@ -8,6 +8,7 @@ the user only wanted to know something. The NLU's intent is a hint; the text dec
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 from .. import answering
@@ -32,69 +33,95 @@ STARTS_INTERVIEW = {"describe_situation", "start_assessment"}
 
 def respond(state: Conversation, turn: Turn, ctx: Context) -> Tuple[Conversation, Replies]:
     """The conversation after ``turn``, and what the assistant says."""
-    state = state.copy()
-    out = Replies()
+    state, out = state.copy(), Replies()
     text, had_cpr = mask_cpr(turn.text or "")
     if had_cpr or CPR_MASK in text:
         out.say("cpr_warning", state.voice)
     text = text.strip()
-
-    if turn.staff and not state.staff:
-        state.voice_kind, state.relation = "staff", None
-        out.say("staff_intro", state.voice)
-        _use_page_municipality(state, turn, ctx)
-        if not text or text.startswith("/") or is_greeting_only(text) or asks_for_staff_mode(text):
-            interview.start(state, ctx, out)
-            return state, out
+    if turn.staff and not state.staff and _start_staff_script(state, turn, text, ctx, out):
+        return state, out
     new_page = _use_page_municipality(state, turn, ctx)
+    if _change_of_course(state, turn, text, ctx, out, new_page):
+        return state, out
+    if turn.button in BUTTON_QUESTIONS:
+        text = say(BUTTON_QUESTIONS[turn.button], state.voice)  # the button's title is the question
+        turn = Turn(text=text, intent="question", confidence=1.0, page_code=turn.page_code)
+    read = _read_message(state, turn, text, ctx, out)
+    if read is None:
+        return state, out  # the user left the interview; their question is answered
+    if state.active:
+        _go_on_with_interview(state, turn, text, read, ctx, out)
+    else:
+        _outside_interview(state, turn, text, read, ctx, out)
+    return state, out
 
+
+@dataclass
+class _Read:
+    """What one message gave: an answer or facts (progress), questions answered, the situation."""
+
+    progress: bool
+    gave_facts: bool
+    answered: bool
+    eligibility: List[str]
+    code_before: Optional[str]
+    asked_at_start: Optional[str]
+
+
+def _start_staff_script(state: Conversation, turn: Turn, text: str, ctx: Context, out: Replies) -> bool:
+    """The staff channel's first message: the script starts (unless the message is a situation)."""
+    state.voice_kind, state.relation = "staff", None
+    out.say("staff_intro", state.voice)
+    _use_page_municipality(state, turn, ctx)
+    if not text or text.startswith("/") or is_greeting_only(text) or asks_for_staff_mode(text):
+        interview.start(state, ctx, out)
+        return True
+    return False
+
+
+def _change_of_course(state: Conversation, turn: Turn, text: str, ctx: Context, out: Replies, new_page: bool) -> bool:
+    """Messages that are not about the situation: an offer's answer, »Læs mere«, start over,
+    English, "personale", a greeting, the reference number. Whether one was handled."""
     offer, state.offer = state.offer, None  # an offer is answered by the next message, or forgotten
     said_yes = yes_or_no(text) if offer and not turn.button else None
     if turn.button == "more" or offer == "more" and said_yes:
         answers.answer_more(state, ctx, out)
         _resume(state, ctx, out)
-        return state, out
-    if offer == "assessment" and said_yes is not None and len(text.split()) <= 5:
+    elif offer == "assessment" and said_yes is not None and len(text.split()) <= 5:
         if said_yes:
             interview.start(state, ctx, out)
         else:
             out.say("interview_paused", state.voice, buttons=_menu(state, ctx))
-        return state, out
-    if turn.button == "read_more":
+    elif turn.button == "read_more":
         verdict.read_more(state, ctx, out)
-        return state, out
-    if is_restart(text):
-        return _restart(state, turn, ctx, out)
-    if is_english(text):
+    elif is_restart(text):
+        _restart(state, turn, ctx, out)
+    elif is_english(text):
         out.add(_english(state, ctx))
-        return state, out
-    if asks_for_staff_mode(text) and not state.staff:
+    elif asks_for_staff_mode(text) and not state.staff:
         out.text("staff_only", f"{say('staff_only', state.voice)}\n{contact_text(ctx.kb, state.code, state.voice)}")
-        return state, out
-    if turn.intent == "greet" or is_greeting_only(text):
-        if is_greeting_only(text) or text.startswith("/"):
-            _greet(state, ctx, out, new_page)
-            return state, out
-    if asks_for_reference(text) and not state.asked:
+    elif is_greeting_only(text) or turn.intent == "greet" and text.startswith("/"):
+        _greet(state, ctx, out, new_page)
+    elif asks_for_reference(text) and not state.asked:
         reference = state.application.reference
         out.say("reference_again" if reference else "reference_none", state.voice, reference=reference or "")
-        return state, out
+    else:
+        return False
+    return True
 
-    if turn.button in BUTTON_QUESTIONS:
-        text = say(BUTTON_QUESTIONS[turn.button], state.voice)  # the button's title is the question
-        turn = Turn(text=text, intent="question", confidence=1.0, page_code=turn.page_code)
+
+def _read_message(state: Conversation, turn: Turn, text: str, ctx: Context, out: Replies) -> Optional[_Read]:
+    """The answer to the open question, every fact, every question answered. None when the user
+    leaves the interview ("nej, jeg vil bare vide hvad det koster")."""
     statements, questions = split_message(text) if not turn.is_button else ([text], [])
     code_before, asked_at_start = state.code, state.asked
     progress = _take_answer(state, turn, text, statements, questions, ctx)
     gave_facts = reading.absorb(state, turn, text, ctx)
-    progress = progress or gave_facts
-
     if wants_out(text) and (state.active or state.asked):
         state.active, state.paused, state.asked, state.attempts = False, True, None, 0
         reading.answer_questions(state, questions or [text], turn, ctx, out)
         out.say("interview_paused", state.voice, buttons=(button("button_continue", state.voice, "/start_assessment"),))
-        return state, out
-
+        return None
     # "Kan min mor få træning?" is answered by the interview that assesses her, not by one item.
     eligibility = [q for q in questions if wants_assessment(q)]
     questions = [q for q in questions if q not in eligibility]
@@ -105,8 +132,13 @@ def respond(state: Conversation, turn: Turn, ctx: Context) -> Tuple[Conversation
     if state.pending_question and state.code and state.asked != interview.MUNICIPALITY:
         answer_pending(state, ctx, out)
         answered = True
+    return _Read(progress or gave_facts, gave_facts, answered, eligibility, code_before, asked_at_start)
 
-    if state.active and not progress and not answered:
+
+def _go_on_with_interview(state: Conversation, turn: Turn, text: str, read: _Read, ctx: Context,
+                          out: Replies) -> None:
+    answered = read.answered
+    if not read.progress and not answered:
         # A request for a person, thanks or "er du en robot?" in the middle: say it, then ask again.
         if wants_person(text) or turn.intent == "ask_person":
             out.text("contact", contact_text(ctx.kb, state.code, state.voice))
@@ -114,44 +146,40 @@ def respond(state: Conversation, turn: Turn, ctx: Context) -> Tuple[Conversation
         elif turn.intent in SOCIAL and turn.confidence >= 0.6 or is_thanks(text):
             out.say(SOCIAL.get(turn.intent, "thanks_reply"), state.voice)
             answered = True
-    if state.active:
-        if progress or not state.asked:
-            # After answering a question of theirs, the same interview question again says so.
-            interview.next_step(state, ctx, out, back_to=asked_at_start if answered else None)
-        elif answered:
-            interview.ask(state, state.asked, ctx, out, prefix=_say_back(state))
-        else:
-            interview.reask(state, ctx, out)
-        return state, out
-    starts = bool(eligibility) or turn.intent == "start_assessment" or (
-        not answered and not state.paused and (gave_facts or turn.intent in STARTS_INTERVIEW and turn.confidence >= 0.5))
+    if read.progress or not state.asked:
+        # After answering a question of theirs, the same interview question again says so.
+        interview.next_step(state, ctx, out, back_to=read.asked_at_start if answered else None)
+    elif answered:
+        interview.ask(state, state.asked, ctx, out, prefix=_say_back(state))
+    else:
+        interview.reask(state, ctx, out)
+
+
+def _outside_interview(state: Conversation, turn: Turn, text: str, read: _Read, ctx: Context, out: Replies) -> None:
+    starts = bool(read.eligibility) or turn.intent == "start_assessment" or (
+        not read.answered and not state.paused
+        and (read.gave_facts or turn.intent in STARTS_INTERVIEW and turn.confidence >= 0.5))
     if starts:
         interview.start(state, ctx, out)
-        return state, out
-    if answered:
-        if gave_facts and not state.outcome:  # a situation as well: offer the assessment, never force it
+    elif read.answered:
+        if read.gave_facts and not state.outcome:  # a situation as well: offer the assessment, never force it
             out.say("offer_assessment", state.voice, buttons=(button("button_yes", state.voice, "/start_assessment"),))
             state.offer = "assessment"
-        return state, out
-    if not turn.is_button and has_content(text) and not wants_person(text) \
+    elif not turn.is_button and has_content(text) and not wants_person(text) \
             and turn.intent not in {*SOCIAL, "greet", "ask_person", "affirm", "deny", "dont_know"} \
             and reading.answer_questions(state, [text], turn, ctx, out, only_if_found=True):
-        return state, out  # "svømmehal holbæk": not a question by its form, but the standard answers it
-    if wants_person(text) or turn.intent == "ask_person":
+        pass  # "svømmehal holbæk": not a question by its form, but the standard answers it
+    elif wants_person(text) or turn.intent == "ask_person":
         out.text("contact", contact_text(ctx.kb, state.code, state.voice))
-        return state, out
-    if state.code != code_before and state.code:
+    elif state.code != read.code_before and state.code:
         out.say("what_now", state.voice, buttons=_menu(state, ctx))
-        return state, out
-    if turn.intent in SOCIAL:
+    elif turn.intent in SOCIAL:
         out.say(SOCIAL[turn.intent], state.voice)
-        return state, out
-    if state.asked == interview.MUNICIPALITY:
+    elif state.asked == interview.MUNICIPALITY:
         interview.reask(state, ctx, out)
-        return state, out
-    key = "out_of_scope" if turn.intent == "out_of_scope" else "not_understood"
-    out.say(key, state.voice, buttons=_menu(state, ctx))
-    return state, out
+    else:
+        key = "out_of_scope" if turn.intent == "out_of_scope" else "not_understood"
+        out.say(key, state.voice, buttons=_menu(state, ctx))
 
 
 # --- the parts of a step ---------------------------------------------------------------------------
@@ -180,7 +208,8 @@ def _greet(state: Conversation, ctx: Context, out: Replies, new_page: bool) -> N
         state.asked = interview.MUNICIPALITY
 
 
-def _restart(state: Conversation, turn: Turn, ctx: Context, out: Replies) -> Tuple[Conversation, Replies]:
+def _restart(state: Conversation, turn: Turn, ctx: Context, out: Replies) -> None:
+    """"Start forfra": everything forgotten but the staff script and the page's municipality."""
     fresh = Conversation(voice_kind="staff" if state.staff else None)
     _use_page_municipality(fresh, turn, ctx)
     out.say("restarted", fresh.voice)
@@ -188,7 +217,7 @@ def _restart(state: Conversation, turn: Turn, ctx: Context, out: Replies) -> Tup
         interview.start(fresh, ctx, out)
     else:
         _greet(fresh, ctx, out, new_page=fresh.code is not None)
-    return fresh, out
+    state.__dict__.update(fresh.__dict__)
 
 
 def _english(state: Conversation, ctx: Context) -> Reply:
