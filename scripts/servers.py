@@ -71,7 +71,11 @@ class Servers:
 
         ensure_staff_credentials(self.env)  # development: a random password for this run
         env = dict(self.env, TG_WEB_PORT=str(self.web_port), TG_RASA_URL=self.url)
-        WebConfig.from_env(dict(env))  # a bad setting fails here, with its message, before anything starts
+        config = WebConfig.from_env(dict(env))  # a bad setting fails here, with its message, before anything starts
+        if not config.production:  # the development account, with this run's password (never in production)
+            from training_guidance.handoff.accounts import ensure_development_account
+
+            ensure_development_account(config.database_url, env["TG_STAFF_USER"], env["TG_STAFF_PASSWORD"], env)
         log = open(self.data_dir / "logs" / "web.log", "ab")
         self.processes["web"] = subprocess.Popen(
             web_command(env), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,

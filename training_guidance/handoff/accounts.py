@@ -278,3 +278,20 @@ class AccountStore:
             return [{"name": r.name, "role": r.role, "municipalities": list(r.municipalities or ()),
                      "enabled": r.enabled, "source": r.issuer or LOCAL,
                      "last_login_at": r.last_login_at.isoformat() if r.last_login_at else None} for r in rows]
+
+
+def ensure_development_account(database_url: str, name: str, password: str,
+                               env: Optional[Dict[str, str]] = None) -> StaffMember:
+    """`make run` (scripts/servers.py): the development account, for every municipality, with this
+    run's password; made or updated at each start. Never in production."""
+    from ..settings import get_settings
+    from .store import RecordStore
+
+    if get_settings(env).production:
+        raise AccountError("Ingen udviklingskonto i produktion: opret personlige konti med tg staff add.")
+    store = RecordStore(database_url)
+    try:
+        return AccountStore(store.engine).add(name, "sagsbehandler", [ALL], password, by="make run",
+                                              update_existing=True)
+    finally:
+        store.dispose()
