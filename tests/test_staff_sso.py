@@ -174,14 +174,14 @@ def test_uden_opsaetning_findes_single_sign_on_ikke(database, clock):
 CONFIG = oidc.OidcConfig(issuer="https://login.example", client_id="tg", client_secret=None,
                          redirect_uri="https://tg.example/personale/sso/svar",
                          role_map={"https://kombit.example/roles/usersystemrole/sagsbehandler/1": "sagsbehandler"},
-                         municipality_map={"29189129": HOLSTEBRO})
+                         municipality_map={"12345678": HOLSTEBRO})
 
 
 def test_kravene_bliver_til_en_konto_med_den_staerkeste_rolle():
     identity = oidc.identity_from_claims(CONFIG, {"sub": "s1", "preferred_username": "Anne", "kommuner": "0661 0615",
                                                   "roles": ["borgerservice", "sagsbehandler"]})
     assert identity == oidc.Identity("https://login.example", "s1", "anne", "sagsbehandler", (HORSENS, HOLSTEBRO))
-    mapped = oidc.identity_from_claims(CONFIG, {"sub": "s2", "kommuner": ["29189129", "99999999"],
+    mapped = oidc.identity_from_claims(CONFIG, {"sub": "s2", "kommuner": ["12345678", "99999999"],
                                                 "roles": "https://kombit.example/roles/usersystemrole/sagsbehandler/1"})
     assert mapped.name == "s2" and mapped.municipalities == (HOLSTEBRO,) and mapped.role == "sagsbehandler"
     with pytest.raises(oidc.SsoError):

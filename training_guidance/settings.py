@@ -89,7 +89,7 @@ class Settings(BaseSettings):
     oidc_roles_claim: str = Field("roles", description="the claim with the staff member's roles (a list or one string)")
     oidc_municipalities_claim: str = Field("kommuner", description="the claim with the kommunekoder the staff member works for (a list or one string)")
     oidc_role_map: Optional[str] = Field(None, description="provider role value → our role, space-separated `value=role` (e.g. `Traeningsguiden.Sagsbehandler=sagsbehandler`); values equal to a role name count without it")
-    oidc_municipality_map: Optional[str] = Field(None, description="provider municipality value → kommunekode, space-separated `value=code` (e.g. a CVR number `29189129=0661`); four-digit values count as kommunekoder without it")
+    oidc_municipality_map: Optional[str] = Field(None, description="provider municipality value → kommunekode, space-separated `value=code` (e.g. a municipality's CVR number `12345678=0661`); four-digit values count as kommunekoder without it")
 
     # --- the handoff ------------------------------------------------------------------------------
     database_url: Optional[str] = Field(None, description="the records store, e.g. `postgresql://user:pw@host/db` (default SQLite `records.db` in the data folder)")
