@@ -2,7 +2,8 @@
 once a day from the relay process, so nothing outlives what the privacy notice promises.
 
 With a municipalities file each municipality has its own periods: its applications by their
-kommunekode, its chats by the conversation's last `municipality_code` slot. A chat that never
+kommunekode, its chats by the conversation's last `municipality_code` slot, and the questions the
+assistant could not answer (handoff/questions.py) by their kommunekode with the chats' period. A chat that never
 named a municipality, and any application of a code not in the file, get the file's defaults.
 """
 from __future__ import annotations
