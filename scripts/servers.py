@@ -251,9 +251,12 @@ def run_forever() -> int:
     except (RuntimeError, TimeoutError) as exc:
         print(f"Kunne ikke starte: {exc}", file=sys.stderr)
         return 1
-    staff_login = f"bruger: {servers.env['TG_STAFF_USER']}"
-    if not settings.staff_password:
-        staff_login += f", adgangskode for denne kørsel: {servers.env['TG_STAFF_PASSWORD']}"
+    if "TG_STAFF_USER" in servers.env:  # the development account (scripts/servers.py: start_web_server)
+        staff_login = f"bruger: {servers.env['TG_STAFF_USER']}"
+        if not settings.staff_password:
+            staff_login += f", adgangskode for denne kørsel: {servers.env['TG_STAFF_PASSWORD']}"
+    else:  # production settings: personal accounts only
+        staff_login = "personlige konti: .venv/bin/tg staff add"
     print(
         f"\nTræningsguiden er klar efter {servers.ready_seconds:.0f} s.\n"
         f"  REST:      POST {servers.rest_url}  body: {{\"sender\": \"mig\", \"message\": \"hej\"}}\n"
