@@ -162,6 +162,7 @@ class Layout:
             self._write_env_file()
             env_file = self.read_env_file()
             self.run_unit("traeningsguiden-migrate.service", env_file)
+            self.add_staff_account(env_file)
             self.start_unit("traeningsguiden-actions.service", env_file)
             for unit in self.rasa_units:  # both load the model at the same time
                 self.start_unit(unit, env_file)
@@ -217,10 +218,9 @@ class Layout:
             "TG_RASA_URL": self.url("internal"),  # the web servers reach Rasa through HAProxy (sticky)
             "TG_WEB_ORIGIN": self.public_url,
             "TG_CORS_ORIGINS": self.public_url,
-            "TG_STAFF_USER": STAFF_USER,
             "TG_RELAY_HEALTH_PORT": str(ports["relay"]),
             "TG_MUNICIPALITIES_FILE": str(ROOT / "deploy" / "municipalities.yml"),
-            **self._secrets(),
+            **{k: v for k, v in self._secrets().items() if not k.startswith("TG_STAFF_")},  # no shared login
             **self.extra_env,
         }
         lines = ["# Written by scripts/prod.py: the environment file of the systemd units (docs/operations.md)."]
@@ -245,6 +245,17 @@ class Layout:
         with open(self.logs / f"{name}.log", "ab") as log:
             subprocess.run(unit.argv, cwd=unit.working_directory, env=self._process_env(unit), stdout=log,
                            stderr=subprocess.STDOUT, check=True, timeout=120)
+
+    def add_staff_account(self, env_file: Dict[str, str]) -> None:
+        """A personal staff account, as a municipality's administrator makes one (`tg staff add`,
+        docs/operations.md): production has none until someone does. Its password is in
+        secrets.json; the municipalities file lists it for Holstebro and Horsens."""
+        unit = read_unit("traeningsguiden-migrate.service", env_file, self.data)
+        command = [str(ROOT / ".venv" / "bin" / "tg"), "staff", "add", STAFF_USER, "--role", "sagsbehandler",
+                   "--kommune", "0661", "--kommune", "0615", "--password-stdin", "--update"]
+        with open(self.logs / "staff-account.log", "ab") as log:
+            subprocess.run(command, cwd=ROOT, env=self._process_env(unit), stdout=log, stderr=subprocess.STDOUT,
+                           input=self._secrets()["TG_STAFF_PASSWORD"].encode(), check=True, timeout=120)
 
     def start_unit(self, name: str, env_file: Optional[Dict[str, str]] = None) -> None:
         unit = read_unit(name, env_file or self.read_env_file(), self.data)

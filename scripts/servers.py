@@ -71,7 +71,11 @@ class Servers:
 
         ensure_staff_credentials(self.env)  # development: a random password for this run
         env = dict(self.env, TG_WEB_PORT=str(self.web_port), TG_RASA_URL=self.url)
-        WebConfig.from_env(dict(env))  # a bad setting fails here, with its message, before anything starts
+        config = WebConfig.from_env(dict(env))  # a bad setting fails here, with its message, before anything starts
+        if not config.production:  # the development account, with this run's password (never in production)
+            from training_guidance.handoff.accounts import ensure_development_account
+
+            ensure_development_account(config.database_url, env["TG_STAFF_USER"], env["TG_STAFF_PASSWORD"], env)
         log = open(self.data_dir / "logs" / "web.log", "ab")
         self.processes["web"] = subprocess.Popen(
             web_command(env), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -247,9 +251,12 @@ def run_forever() -> int:
     except (RuntimeError, TimeoutError) as exc:
         print(f"Kunne ikke starte: {exc}", file=sys.stderr)
         return 1
-    staff_login = f"bruger: {servers.env['TG_STAFF_USER']}"
-    if not settings.staff_password:
-        staff_login += f", adgangskode for denne kørsel: {servers.env['TG_STAFF_PASSWORD']}"
+    if "TG_STAFF_USER" in servers.env:  # the development account (scripts/servers.py: start_web_server)
+        staff_login = f"bruger: {servers.env['TG_STAFF_USER']}"
+        if not settings.staff_password:
+            staff_login += f", adgangskode for denne kørsel: {servers.env['TG_STAFF_PASSWORD']}"
+    else:  # production settings: personal accounts only
+        staff_login = "personlige konti: .venv/bin/tg staff add"
     print(
         f"\nTræningsguiden er klar efter {servers.ready_seconds:.0f} s.\n"
         f"  REST:      POST {servers.rest_url}  body: {{\"sender\": \"mig\", \"message\": \"hej\"}}\n"

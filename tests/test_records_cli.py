@@ -53,7 +53,9 @@ def test_listen_viser_og_eksporten_giver_posten_som_json(env, record_store, caps
     assert code == 0 and json.loads(out)["reference"] == ref
     code, out, _ = tg(capsys, "export", "--out", str(env / "alle.json"))
     assert [r["reference"] for r in json.loads((env / "alle.json").read_text(encoding="utf-8"))] == [ref]
-    assert [e["action"] for e in record_store.audit_trail(ref)] == ["oprettet", "eksporteret", "eksporteret"]
+    trail = record_store.audit_trail(ref)
+    assert [e["action"] for e in trail] == ["oprettet", "vist", "eksporteret", "eksporteret"]
+    assert all(e["actor"].startswith("cli:") and len(e["actor"]) > 4 for e in trail[1:])  # the OS user
 
 
 def test_en_ukendt_reference_giver_en_klar_fejl(env, capsys):

@@ -17,10 +17,11 @@ def test_en_tom_database_faar_det_nyeste_skema(database_url):
     store = RecordStore(database_url)
     assert store.revision() is None
     store.migrate()
-    assert store.revision() == "0003"
-    assert {"applications", "audit_log", "outbox", "status_history", "alembic_version"} <= tables(store)
+    assert store.revision() == "0004"
+    assert {"applications", "audit_log", "outbox", "status_history", "alembic_version", "staff_sessions",
+            "staff_accounts", "unanswered_questions"} <= tables(store)
     store.migrate()  # a second run changes nothing
-    assert store.revision() == "0003"
+    assert store.revision() == "0004"
     store.dispose()
 
 
@@ -40,7 +41,7 @@ def test_det_tidligere_skema_opgraderes_og_beholder_sine_ansoegninger(database_u
         conn.execute(sa.text("INSERT INTO outbox (application_id, delivered, created_at) VALUES (1, :no, :at)"),
                      {"no": False, "at": at})
     store.migrate()
-    assert store.revision() == "0003"
+    assert store.revision() == "0004"
     record = store.get_application("TG-2026-000001")
     assert record["applicant"] == {"role": "relative"}
     assert [h["status"] for h in record["status_history"]] == ["modtaget"]
@@ -63,5 +64,5 @@ def test_nedgradering_til_det_tidligere_skema_og_op_igen_virker(database_url):
         command.downgrade(alembic_config(conn), "0001")
     assert store.revision() == "0001" and "status_history" not in tables(store)
     store.migrate()
-    assert store.revision() == "0003"
+    assert store.revision() == "0004"
     store.dispose()

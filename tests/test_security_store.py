@@ -23,13 +23,13 @@ def test_migration_0003_opretter_tabellerne_og_kan_rulles_tilbage(database_url):
 
     store = RecordStore(database_url)
     store.migrate()
-    assert store.revision() == "0003"
+    assert store.revision() == "0004"
     assert {"staff_sessions", "rate_events"} <= set(sa.inspect(store.engine).get_table_names())
     with store.engine.begin() as conn:
         command.downgrade(alembic_config(conn), "0002")
     assert store.revision() == "0002" and "staff_sessions" not in sa.inspect(store.engine).get_table_names()
     store.migrate()
-    assert store.revision() == "0003"
+    assert store.revision() == "0004"
     store.dispose()
 
 

@@ -48,9 +48,26 @@ def config(database, rasa_url="http://127.0.0.1:1", **env):
     return WebConfig.from_env(values)
 
 
+def cheap_hasher():
+    """argon2id with small parameters: the tests hash many passwords (production: the library's defaults)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+def accounts_for(database, clock):
+    from training_guidance.handoff.accounts import AccountStore
+
+    return AccountStore(database.engine, clock=clock, hasher=cheap_hasher())
+
+
 def app_for(database, clock, **env):
+    """The web server with the personal account anna (caseworker, every municipality)."""
     cfg = config(database, **env)
-    return create_app(cfg, security=sec.SecurityStore(database.engine, clock=clock))
+    accounts = accounts_for(database, clock)
+    if accounts.member("anna") is None:
+        accounts.add("anna", "sagsbehandler", ["alle"], PASSWORD, by="test")
+    return create_app(cfg, security=sec.SecurityStore(database.engine, clock=clock), accounts=accounts)
 
 
 def login_form(password=PASSWORD, user="anna"):

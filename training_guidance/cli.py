@@ -5,6 +5,7 @@
   tg answer Holstebro transport     the Danish answer with its source
   tg deadline 2026-12-18 10 working_days
   tg records list|show|export|retry|purge|relay|migrate   the applications (handoff/cli.py)
+  tg staff add|passwd|disable|enable|list                 staff accounts (handoff/staff_cli.py)
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from typing import List, Optional
 from . import clock
 from .assessment import assess
 from .handoff import cli as records_cli
+from .handoff import staff_cli
 from .deadlines import danish_date, deadline_date
 from .knowledge import KnowledgeError, Topic, load_knowledge
 from .knowledge.schema import Period, PeriodUnit
@@ -83,10 +85,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     p_deadline.add_argument("value", type=int)
     p_deadline.add_argument("unit", choices=[u.value for u in PeriodUnit])
     records_cli.register(sub)
+    staff_cli.register(sub)
     args = parser.parse_args(argv)
 
     if args.command == "records":
         return records_cli.run(args)
+    if args.command == "staff":
+        return staff_cli.run(args)
 
     if args.command == "deadline":
         end = deadline_date(args.start, Period(value=args.value, unit=PeriodUnit(args.unit)))

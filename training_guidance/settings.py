@@ -76,9 +76,20 @@ class Settings(BaseSettings):
     forwarded_secret: Optional[str] = Field(None, description="secret the proxy puts into the `Forwarded` header (`secret=`); that header's `for=` is then trusted as the client address")
     web_origin: Optional[str] = Field(None, description="the page's public origin, scheme included (default `http://127.0.0.1:$TG_WEB_PORT`)")
     cors_origins: Optional[str] = Field(None, description="space-separated origins allowed to call the chat from a browser; default: the page's own origin, never `*`")
-    staff_user: Optional[str] = Field(None, description="staff console user (development: `personale`)")
-    staff_password: Optional[str] = Field(None, description="staff console password (development: random per run, printed by `make run`)")
+    staff_user: Optional[str] = Field(None, description="development only: the name of the staff account `make run` creates or updates at start (default `personale`); production has no such account (`tg staff add`)")
+    staff_password: Optional[str] = Field(None, description="development only: that account's password (default: random per run, printed by `make run`); never used in production")
     web_secret: Optional[str] = Field(None, description="key for the hashes of user names and addresses in the shared login rate limits (required, at least 32 characters, in production; default random per process)")
+
+    # --- staff single sign-on (OpenID Connect; docs/operations.md: Entra ID, KOMBIT) ------------
+    oidc_issuer: Optional[str] = Field(None, description="the OpenID provider's issuer URL (its discovery document is `<issuer>/.well-known/openid-configuration`); unset: no single sign-on")
+    oidc_client_id: Optional[str] = Field(None, description="this deployment's client id at the provider")
+    oidc_client_secret: Optional[str] = Field(None, description="the client secret (from the secret store); the redirect URI to register is `$TG_WEB_ORIGIN/personale/sso/svar`")
+    oidc_scopes: str = Field("openid profile email", description="scopes asked for (space-separated; `openid` is always asked)")
+    oidc_name_claim: str = Field("preferred_username", description="the claim that is the staff member's user name (falls back to `email`, then `sub`)")
+    oidc_roles_claim: str = Field("roles", description="the claim with the staff member's roles (a list or one string)")
+    oidc_municipalities_claim: str = Field("kommuner", description="the claim with the kommunekoder the staff member works for (a list or one string)")
+    oidc_role_map: Optional[str] = Field(None, description="provider role value → our role, space-separated `value=role` (e.g. `Traeningsguiden.Sagsbehandler=sagsbehandler`); values equal to a role name count without it")
+    oidc_municipality_map: Optional[str] = Field(None, description="provider municipality value → kommunekode, space-separated `value=code` (e.g. a municipality's CVR number `12345678=0661`); four-digit values count as kommunekoder without it")
 
     # --- the handoff ------------------------------------------------------------------------------
     database_url: Optional[str] = Field(None, description="the records store, e.g. `postgresql://user:pw@host/db` (default SQLite `records.db` in the data folder)")
@@ -185,8 +196,30 @@ class Settings(BaseSettings):
         return f"redis://{auth}{self.redis_host}:{self.redis_port or 6379}/{self.redis_db or 0}"
 
     @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
+    @property
+    def oidc_role_pairs(self) -> Dict[str, str]:
+        return _pairs(self.oidc_role_map)
+
+    @property
+    def oidc_municipality_pairs(self) -> Dict[str, str]:
+        return _pairs(self.oidc_municipality_map)
+
+    @property
     def cors_origin_list(self) -> Tuple[str, ...]:
         return tuple(o.rstrip("/") for o in (self.cors_origins or "").split() if o)
+
+
+def _pairs(text: Optional[str]) -> Dict[str, str]:
+    """`a=b c=d` as {"a": "b", "c": "d"}; a value may itself contain `=` only on the left."""
+    pairs = {}
+    for item in (text or "").split():
+        key, sep, value = item.rpartition("=")
+        if sep and key and value:
+            pairs[key] = value
+    return pairs
 
 
 def get_settings(env: Optional[Mapping[str, str]] = None) -> Settings:

@@ -17,7 +17,10 @@ def main() -> int:
     except ConfigError as exc:
         print(f"Webserveren starter ikke: {exc}", file=sys.stderr)
         return 2
-    if generated:
+    if generated:  # started on its own (not by scripts/servers.py): the development account for this run
+        from training_guidance.handoff.accounts import ensure_development_account
+
+        ensure_development_account(config.database_url, env["TG_STAFF_USER"], generated)
         print(f"Personalekonsol: bruger {config.staff_user}, adgangskode {generated} (kun til denne kørsel)", flush=True)
     from .server import create_app
 

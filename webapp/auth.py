@@ -1,5 +1,5 @@
-"""Staff login: credentials from the environment, a random session id kept server-side, the
-server's own origin, and the client's address as a trusted proxy names it.
+"""Staff login: the session cookie, the server's own origin, and the client's address as a trusted
+proxy names it. Accounts and passwords: training_guidance/handoff/accounts.py.
 
 Sessions and the login back-off live in the records database (training_guidance/handoff/security.py),
 shared by every web server instance and kept across restarts."""
@@ -15,13 +15,6 @@ from sanic.request import Request
 COOKIE = "tg_personale"
 COOKIE_PATH = "/personale"
 SESSION_SECONDS = 8 * 3600  # one working day
-
-
-def credentials_match(user: str, password: str, want_user: str, want_password: str) -> bool:
-    # Compare both in constant time, and always both, so timing tells nothing.
-    user_ok = hmac.compare_digest(user.encode(), want_user.encode())
-    password_ok = hmac.compare_digest(password.encode(), want_password.encode())
-    return user_ok and password_ok
 
 
 def same_origin(origin: Optional[str], own_origin: str) -> bool:

@@ -6,7 +6,11 @@ from dataclasses import dataclass
 from typing import Mapping, MutableMapping, Optional, Tuple
 from urllib.parse import urlsplit
 
+from training_guidance.handoff.config import ConfigError as HandoffConfigError
+from training_guidance.handoff.config import HandoffConfig
 from training_guidance.settings import HOST, Settings, SettingsError, get_settings, process_environment
+
+from .oidc import OidcConfig
 
 DEFAULT_STAFF_USER = "personale"
 
@@ -33,25 +37,25 @@ def cors_origins(env: Optional[Mapping[str, str]] = None) -> Tuple[str, ...]:
 
 
 def ensure_staff_credentials(env: MutableMapping[str, str]) -> Optional[str]:
-    """Make sure TG_STAFF_USER and TG_STAFF_PASSWORD are in ``env``.
-
-    Production without them is refused. In development a random password is generated for this
-    run, put into ``env`` and returned so the run command can print it; None when it was set."""
+    """Development: make sure TG_STAFF_USER and TG_STAFF_PASSWORD are in ``env``, the name and
+    password of the development account that scripts/servers.py creates or updates at start. A
+    random password is generated for this run, put into ``env`` and returned so the run command can
+    print it; None when it was set. Production: nothing (no such account; `tg staff add`)."""
     settings = _settings(env)
-    user, password = settings.staff_user, settings.staff_password
-    if user and password:
-        return None
     if settings.production:
-        raise ConfigError(
-            "Personalekonsollen kræver TG_STAFF_USER og TG_STAFF_PASSWORD, når TG_ENV=production. "
-            "Serveren starter ikke uden. (The staff console needs TG_STAFF_USER and TG_STAFF_PASSWORD "
-            "in production; the web server will not start without them.)"
-        )
-    env["TG_STAFF_USER"] = user or DEFAULT_STAFF_USER
-    if password:
+        return None
+    env["TG_STAFF_USER"] = settings.staff_user or DEFAULT_STAFF_USER
+    if settings.staff_password:
         return None
     env["TG_STAFF_PASSWORD"] = secrets.token_urlsafe(12)
     return env["TG_STAFF_PASSWORD"]
+
+
+def handoff_config(env: Mapping[str, str]) -> HandoffConfig:
+    try:
+        return HandoffConfig.from_env(env)
+    except HandoffConfigError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -60,8 +64,7 @@ class WebConfig:
     rasa_url: str
     origin: str  # TG_WEB_ORIGIN, scheme included: what Origin must be, and what the page's snippet names
     cors_origins: Tuple[str, ...]
-    staff_user: str
-    staff_password: str
+    staff_user: Optional[str]  # development: the account scripts/servers.py makes (printed); production: None
     secret: bytes  # keys the hashes of user names and addresses in the shared rate-limit store
     production: bool
     tracker_url: Optional[str]
@@ -70,6 +73,8 @@ class WebConfig:
     channel_secret: Optional[str] = None  # the staff channel and the client address passed to Rasa
     proxies_count: int = 0  # Sanic PROXIES_COUNT / TG_PROXIES_COUNT: trusted proxies in front of this server
     forwarded_secret: Optional[str] = None  # Sanic FORWARDED_SECRET / TG_FORWARDED_SECRET
+    oidc: Optional[OidcConfig] = None  # staff single sign-on (TG_OIDC_*); None: user names and passwords only
+    handoff: Optional[HandoffConfig] = None  # the municipalities file: which staff may see which municipality
 
     @classmethod
     def from_env(cls, env: Optional[MutableMapping[str, str]] = None) -> "WebConfig":
@@ -92,8 +97,7 @@ class WebConfig:
             rasa_url=settings.rasa_base_url,
             origin=origin,
             cors_origins=cors_origins(env),
-            staff_user=settings.staff_user,
-            staff_password=settings.staff_password,
+            staff_user=None if settings.production else settings.staff_user,
             secret=secret.encode() if secret else secrets.token_bytes(32),
             production=settings.production,
             tracker_url=settings.tracker_url,
@@ -102,4 +106,6 @@ class WebConfig:
             channel_secret=settings.channel_secret,
             proxies_count=settings.proxies_count,
             forwarded_secret=settings.forwarded_secret,
+            oidc=OidcConfig.from_settings(settings, origin),
+            handoff=handoff_config(env),
         )

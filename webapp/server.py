@@ -40,7 +40,22 @@ def security_store(config: WebConfig):
     return SecurityStore(shared_store(config.database_url).engine)
 
 
-def create_app(config: WebConfig, security=None) -> Sanic:
+def account_store(config: WebConfig, security):
+    """Staff accounts, in the same records database as the sessions."""
+    from training_guidance.handoff.accounts import AccountStore
+    from training_guidance.handoff.store import shared_store
+
+    engine = getattr(security, "engine", None) or shared_store(config.database_url).engine
+    return AccountStore(engine, clock=getattr(security, "clock", None) or _clock())
+
+
+def _clock():
+    from training_guidance.clock import now
+
+    return now
+
+
+def create_app(config: WebConfig, security=None, accounts=None) -> Sanic:
     # Sanic's own loggers go to the root logger, so they too are JSON lines (training_guidance.logging_json).
     app = Sanic("traeningsguiden_web", configure_logging=False)
     app.config.MOTD = False
@@ -53,6 +68,7 @@ def create_app(config: WebConfig, security=None) -> Sanic:
     app.config.FORWARDED_SECRET = config.forwarded_secret
     app.ctx.config = config
     app.ctx.security = security or security_store(config)
+    app.ctx.accounts = accounts or account_store(config, app.ctx.security)
     add_static(app, "/static", pages.STATIC)
     add_static(app, "/widget", pages.STATIC / "widget")
 

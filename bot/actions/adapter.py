@@ -14,6 +14,7 @@ from training_guidance.dialogue.context import Context
 from training_guidance.dialogue.state import Conversation
 from training_guidance.dialogue.turn import Replies, Turn
 from training_guidance.handoff.config import HandoffConfig
+from training_guidance.handoff.questions import note_unanswered
 from training_guidance.knowledge import cached_knowledge
 from training_guidance.settings import get_settings
 
@@ -67,6 +68,7 @@ def count(meta: Optional[Dict[str, Any]]) -> None:
         metrics.assessment(meta["outcome"], meta.get("code"))
     if "found" in meta:
         metrics.question(meta["found"], meta.get("code"))
+        note_unanswered(meta)  # for the content owners: CPR-masked, no sender id (handoff/questions.py)
     if meta.get("application"):
         metrics.application(meta.get("code"))
 

@@ -152,6 +152,18 @@ test('listen over modtagne ansøgninger viser status, og én ansøgning kan åbn
   assert.deepEqual(page.errors, []);
 });
 
+test('siden med ubesvarede spørgsmål vises pr. kommune og har 0 WCAG 2.1 AA-fejl i axe-core', async () => {
+  await page.getByRole('link', { name: 'Ubesvarede spørgsmål' }).click();
+  await page.getByRole('heading', { name: 'Ubesvarede spørgsmål', level: 1 }).waitFor();
+  await page.waitForFunction(() => !/Henter/.test(document.getElementById('status').textContent));
+  const shown = await page.locator('main').innerText();
+  assert.ok(/Der er ingen ubesvarede spørgsmål\./.test(shown) || /gange, nyeste først/.test(shown), shown);
+  assert.doesNotMatch(shown, /\d{6}-?\d{4}/, 'no CPR number');
+  await screenshot(page, 'personale-spoergsmaal', { fullPage: true });
+  assert.deepEqual(await axeViolations(page), []);
+  assert.deepEqual(page.errors, []);
+});
+
 test('efter log ud svarer personalets API 401 igen', async () => {
   await page.getByRole('button', { name: /Log ud/ }).click();
   await page.waitForURL(/\/personale\/login$/);

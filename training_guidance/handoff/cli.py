@@ -7,6 +7,9 @@
   tg records retry TG-2026-000001         deliver again to the targets it has not reached
   tg records purge [--days N] [--chat-days N] [--dry-run]
   tg records relay [--once] [--interval 5]
+
+Every view and export is in the audit log with who made it: `--by NAME` (a staff account: only
+the municipalities it may see are shown), else the operating system's user (`cli:<user>`).
 """
 from __future__ import annotations
 
@@ -16,8 +19,9 @@ import logging
 import signal
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
+from .accounts import AccountError, AccountStore, visible_codes
 from .config import ConfigError, HandoffConfig
 from .retention import DailyPurge, purge_all
 from ..knowledge import cached_knowledge
@@ -37,13 +41,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("records", help="the records store (applications)")
     p.add_argument("--database", default=None, help="database URL (default: TG_DATABASE_URL or data/records.db)")
     rec = p.add_subparsers(dest="records_command", required=True)
+    by = argparse.ArgumentParser(add_help=False)
+    by.add_argument("--by", default=None, metavar="NAME",
+                    help="the staff account this is done for: the audit log names it, and only its municipalities "
+                         "are shown (default: the operating system's user, everything)")
     rec.add_parser("migrate", help="create or upgrade the tables")
-    p_list = rec.add_parser("list", help="list applications, newest first")
+    p_list = rec.add_parser("list", help="list applications, newest first", parents=[by])
     p_list.add_argument("--status", choices=["modtaget", "overført", "fejlet"])
     p_list.add_argument("--limit", type=int, default=200)
-    p_show = rec.add_parser("show", help="one application")
+    p_show = rec.add_parser("show", help="one application", parents=[by])
     p_show.add_argument("reference")
-    p_export = rec.add_parser("export", help="JSON in the handover format")
+    p_export = rec.add_parser("export", help="JSON in the handover format", parents=[by])
     p_export.add_argument("references", nargs="*")
     p_export.add_argument("--out", type=Path, default=None)
     p_retry = rec.add_parser("retry", help="deliver again")
@@ -70,12 +78,41 @@ def run(args: argparse.Namespace) -> int:
         return 2
     store = RecordStore(args.database)
     try:
+        args.actor, args.codes = who(store, config, getattr(args, "by", None))
         return COMMANDS[args.records_command](store, config, args)
+    except AccountError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     except KeyError as exc:
         print(f"Ukendt reference: {exc.args[0]}", file=sys.stderr)
         return 1
     finally:
         store.dispose()
+
+
+def os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no name for this uid (a container)
+        import os
+
+        return str(os.getuid())
+
+
+def who(store, config, by: Optional[str]) -> Tuple[str, Optional[FrozenSet[str]]]:
+    """(the audit log's actor, the kommunekoder shown; None: all) for this command."""
+    if not by:
+        return f"cli:{os_user()}", None
+    member = AccountStore(store.engine).member(by)
+    if member is None:
+        raise AccountError(f"--by {by}: der er ingen aktiv personalekonto med det navn (tg staff list).")
+    return member.actor, visible_codes(member, config)
+
+
+def _visible(record: Optional[Dict[str, Any]], codes: Optional[FrozenSet[str]]) -> bool:
+    return record is not None and (codes is None or record.get("municipality_code") in codes)
 
 
 def _migrate(store, config, args) -> int:
@@ -85,7 +122,9 @@ def _migrate(store, config, args) -> int:
 
 
 def _list(store, config, args) -> int:
-    rows = store.list_applications(limit=args.limit, status=args.status)
+    rows = [r for r in store.list_applications(limit=args.limit if args.codes is None else 10 ** 9, status=args.status)
+            if _visible(r, args.codes)][:args.limit]
+    store.note(None, args.actor, "liste_vist", references=[r["reference"] for r in rows], via="cli")
     if not rows:
         print("Ingen ansøgninger.")
         return 0
@@ -98,8 +137,9 @@ def _list(store, config, args) -> int:
 
 def _show(store, config, args) -> int:
     record = store.get_application(args.reference)
-    if record is None:
+    if not _visible(record, args.codes):  # another municipality's record is as unknown as a wrong one
         raise KeyError(args.reference)
+    store.note(args.reference, args.actor, "vist", via="cli")
     print(render_record(record))
     print("\nLog:")
     for entry in store.audit_trail(args.reference):
@@ -111,8 +151,12 @@ def _show(store, config, args) -> int:
 def _export(store, config, args) -> int:
     from .store import iter_references
 
-    refs = args.references or [r["reference"] for r in reversed(store.list_applications(limit=10 ** 9))]
+    refs = args.references or [r["reference"] for r in reversed(store.list_applications(limit=10 ** 9))
+                               if _visible(r, args.codes)]
     records: List[Dict[str, Any]] = list(iter_references(store, refs))
+    for record in records:
+        if not _visible(record, args.codes):
+            raise KeyError(record["reference"])
     payload: Any = records[0] if len(args.references) == 1 else records
     text = json.dumps(payload, ensure_ascii=False, indent=2)
     if args.out:
@@ -121,7 +165,7 @@ def _export(store, config, args) -> int:
     else:
         print(text)
     for ref in refs:
-        store.note(ref, "cli", "eksporteret", to=str(args.out) if args.out else "stdout")
+        store.note(ref, args.actor, "eksporteret", to=str(args.out) if args.out else "stdout", via="cli")
     return 0
 
 
@@ -147,6 +191,7 @@ def _purge(store, config, args) -> int:
               + ", ".join(result["kept_undelivered"]))
     if chats is not None:
         print(f"Samtaler ældre end {chat_days:g} dage: {chats} slettet.")
+        print(f"Ubesvarede spørgsmål ældre end {chat_days:g} dage: {done.questions} slettet.")
     return 0
 
 

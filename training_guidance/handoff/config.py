@@ -72,7 +72,9 @@ class MunicipalitySpec(_Strict):
     webhook: Optional[WebhookSpec] = None
     record_retention_days: Optional[conint(ge=1)] = None  # type: ignore[valid-type]
     chat_retention_days: Optional[conint(ge=1)] = None  # type: ignore[valid-type]
-    staff: List[constr(min_length=1, max_length=100)] = []  # type: ignore[valid-type]
+    # Who may see this municipality's applications besides what their accounts allow; left out:
+    # the staff accounts' own scope decides (e.g. from single sign-on).
+    staff: Optional[List[constr(min_length=1, max_length=200)]] = None  # type: ignore[valid-type]
 
     @root_validator(skip_on_failure=True)
     def _a_target(cls, values):
@@ -127,7 +129,7 @@ class MunicipalityHandoff:
     webhook_token: Optional[str]
     record_retention_days: int
     chat_retention_days: int
-    staff: FrozenSet[str]
+    staff: Optional[FrozenSet[str]]  # None: the file does not limit who sees it (the accounts decide)
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,7 @@ class HandoffConfig:
                 folder=folder, webhook_url=m.webhook.url if m.webhook else None, webhook_token=token,
                 record_retention_days=m.record_retention_days or record_days,
                 chat_retention_days=m.chat_retention_days or chat_days,
-                staff=frozenset(m.staff),
+                staff=None if m.staff is None else frozenset(m.staff),
             )
         return cls(targets=(), folder=settings.handoff_folder_path, record_retention_days=record_days,
                    chat_retention_days=chat_days, municipalities=frozenset(by_code), by_code=by_code)
@@ -209,15 +211,17 @@ class HandoffConfig:
                        chat_retention_days=own.chat_retention_days)
 
     def staff_may_see(self, user: str, code: str) -> bool:
-        """Whether a staff member may see this municipality's applications. Without a
-        municipalities file every staff member sees all (one municipality per deployment)."""
+        """Whether the file lets a staff member see this municipality's applications: it is in the
+        file and its ``staff`` list (if it has one) names the user. Without a municipalities file the
+        file limits nothing (one municipality per deployment). The account's own scope is the other
+        half of the decision (training_guidance/handoff/accounts.py: visible_codes)."""
         if not self.by_code:
             return True
         own = self.by_code.get(code)
-        return own is not None and user in own.staff
+        return own is not None and (own.staff is None or user in own.staff)
 
     def visible_codes(self, user: str) -> Optional[FrozenSet[str]]:
-        """The kommunekoder whose applications ``user`` may see; None: all of them."""
+        """The kommunekoder whose applications the file lets ``user`` see; None: no limit."""
         if not self.by_code:
             return None
-        return frozenset(code for code, own in self.by_code.items() if user in own.staff)
+        return frozenset(code for code in self.by_code if self.staff_may_see(user, code))

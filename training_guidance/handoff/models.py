@@ -117,6 +117,6 @@ class AuditEntry(Base):
     id: Mapped[int] = sa.Column(sa.Integer, primary_key=True)
     at: Mapped[dt.datetime] = sa.Column(UTCDateTime, nullable=False, index=True)
     reference: Mapped[Optional[str]] = sa.Column(sa.String(20), index=True)
-    actor: Mapped[str] = sa.Column(sa.String(30), nullable=False)
+    actor: Mapped[str] = sa.Column(sa.String(210), nullable=False)  # "personale:<name>", "cli:<os user>" ...
     action: Mapped[str] = sa.Column(sa.String(40), nullable=False)
     detail: Mapped[Dict[str, Any]] = sa.Column(sa.JSON, nullable=False, default=dict)

@@ -2,7 +2,8 @@
 once a day from the relay process, so nothing outlives what the privacy notice promises.
 
 With a municipalities file each municipality has its own periods: its applications by their
-kommunekode, its chats by the conversation's last `municipality_code` slot. A chat that never
+kommunekode, its chats by the conversation's last `municipality_code` slot, and the questions the
+assistant could not answer (handoff/questions.py) by their kommunekode with the chats' period. A chat that never
 named a municipality, and any application of a code not in the file, get the file's defaults.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 
 from .config import HandoffConfig
 from .conversations import purge_conversations, tracker_url_from_env
+from .questions import QuestionStore
 from .store import RecordStore
 
 log = logging.getLogger(__name__)
@@ -29,16 +31,18 @@ _events = sa.table("events", sa.column("id", sa.Integer), sa.column("sender_id",
 class PurgeResult:
     records: Dict[str, List[str]]
     conversations: int
+    questions: int = 0  # unanswered questions, kept as long as the chats (handoff/questions.py)
 
 
 def purge_all(store: RecordStore, record_days: float, chat_days: float, tracker_url: Optional[str] = None,
               actor: str = "cli", config: Optional[HandoffConfig] = None) -> PurgeResult:
     """Purge with one period for all, or (``config`` with a municipalities file) each municipality's own;
     ``record_days`` / ``chat_days`` are then the periods for what no municipality claims."""
+    questions = QuestionStore(store.engine, clock=store.clock)
     if config is None or not config.by_code:
         records = store.purge(record_days, actor=actor)
         conversations = purge_conversations(chat_days, tracker_url or tracker_url_from_env())
-        return PurgeResult(records, conversations)
+        return PurgeResult(records, conversations, questions.purge(chat_days))
     records: Dict[str, List[str]] = {"deleted": [], "kept_undelivered": []}
     for code, own in sorted(config.by_code.items()):
         done = store.purge(own.record_retention_days, actor=actor, municipalities=[code])
@@ -50,7 +54,7 @@ def purge_all(store: RecordStore, record_days: float, chat_days: float, tracker_
     chat_periods = {code: float(own.chat_retention_days) for code, own in config.by_code.items()}
     conversations = purge_conversations_by_municipality(tracker_url or tracker_url_from_env(), chat_periods,
                                                         float(chat_days))
-    return PurgeResult(records, conversations)
+    return PurgeResult(records, conversations, questions.purge_by_municipality(chat_periods, float(chat_days)))
 
 
 def purge_conversations_by_municipality(url: str, days_by_code: Dict[str, float], default_days: float,
@@ -109,6 +113,7 @@ class DailyPurge:
         except Exception:  # the tracker store may not exist yet; try again next period
             log.exception("retention purge failed")
             return None
-        log.info("retention: %d records deleted, %d kept (not delivered), %d conversations deleted",
-                 len(result.records["deleted"]), len(result.records["kept_undelivered"]), result.conversations)
+        log.info("retention: %d records deleted, %d kept (not delivered), %d conversations and %d unanswered "
+                 "questions deleted", len(result.records["deleted"]), len(result.records["kept_undelivered"]),
+                 result.conversations, result.questions)
         return result

@@ -5,7 +5,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from training_guidance.handoff.config import database_url
-from training_guidance.handoff import security  # noqa: F401  (its tables are in Base.metadata too)
+from training_guidance.handoff import accounts, questions, security  # noqa: F401  (their tables are in Base.metadata too)
 from training_guidance.handoff.models import Base
 
 config = context.config
