@@ -1,0 +1,131 @@
+"""Rasa's SQL tracker store, loading a bounded number of recent events per message.
+
+Rasa 3.6's ``SQLTrackerStore.retrieve`` reads and replays every event since the session started,
+on every message (and the channels read the tracker once more for the payload check); ``save``
+counts those rows again to find the new events. So the cost of a message grew with the length of
+the conversation, and the policies then featurised the whole history.
+
+This bot keeps the conversation's state in slots (and the application form's ``active_loop``);
+the policies look at most four turns back (MemoizationPolicy ``max_history``; the rules are
+shorter). ``CappedSQLTrackerStore.retrieve`` therefore loads the last ``TG_SESSION_MAX_EVENTS``
+events since the session start, cut back to the first ``action_listen`` in them (so the history
+starts at a turn boundary), and puts before them what the older events left behind: the
+session's ``session_started`` event, the latest value of every slot set earlier, and the latest
+``active_loop`` event with the user message before it (the form's trigger message). Replayed, that tracker has the same slots, form, latest message and the same
+recent turns as the full one (tests/test_tracker_store.py compares them turn by turn, and the
+policies' predictions on them).
+
+``save`` writes exactly the events appended since the tracker was loaded (it remembers how many
+it loaded), so nothing is written twice or lost; rows in the table are the same as with Rasa's
+store. What is not the same: a conversation longer than the cap no longer sees the buttons of its
+oldest turns, so typing an old button's payload again is read as plain text without the slash
+(bot/channels.py turns a payload it finds in the history into the button's title instead).
+``retrieve_full_tracker`` (Rasa's HTTP API, exports) still reads everything.
+
+Configured in endpoints.yml as ``type: bot.tracker_store.CappedSQLTrackerStore``;
+``TG_SESSION_MAX_EVENTS=0`` loads every event as Rasa does.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import weakref
+from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.trackers import DialogueStateTracker
+
+logger = logging.getLogger(__name__)
+
+# Events that change what came before them: a window containing one is replaced by the full history.
+_REACHES_BACK = {"rewind", "undo"}
+# Events after which older slot values no longer count.
+_RESETS_SLOTS = ("restart", "reset_slots", "session_started")
+
+
+def max_events() -> int:
+    from training_guidance.settings import get_settings
+
+    return get_settings().session_max_events
+
+
+class CappedSQLTrackerStore(SQLTrackerStore):
+    """``SQLTrackerStore`` whose ``retrieve`` loads at most ``max_events`` recent events (see above)."""
+
+    def __init__(self, *args: Any, max_events: Optional[int] = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_events = globals()["max_events"]() if max_events is None else int(max_events)
+        # id(tracker) → (weak reference, number of its events already stored). Trackers compare by
+        # value and are unhashable, so a WeakKeyDictionary cannot hold them.
+        self._stored: Dict[int, Tuple["weakref.ref[DialogueStateTracker]", int]] = {}
+
+    def _remember(self, tracker: DialogueStateTracker) -> None:
+        key = id(tracker)
+        self._stored[key] = (weakref.ref(tracker, lambda _: self._stored.pop(key, None)), len(tracker.events))
+
+    def _stored_count(self, tracker: DialogueStateTracker) -> Optional[int]:
+        entry = self._stored.get(id(tracker))
+        return entry[1] if entry is not None and entry[0]() is tracker else None
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        if not self.max_events:
+            return await super().retrieve(sender_id)
+        with self.session_scope() as session:
+            events = self._capped_events(session, sender_id)
+        if events is None:  # short conversation, or one the window cannot stand for
+            tracker = await super().retrieve(sender_id)
+        elif not self.domain or not events:
+            return None
+        else:
+            tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        if tracker is not None:
+            self._remember(tracker)
+        return tracker
+
+    def _capped_events(self, session: Any, sender_id: Text) -> Optional[List[dict]]:
+        """The prefix and the window as event dicts, or None to load every event."""
+        event = self.SQLEvent
+        since_start = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+        newest = since_start.order_by(None).order_by(event.id.desc()).limit(self.max_events + 1).all()
+        if len(newest) <= self.max_events:
+            return None
+        window = newest[:self.max_events][::-1]
+        first = next((i for i, row in enumerate(window)
+                      if row.type_name == "action" and row.action_name == ACTION_LISTEN_NAME), None)
+        if first is None:
+            return None
+        window = window[first:]
+        if any(row.type_name in _REACHES_BACK for row in window):
+            return None
+        start_id = window[0].id
+        before = since_start.order_by(None).filter(event.id < start_id)
+        reset_id = before.filter(event.type_name.in_(_RESETS_SLOTS)).with_entities(sa.func.max(event.id)).scalar()
+        carried = before.filter(event.id > reset_id) if reset_id is not None else before
+        latest_slots = (carried.filter(event.type_name == "slot").with_entities(sa.func.max(event.id))
+                        .group_by(event.action_name))
+        latest_loop = carried.filter(event.type_name == "active_loop").with_entities(sa.func.max(event.id))
+        ids = [i for (i,) in latest_slots.all()]
+        loop_id = latest_loop.scalar()
+        if loop_id is not None:  # the form, and the message that opened it (its trigger message)
+            ids.append(loop_id)
+            trigger_id = (carried.filter(event.type_name == "user", event.id < loop_id)
+                          .with_entities(sa.func.max(event.id)).scalar())
+            if trigger_id is not None:
+                ids.append(trigger_id)
+        if reset_id is not None:
+            ids.append(reset_id)
+        prefix = session.query(event).filter(event.id.in_(ids)).order_by(event.id).all() if ids else []
+        return [json.loads(row.data) for row in prefix + window]
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        if self._stored_count(tracker) is not None:
+            self._remember(tracker)
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        stored = self._stored_count(tracker)
+        if stored is None:  # not loaded by this store: Rasa's own count of the stored rows
+            return super()._additional_events(session, tracker)
+        return iter(list(tracker.events)[stored:])
