@@ -9,17 +9,18 @@ This bot keeps the conversation's state in slots (and the application form's ``a
 the policies look at most four turns back (MemoizationPolicy ``max_history``; the rules are
 shorter). ``CappedSQLTrackerStore.retrieve`` therefore loads the last ``TG_SESSION_MAX_EVENTS``
 events since the session start, cut back to the first ``action_listen`` in them (so the history
-starts at a turn boundary), and puts before them what the older events left behind: the
+starts at a turn boundary; never after the turn in which the latest application started, whose
+events prove its consent), and puts before them what the older events left behind: the
 session's ``session_started`` event, the latest value of every slot set earlier, and the latest
-``active_loop`` event with the user message before it (the form's trigger message). Replayed, that tracker has the same slots, form, latest message and the same
-recent turns as the full one (tests/test_tracker_store.py compares them turn by turn, and the
-policies' predictions on them).
+``active_loop`` event with the user message before it (the form's trigger message). Replayed,
+that tracker has the same slots, form, latest message and the same recent turns as the full one
+(tests/test_tracker_store.py compares them turn by turn, with the states the policies featurise).
 
 ``save`` writes exactly the events appended since the tracker was loaded (it remembers how many
 it loaded), so nothing is written twice or lost; rows in the table are the same as with Rasa's
-store. What is not the same: a conversation longer than the cap no longer sees the buttons of its
-oldest turns, so typing an old button's payload again is read as plain text without the slash
-(bot/channels.py turns a payload it finds in the history into the button's title instead).
+store. The buttons of turns older than the window are not in the tracker: the channels' payload
+check (bot/channels.py) reads the whole session with ``retrieve_session`` when a payload is not
+one of the latest buttons, so an old button still means what it says.
 ``retrieve_full_tracker`` (Rasa's HTTP API, exports) still reads everything.
 
 Configured in endpoints.yml as ``type: bot.tracker_store.CappedSQLTrackerStore``;
@@ -41,6 +42,10 @@ logger = logging.getLogger(__name__)
 
 # Events that change what came before them: a window containing one is replaced by the full history.
 _REACHES_BACK = {"rewind", "undo"}
+# The action server proves an application's consent from the conversation's own events since the
+# application started (training_guidance/handoff/consent.py: the privacy notice, the yes, the
+# summary and the send), so a window never begins after the latest of these actions.
+KEEP_FROM_ACTIONS = ("action_start_application",)
 # Events after which older slot values no longer count.
 _RESETS_SLOTS = ("restart", "reset_slots", "session_started")
 
@@ -84,6 +89,13 @@ class CappedSQLTrackerStore(SQLTrackerStore):
             self._remember(tracker)
         return tracker
 
+    async def retrieve_session(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """Every event since the session start, as Rasa's own ``retrieve``."""
+        tracker = await super().retrieve(sender_id)
+        if tracker is not None:
+            self._remember(tracker)
+        return tracker
+
     def _capped_events(self, session: Any, sender_id: Text) -> Optional[List[dict]]:
         """The prefix and the window as event dicts, or None to load every event."""
         event = self.SQLEvent
@@ -97,10 +109,20 @@ class CappedSQLTrackerStore(SQLTrackerStore):
         if first is None:
             return None
         window = window[first:]
-        if any(row.type_name in _REACHES_BACK for row in window):
-            return None
         start_id = window[0].id
         before = since_start.order_by(None).filter(event.id < start_id)
+        keep_id = (before.filter(event.type_name == "action", event.action_name.in_(KEEP_FROM_ACTIONS))
+                   .with_entities(sa.func.max(event.id)).scalar())
+        if keep_id is not None:  # from the turn in which the application started
+            start_id = (before.filter(event.id < keep_id, event.type_name == "action",
+                                      event.action_name == ACTION_LISTEN_NAME)
+                        .with_entities(sa.func.max(event.id)).scalar())
+            if start_id is None:
+                return None
+            window = since_start.filter(event.id >= start_id).all()
+            before = since_start.order_by(None).filter(event.id < start_id)
+        if any(row.type_name in _REACHES_BACK for row in window):
+            return None
         reset_id = before.filter(event.type_name.in_(_RESETS_SLOTS)).with_entities(sa.func.max(event.id)).scalar()
         carried = before.filter(event.id > reset_id) if reset_id is not None else before
         latest_slots = (carried.filter(event.type_name == "slot").with_entities(sa.func.max(event.id))

@@ -9,21 +9,23 @@ are exactly the events appended, in order.
 """
 import asyncio
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from rasa.core.tracker_store import SQLTrackerStore, create_tracker_store
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, create_tracker_store
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (ActionExecuted, ActiveLoop, BotUttered, Restarted, SessionStarted, SlotSet,
                                      UserUttered)
 from rasa.utils.endpoints import read_endpoint_config
 
-from bot.channels import offered_buttons
+from bot.channels import offered_buttons, payload_text
 from bot.tracker_store import CappedSQLTrackerStore
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = Domain.load(str(ROOT / "bot" / "domain.yml"))
 CAP = 60
 TURNS = 130
+APPLICATION_TURN = 70
 
 
 def run(coro):
@@ -41,7 +43,7 @@ def turn_events(i: int):
     events += [SlotSet("facts", {"age": 60 + i % 30, "turn": i}), SlotSet("said", [f"s{j}" for j in range(i % 7)])]
     if i % 3 == 0:
         events.append(SlotSet("asked_fact", f"fact{i}"))
-    if i == 70:  # the application form opens and stays open for 20 turns
+    if i == APPLICATION_TURN:  # the application form opens and stays open for 20 turns
         events += [ActionExecuted("action_start_application"), ActionExecuted("application_form"),
                    ActiveLoop("application_form"), SlotSet("requested_slot", "consent")]
     if i == 90:
@@ -81,14 +83,25 @@ def test_en_lang_samtale_beholder_sin_tilstand_og_hver_haendelse_gemmes_en_gang(
             appended += new
             await capped.save(tracker)
             full = await stock.retrieve("lang")
-            same_state(await capped.retrieve("lang"), full)
+            ours = await capped.retrieve("lang")
+            same_state(ours, full)
+            if i >= APPLICATION_TURN:
+                since = [e.as_dict() for e in appended[application_turn_start(appended):]]
+                assert [e.as_dict() for e in ours.events][-len(since):] == since
         stored = [e.as_dict() for e in (await stock.retrieve_full_tracker("lang")).events]
         assert stored == [e.as_dict() for e in appended]
         return loaded_sizes, full
 
     loaded_sizes, full = run(scenario())
     assert len(full.events) > 10 * CAP
-    assert max(loaded_sizes) <= CAP + 20  # the window and the carried-over slots and form
+    assert max(loaded_sizes[:APPLICATION_TURN + 1]) <= CAP + 20  # the window and the carried-over slots
+    assert loaded_sizes[APPLICATION_TURN - 1] < loaded_sizes[-1] < len(full.events) / 2
+
+
+def application_turn_start(events):
+    """The index of the action_listen that opened the turn in which the latest application started."""
+    start = max(i for i, e in enumerate(events) if getattr(e, "action_name", None) == "action_start_application")
+    return max(i for i in range(start) if getattr(events[i], "action_name", None) == "action_listen")
 
 
 def test_efter_en_genstart_foeres_gamle_slots_ikke_over(tmp_path):
@@ -132,6 +145,29 @@ def test_uden_loft_er_det_rasas_egen_indlaesning(tmp_path):
         assert [e.as_dict() for e in ours.events] == [e.as_dict() for e in stock.events]
 
     run(scenario())
+
+
+def test_en_gammel_knap_betyder_stadig_det_den_siger(tmp_path):
+    """The channels' payload check reads the whole session for a payload that is not one of the
+    latest buttons: an old button becomes its title, as with Rasa's own store."""
+    async def scenario():
+        url = f"sqlite:///{tmp_path / 'tracker.db'}"
+        capped = CappedSQLTrackerStore(domain=DOMAIN, host=url, max_events=CAP)
+        tracker = await capped.get_or_create_tracker("knap", append_action_listen=False)
+        tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted(),
+                                    ActionExecuted("action_listen")], DOMAIN)
+        await capped.save(tracker)
+        for i in range(30):
+            tracker = await capped.retrieve("knap")
+            tracker.update_with_events(turn_events(i), DOMAIN)
+            await capped.save(tracker)
+        old = '/inform{"answer": "ja2"}'
+        assert old not in offered_buttons((await capped.retrieve("knap")).events)[1]  # outside the window
+        agent = SimpleNamespace(tracker_store=FailSafeTrackerStore(capped))  # as Rasa's Agent holds it
+        return [await payload_text(agent, "knap", text)
+                for text in ('/inform{"answer": "ja29"}', old, "/restart")]
+
+    assert run(scenario()) == ['/inform{"answer": "ja29"}', "Ja 2", "restart"]
 
 
 @pytest.mark.parametrize("name", ["endpoints.yml", "deploy/endpoints.production.yml"])
