@@ -79,7 +79,7 @@ class CappedSQLTrackerStore(SQLTrackerStore):
             return await super().retrieve(sender_id)
         with self.session_scope() as session:
             events = self._capped_events(session, sender_id)
-        if events is None:  # short conversation, or one the window cannot stand for
+        if events is None:  # a window that cannot stand for the history
             tracker = await super().retrieve(sender_id)
         elif not self.domain or not events:
             return None
@@ -97,12 +97,13 @@ class CappedSQLTrackerStore(SQLTrackerStore):
         return tracker
 
     def _capped_events(self, session: Any, sender_id: Text) -> Optional[List[dict]]:
-        """The prefix and the window as event dicts, or None to load every event."""
+        """The prefix and the window as event dicts (every event of a short conversation), or
+        None to load every event the way Rasa does."""
         event = self.SQLEvent
         since_start = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
         newest = since_start.order_by(None).order_by(event.id.desc()).limit(self.max_events + 1).all()
-        if len(newest) <= self.max_events:
-            return None
+        if len(newest) <= self.max_events:  # every event since the session start
+            return [json.loads(row.data) for row in reversed(newest)]
         window = newest[:self.max_events][::-1]
         first = next((i for i, row in enumerate(window)
                       if row.type_name == "action" and row.action_name == ACTION_LISTEN_NAME), None)
