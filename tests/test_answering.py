@@ -483,3 +483,22 @@ def test_et_stopord_er_ikke_et_synonym_fordi_stammen_er_den_samme(kb):
     assert "=varig" not in analyzer.tokens("hvad var det nu", question=True)
     assert "=ankestyrelsen" not in analyzer.tokens("hvornår får jeg det at vide", question=True)
     assert "=varighed" in analyzer.tokens("hvor længe varer det", question=True)
+
+
+def test_bm25s_indlaeses_uden_jax_og_giver_de_samme_tal():
+    """bm25s would import JAX (about 100 MB in the action server) for a top-k selection the index
+    never uses: it asks for raw scores, which are the same with and without JAX."""
+    import json
+    import subprocess
+    import sys
+
+    scores = ("corpus = [['kørsel', 'koster', 'kr'], ['genoptræning', 'efter', 'hospital'], ['klage', 'kørsel']]; "
+              "m = bm25s.BM25(); m.index(corpus, show_progress=False); "
+              "print(json.dumps([[float(x) for x in m.get_scores(['kørsel', 'klage'])], 'jax' in sys.modules]))")
+    ours = f"import json, sys; from training_guidance.answering.bm25 import bm25s; {scores}"
+    stock = f"import json, sys, bm25s; {scores}"
+    run = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+           for code in (ours, stock)]
+    (ours_scores, ours_jax), (stock_scores, stock_jax) = (json.loads(out) for out in run)
+    assert ours_jax is False and stock_jax is True
+    assert ours_scores == stock_scores and ours_scores[0] > 0

@@ -15,13 +15,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, List, Optional, Tuple
 
-import bm25s
 import numpy as np
 
 from ..folding import fold
 from ..knowledge import KnowledgeBase
 from ..knowledge.schema import Item, Standard, Topic
 from .analysis import Analyzer, Unit
+from .bm25 import bm25s
 from .synonyms import Synonyms, knowledge_dir, load_synonyms
 
 NATIONAL = "national"
