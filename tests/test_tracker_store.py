@@ -23,7 +23,7 @@ from bot.tracker_store import CappedSQLTrackerStore
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = Domain.load(str(ROOT / "bot" / "domain.yml"))
-CAP = 60
+CAP = 40
 TURNS = 130
 APPLICATION_TURN = 70
 
