@@ -36,6 +36,7 @@ from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
@@ -100,8 +101,13 @@ class CappedSQLTrackerStore(SQLTrackerStore):
         """The prefix and the window as event dicts (every event of a short conversation), or
         None to load every event the way Rasa does."""
         event = self.SQLEvent
-        since_start = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
-        newest = since_start.order_by(None).order_by(event.id.desc()).limit(self.max_events + 1).all()
+        # Rasa's session filter (_event_query) with the session's start read once, not per query.
+        session_start = (session.query(sa.func.max(event.timestamp))
+                         .filter(event.sender_id == sender_id, event.type_name == SessionStarted.type_name).scalar())
+        since_start = session.query(event).filter(event.sender_id == sender_id)
+        if session_start is not None:
+            since_start = since_start.filter(event.timestamp >= session_start)
+        newest = since_start.order_by(event.id.desc()).limit(self.max_events + 1).all()
         if len(newest) <= self.max_events:  # every event since the session start
             return [json.loads(row.data) for row in reversed(newest)]
         window = newest[:self.max_events][::-1]
@@ -111,31 +117,37 @@ class CappedSQLTrackerStore(SQLTrackerStore):
             return None
         window = window[first:]
         start_id = window[0].id
-        before = since_start.order_by(None).filter(event.id < start_id)
-        keep_id = (before.filter(event.type_name == "action", event.action_name.in_(KEEP_FROM_ACTIONS))
-                   .with_entities(sa.func.max(event.id)).scalar())
+
+        def latest(before_id: int) -> Tuple[Optional[int], Optional[int], Optional[int]]:
+            """One pass over the older rows: the latest application start, slot reset, form event."""
+            def newest_id(condition: Any) -> Any:
+                return sa.func.max(sa.case((condition, event.id), else_=None))
+            return (since_start.filter(event.id < before_id)
+                    .with_entities(newest_id(sa.and_(event.type_name == "action",
+                                                     event.action_name.in_(KEEP_FROM_ACTIONS))),
+                                   newest_id(event.type_name.in_(_RESETS_SLOTS)),
+                                   newest_id(event.type_name == "active_loop")).one())
+
+        keep_id, reset_id, loop_id = latest(start_id)
         if keep_id is not None:  # from the turn in which the application started
-            start_id = (before.filter(event.id < keep_id, event.type_name == "action",
-                                      event.action_name == ACTION_LISTEN_NAME)
+            start_id = (since_start.filter(event.id < keep_id, event.type_name == "action",
+                                           event.action_name == ACTION_LISTEN_NAME)
                         .with_entities(sa.func.max(event.id)).scalar())
             if start_id is None:
                 return None
-            window = since_start.filter(event.id >= start_id).all()
-            before = since_start.order_by(None).filter(event.id < start_id)
+            window = since_start.filter(event.id >= start_id).order_by(event.id).all()
+            _, reset_id, loop_id = latest(start_id)
         if any(row.type_name in _REACHES_BACK for row in window):
             return None
-        reset_id = before.filter(event.type_name.in_(_RESETS_SLOTS)).with_entities(sa.func.max(event.id)).scalar()
-        carried = before.filter(event.id > reset_id) if reset_id is not None else before
-        latest_slots = (carried.filter(event.type_name == "slot").with_entities(sa.func.max(event.id))
-                        .group_by(event.action_name))
-        latest_loop = carried.filter(event.type_name == "active_loop").with_entities(sa.func.max(event.id))
-        ids = [i for (i,) in latest_slots.all()]
-        loop_id = latest_loop.scalar()
-        if loop_id is not None:  # the form, and the message that opened it (its trigger message)
-            ids.append(loop_id)
-            trigger_id = (carried.filter(event.type_name == "user", event.id < loop_id)
+        # The latest value of every slot set before the window (after the latest reset).
+        latest_slots = (since_start.filter(event.id < start_id, event.type_name == "slot")
+                        .with_entities(sa.func.max(event.id)).group_by(event.action_name))
+        ids = [i for (i,) in latest_slots.all() if reset_id is None or i > reset_id]
+        if loop_id is not None and (reset_id is None or loop_id > reset_id):
+            ids.append(loop_id)  # the form, and the message that opened it (its trigger message)
+            trigger_id = (since_start.filter(event.id < loop_id, event.type_name == "user")
                           .with_entities(sa.func.max(event.id)).scalar())
-            if trigger_id is not None:
+            if trigger_id is not None and (reset_id is None or trigger_id > reset_id):
                 ids.append(trigger_id)
         if reset_id is not None:
             ids.append(reset_id)
