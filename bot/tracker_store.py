@@ -6,11 +6,12 @@ counts those rows again to find the new events. So the cost of a message grew wi
 the conversation, and the policies then featurised the whole history.
 
 This bot keeps the conversation's state in slots (and the application form's ``active_loop``);
-the policies look at most four turns back (MemoizationPolicy ``max_history``; the rules are
+the policies look a few actions back (MemoizationPolicy ``max_history`` 4; the rules are
 shorter). ``CappedSQLTrackerStore.retrieve`` therefore loads the last ``TG_SESSION_MAX_EVENTS``
 events since the session start, cut back to the first ``action_listen`` in them (so the history
 starts at a turn boundary; never after the turn in which the latest application started, whose
-events prove its consent), and puts before them what the older events left behind: the
+events prove its consent: from there the cost grows again until the conversation ends), and
+puts before them what the older events left behind: the
 session's ``session_started`` event, the latest value of every slot set earlier, and the latest
 ``active_loop`` event with the user message before it (the form's trigger message). Replayed,
 that tracker has the same slots, form, latest message and the same recent turns as the full one
@@ -51,7 +52,7 @@ KEEP_FROM_ACTIONS = ("action_start_application",)
 _RESETS_SLOTS = ("restart", "reset_slots", "session_started")
 
 
-def max_events() -> int:
+def configured_max_events() -> int:
     from training_guidance.settings import get_settings
 
     return get_settings().session_max_events
@@ -62,7 +63,7 @@ class CappedSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, max_events: Optional[int] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.max_events = globals()["max_events"]() if max_events is None else int(max_events)
+        self.max_events = configured_max_events() if max_events is None else int(max_events)
         # id(tracker) → (weak reference, number of its events already stored). Trackers compare by
         # value and are unhashable, so a WeakKeyDictionary cannot hold them.
         self._stored: Dict[int, Tuple["weakref.ref[DialogueStateTracker]", int]] = {}
