@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Mapping, Optional, Tuple
 
-from pydantic import BaseSettings, Field, validator
+from training_guidance.pydantic_compat import BaseSettings, Field, validator
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
