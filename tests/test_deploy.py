@@ -9,7 +9,7 @@ import pytest
 
 from prod import HAPROXY_CFG, INSTALL_DIR, UNITS, read_unit
 from prod_exec import command
-from servers import VENV_BIN, action_command, action_server_env, rasa_command, relay_command, web_command
+from servers import APP_BIN, VENV_BIN, action_command, action_server_env, rasa_command, relay_command, web_command
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTANCES = {"traeningsguiden-rasa@.service": "traeningsguiden-rasa@5005.service",
@@ -60,7 +60,8 @@ def test_enhederne_starter_de_samme_kommandolinjer_som_make_run(tmp_path):
     for name in ("traeningsguiden-rasa@5006.service", "traeningsguiden-web@5081.service",
                  "traeningsguiden-actions.service", "traeningsguiden-relay.service"):
         unit = read_unit(name, env_file, tmp_path)
-        assert unit.argv[:2] == [str(VENV_BIN / "python"), str(ROOT / "scripts" / "prod_exec.py")]
+        venv = VENV_BIN if name.startswith("traeningsguiden-rasa@") else APP_BIN  # only Rasa on Python 3.10
+        assert unit.argv[:2] == [str(venv / "python"), str(ROOT / "scripts" / "prod_exec.py")]
         assert unit.working_directory == ROOT and unit.environment["PYTHONPATH"] == str(ROOT)
         found[unit.argv[2]] = command(unit.argv[2], unit.environment)
     rasa_argv, rasa_env = found["rasa"]
