@@ -231,12 +231,15 @@ def run_secrets(env: Dict[str, str]) -> Dict[str, str]:
 
 
 def action_server_env(env: Dict[str, str]) -> Dict[str, str]:
-    """Rasa opens a new connection for every action call. Sanic closes a connection that has sent
+    """rasa_sdk binds to SANIC_HOST: TG_ACTION_HOST (loopback by default).
+
+    Rasa opens a new connection for every action call. Sanic closes a connection that has sent
     nothing for KEEP_ALIVE_TIMEOUT (5 s by default), so when the Rasa server's event loop stalled
     longer between connecting and sending (a long message under load), the call failed with
-    "Cannot write to closing transport" and the user got the apology. Only Rasa calls this server.
-    rasa_sdk binds to SANIC_HOST: TG_ACTION_HOST (loopback by default)."""
-    return {"SANIC_KEEP_ALIVE_TIMEOUT": "75", **env, "SANIC_HOST": get_settings(env).action_host}
+    "Cannot write to closing transport" and the user got the apology. rasa_sdk 3.21 sets 120 s
+    itself (rasa_sdk.constants.DEFAULT_KEEP_ALIVE_TIMEOUT, over any SANIC_KEEP_ALIVE_TIMEOUT);
+    tests/test_deploy.py checks it and tests/test_e2e_public.py the behaviour."""
+    return {**env, "SANIC_HOST": get_settings(env).action_host}
 
 
 def make_servers(rasa_port: int, action_port: int, data_dir: Path, extra_env: Optional[Dict[str, str]] = None,
