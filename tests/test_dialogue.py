@@ -100,6 +100,49 @@ def test_svar_paa_spoergsmaal_uden_aeoeaa_og_med_stavefejl():
     assert "Holbæk Kommune" in text
 
 
+def test_kan_min_mor_faa_genoptraening_starter_vurderingen_og_giver_ikke_tilfaeldige_regler():
+    talk = Talk(code=HOLSTEBRO, name="Holstebro")
+    replies = talk.say("kan min mor få genoptræning?")
+    assert talk.state.asked is not None and talk.state.relation == "din mor"
+    assert not [r for r in replies if r.key in ("answer", "answer_not_found")]
+
+
+def test_et_spoergsmaal_om_en_person_uden_spoergsmaalstegn_og_med_et_emne_faar_svar_og_vurdering():
+    """'min mor er 90 kan hun godt få træning hjemme i stuen': where she can train is answered
+    from the standard, and the assessment of her starts; her age is not asked again."""
+    talk = Talk(code=HOLSTEBRO, name="Holstebro")
+    replies = talk.say("min mor er 90 kan hun godt få træning hjemme i stuen")
+    answers = [r for r in replies if r.key == "answer"]
+    assert len(answers) == 1 and "hjem" in answers[0].text and "Kilde:" in answers[0].text
+    assert talk.state.asked is not None and talk.state.facts["age"] == 90
+    assert "Hvor gammel" not in replies.texts
+
+
+def test_kan_jeg_genoptraene_og_hvad_koster_det_besvarer_prisen_og_starter_vurderingen():
+    talk = Talk(code=HOLBAEK, name="Holbæk")
+    replies = talk.say("jeg er 70 og har parkinson. kan jeg genoptræne og hvad koster det?")
+    assert not [r for r in replies if r.key == "answer_not_found"]
+    text = replies.texts
+    assert "50 kr" in text and "gratis" in text and talk.state.asked is not None
+
+
+def test_to_regler_der_siger_det_samme_med_andre_ord_siges_kun_en_gang():
+    talk = Talk(code=HOLBAEK, name="Holbæk")
+    text = talk.say("hvad koster det?").texts
+    assert text.count("50 kr") == 1  # two items of the standard say the price of transport
+    assert "Genoptræning er gratis" in text
+
+
+def test_en_paragraf_med_stk_er_en_del_af_saetningen_og_forsvinder_ikke_som_gentagelse():
+    """Two national rules end a sentence with "§ 86, stk. 2.": the second must not lose its "2."
+    as a sentence said before."""
+    from training_guidance.dialogue.answers import _sentences
+
+    text = "Så hører det under træning efter serviceloven § 86, stk. 2. Nogle kommuner giver også genoptræning."
+    assert _sentences(text) == ["Så hører det under træning efter serviceloven § 86, stk. 2.",
+                                "Nogle kommuner giver også genoptræning."]
+
+
 # --- voice --------------------------------------------------------------------------------------
 
 def test_en_datter_laeser_om_sin_mor_ikke_om_du():

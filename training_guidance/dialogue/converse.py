@@ -122,10 +122,14 @@ def _read_message(state: Conversation, turn: Turn, text: str, ctx: Context, out:
         reading.answer_questions(state, questions or [text], turn, ctx, out)
         out.say("interview_paused", state.voice, buttons=(button("button_continue", state.voice, "/start_assessment"),))
         return None
-    # "Kan min mor få træning?" is answered by the interview that assesses her, not by one item.
-    eligibility = [q for q in questions if wants_assessment(q)]
+    # "Kan min mor få træning?" is answered by the interview that assesses her, not by one item;
+    # "... hjemme i stuen?" also by the item on where, when the standard has one.
+    # ("min mor er 90 kan hun få træning hjemme" is one: a question without its question mark)
+    eligibility = [q for q in questions + statements if wants_assessment(q)]
     questions = [q for q in questions if q not in eligibility]
-    answered = reading.answer_questions(state, questions, turn, ctx, out) if questions else False
+    topical = [q for q in eligibility if reading.asks_a_topic(q, ctx)]
+    answered = bool(topical) and reading.answer_questions(state, topical, turn, ctx, out, only_if_found=True)
+    answered = (reading.answer_questions(state, questions, turn, ctx, out) if questions else False) or answered
     if state.code != code_before and state.code and not answered:
         key = "municipality_set" if ctx.has_standard(state.code) else "municipality_set_no_standard"
         out.say(key, state.voice, kommune=state.name)

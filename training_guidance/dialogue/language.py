@@ -65,9 +65,10 @@ def looks_like_question(sentence: str) -> bool:
     return bool(_QUESTION_START.search(folded) or _VERB_FIRST.search(folded))
 
 
-_TRAINING = r"(?:(?:gen)?tr[ae]ning\w*|tr[ae]ne\b|vedligeholdende)"
+_TRAINING = r"(?:(?:genop)?tr[ae]n(?:ing\w*|e\b|er\b)|vedligeholdende)"  # "genoptræning", "træner"
 _ELIGIBILITY = re.compile(
     rf"\bkan\s+(?:\w+\s+){{0,3}}?(?:fa|soge)\s+(?:\w+\s+){{0,3}}?{_TRAINING}"
+    rf"|\bkan\s+(?:jeg|vi|hun|han|min\s+\w+|mit\s+\w+)\s+(?:godt\s+|stadig\s+|ogsa\s+)?(?:genop)?tr[ae]ne\b"
     rf"|\b(?:ret\s+til|berettiget\s+til)\s+(?:\w+\s+){{0,2}}?{_TRAINING}"
     r"|\bmalgruppe\w*|\ber\s+(?:det|vedligeholdende\s+traning|genoptraning)\s+noget\s+for\b"
     r"|\bkvalificer\w*|\bopfylder\s+(?:\w+\s+)?(?:kriterier|krav)")
@@ -79,6 +80,23 @@ def wants_assessment(question: str) -> bool:
     """'Kan min mor få genoptræning?': a question about a person, which the interview answers."""
     folded = fold(question)
     return bool(_ELIGIBILITY.search(folded)) and bool(_PERSONAL.search(folded))
+
+
+_PLAIN_TRAINING = re.compile(r"(?:genop)?tr[ae](?:ning(?:en)?|ne|ner)|vedligeholdende")
+
+
+def beyond_eligibility(question: str) -> str:
+    """What a question about a person asks besides whether they can get training: "hjemme i
+    stuen" in "kan hun få træning hjemme i stuen", "træningsplan" in "kan han få en
+    træningsplan"; "" for "kan min mor få genoptræning?"."""
+    folded = fold(question)
+    match = _ELIGIBILITY.search(folded)
+    if not match:
+        return folded
+    words = match.group(0).split()
+    extra = [w for w in words[-1:] if not _PLAIN_TRAINING.fullmatch(w)]  # "træningsplan"
+    rest = " ".join([folded[:match.start()], *extra, folded[match.end():]])
+    return " ".join(w for w in rest.split() if not _PLAIN_TRAINING.fullmatch(w.strip("?.,!")))
 
 
 _OUT = re.compile(r"\b(?:vil|ville)\s+(?:bare|kun)\s+(?:gerne\s+)?(?:vide|hore|sporge)\b|\bgider\s+ikke\b"
