@@ -23,9 +23,9 @@ from ..knowledge import KnowledgeBase
 from ..knowledge.schema import Item, Standard, Topic
 from ..municipalities import find_mentions
 from .analysis import Analyzer, Unit
+from .keys import item_key
 from .synonyms import Synonyms, knowledge_dir, load_synonyms
 
-NATIONAL = "national"
 # A question's word that no knowledge file uses weighs this times the most telling known word;
 # in a question that names training it is probably the situation, so it weighs less. Both tuned on
 # the development questions.
@@ -36,13 +36,6 @@ EVERYDAY_WEIGHT = 0.25  # an everyday Danish word of no synonym group ("i morgen
 # added from the synonyms file, so a long document is not a wordy one. Tuned on the development
 # questions.
 BM25_K1, BM25_B = 1.5, 0.6
-
-
-def item_key(code: Optional[str], offer: Optional[str], item_id: str) -> str:
-    """"national:<id>", "<kommunekode>:<id>" (the whole standard) or "<kommunekode>:<offer>:<id>"."""
-    if code is None:
-        return f"{NATIONAL}:{item_id}"
-    return f"{code}:{offer}:{item_id}" if offer else f"{code}:{item_id}"
 
 
 @dataclass
