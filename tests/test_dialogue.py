@@ -143,6 +143,45 @@ def test_en_paragraf_med_stk_er_en_del_af_saetningen_og_forsvinder_ikke_som_gent
                                 "Nogle kommuner giver også genoptræning."]
 
 
+def _assessed_mother_in_holbaek() -> Talk:
+    talk = Talk()
+    for message in ("min mor på 82 i holbaek har haft influenza og er blevet meget svag", "nej", "nej", "ja"):
+        talk.say(message)
+    assert talk.state.outcome == "not_eligible"
+    return talk
+
+
+def test_ja_til_soeg_eller_vide_mere_spoerger_hvilket_med_knapperne_igen():
+    talk = _assessed_mother_in_holbaek()
+    replies = talk.say("ja")
+    assert replies.items[-1].key == "verdict_which"
+    titles = [b.title for b in replies.items[-1].buttons]
+    assert "Søg alligevel" in titles and "Læs mere" in titles
+    assert "forstod jeg desværre ikke" not in replies.texts
+
+
+def test_laes_mere_skrevet_efter_vurderingen_giver_laes_mere_og_aldrig_reglen_om_manglende_standard():
+    talk = _assessed_mother_in_holbaek()
+    text = talk.say("læs mere").texts
+    assert "Det kan du gøre i stedet" in text
+    assert "Vi har ikke" not in text  # Holbæk's standard is known
+
+
+def test_nej_efter_vurderingen_er_i_orden():
+    talk = _assessed_mother_in_holbaek()
+    assert talk.say("nej").items[-1].key == "verdict_declined"
+
+
+def test_reglen_om_manglende_standard_er_aldrig_et_svar_for_en_kommune_med_standard(kb):
+    from training_guidance.answering import answer_question
+
+    for code in kb.standards:
+        for question in ("læs mere", "har I kommunens kvalitetsstandard", "hvor finder jeg standarden"):
+            hits = answer_question(kb, question, code=code).hits
+            assert "national:no_standard" not in [h.key for h in hits], (code, question)
+    assert "national:no_standard" in [h.key for h in answer_question(kb, "har I kommunens kvalitetsstandard", code=ODENSE).hits]
+
+
 # --- voice --------------------------------------------------------------------------------------
 
 def test_en_datter_laeser_om_sin_mor_ikke_om_du():

@@ -214,12 +214,14 @@ def build_indexes(kb: KnowledgeBase, synonyms: Optional[Synonyms] = None) -> Ind
             texts += [e.item.text, e.section, *e.words]
     texts += [p for phrases in synonyms.groups.values() for p in phrases]
     analyzer.learn(texts)
+    with_standard = [e for e in national if not e.item.only_without_standard]
+
     def plain(text: str) -> str:
         return without_names(text, kb)
 
     return Indexes(
         analyzer,
-        {code: SearchIndex(entries + national, analyzer, plain) for code, entries in per_code.items()},
+        {code: SearchIndex(entries + with_standard, analyzer, plain) for code, entries in per_code.items()},
         SearchIndex(national, analyzer, plain),
     )
 

@@ -21,7 +21,7 @@ from .items import contact_text, municipality_name, phone_item
 from .language import (asks_for_reference, asks_for_staff_mode, fold, has_content, is_english, is_greeting_only,
                        is_restart, is_thanks,
                        looks_like_question, yes_or_no,
-                       split_message, wants_assessment, wants_out, wants_person)
+                       split_message, wants_assessment, wants_out, wants_person, wants_read_more)
 from .state import Conversation
 from .turn import Reply, Replies, Turn, answer_button, button, reply
 
@@ -87,6 +87,17 @@ def _change_of_course(state: Conversation, turn: Turn, text: str, ctx: Context, 
     if turn.button == "more" or offer == "more" and said_yes:
         answers.answer_more(state, ctx, out)
         _resume(state, ctx, out)
+    elif offer in ("verdict_apply", "verdict_more") and wants_read_more(text):
+        verdict.read_more(state, ctx, out)
+    elif offer in ("verdict_apply", "verdict_more") and said_yes is not None and len(text.split()) <= 3:
+        # "Vil du søge, eller vil du vide mere?" - "ja" does not say which
+        if not said_yes:
+            out.say("verdict_declined", state.voice)
+        elif offer == "verdict_more":
+            verdict.read_more(state, ctx, out)
+        else:
+            out.say("verdict_which", state.voice, buttons=verdict.closing_buttons(state, ctx))
+            state.offer = offer
     elif offer == "assessment" and said_yes is not None and len(text.split()) <= 5:
         if said_yes:
             interview.start(state, ctx, out)

@@ -191,3 +191,11 @@ def is_english(text: str) -> bool:
     english = sum(w in _ENGLISH for w in words)
     danish = sum(w in _DANISH for w in words)
     return english >= 2 and danish == 0 and english >= len(words) / 3
+
+
+_READ_MORE = re.compile(r"^\s*(?:(?:las|vis|fortal|sig)\s+(?:mig\s+|os\s+)?mere|mere|ja\s+tak\s+mere)\b")
+
+
+def wants_read_more(text: str) -> bool:
+    """"læs mere", "fortæl mere", "mere": the button »Læs mere« written."""
+    return bool(_READ_MORE.search(fold(text)))
