@@ -64,6 +64,23 @@ def test_uden_kommune_spoerges_der_efter_den_og_spoergsmaalet_besvares_bagefter(
     assert "Kilde:" in second and "Holstebro" in second
 
 
+def test_bor_i_holbaek_uden_jeg_er_et_svar_om_kommunen_ikke_et_spoergsmaal():
+    talk = Talk()
+    replies = talk.say("bor i holbæk")
+    assert talk.state.code == HOLBAEK
+    assert not [r for r in replies if r.key == "answer_not_found"]
+    replies = talk.say("bor i odense. hvordan klager jeg")
+    assert not [r for r in replies if r.key == "answer_not_found"] and "4 uger" in replies.texts
+
+
+def test_en_klage_over_et_afslag_faar_klagereglerne_ikke_kun_reglen_om_afslag():
+    text = Talk(code=ISHOEJ, name="Ishøj").say("hvordan klager jeg over afslaget").texts
+    assert "klage" in text.lower() and ("kommunen" in text or "Ankestyrelsen" in text)
+    assert text.count("Kilde:") == 1
+    roskilde = Talk().say("Jeg bor i Roskilde og vil klage over et afslag hvad gør jeg?").texts
+    assert "4 uger" in roskilde and "Roskilde" in roskilde
+
+
 # --- facts are taken wherever they come ----------------------------------------------------------
 
 def test_foerste_besked_med_mange_oplysninger_bliver_ikke_spurgt_om_igen():

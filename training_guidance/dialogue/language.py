@@ -50,7 +50,9 @@ def _split_joined(sentence: str) -> List[str]:
 
 _NEGATED_START = re.compile(r"^\s*\w+\s+(?:ikke|ik|ikk|aldrig)\b")
 # A yes/no question puts the verb first: "træner man på hold", "kommer de hjem til mig".
-_VERB_FIRST = re.compile(r"^\s*(?:og\s+|men\s+)?[a-z]+(?:er|r|s)\s+(?:man|de|i|jeg|du|hun|han|vi|det|der|min|mit|mine)\b")
+# "Bor i Holbæk" says where one lives ("i" is not "I" there), "bor du i Holbæk?" asks
+_VERB_FIRST = re.compile(r"^\s*(?:og\s+|men\s+)?(?!(?:bor|boede)\s+i\b)[a-z]+(?:er|r|s)\s+"
+                         r"(?:man|de|i|jeg|du|hun|han|vi|det|der|min|mit|mine)\b")
 # "… , hvad kan jeg gøre", "min far ryger, er det et problem"
 _LATER_QUESTION = re.compile(rf",\s*(?:og\s+|men\s+|sa\s+)?(?:{_QUESTION_WORDS})\b\s+\w+")
 
