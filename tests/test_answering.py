@@ -324,7 +324,9 @@ def _key_word_question(index, text: str, n: int = 4) -> str:
 
 
 def test_hvert_element_findes_ud_fra_sine_egne_noegleord(kb):
-    cases = [(None, None, item) for item in kb.national.items.values()]
+    """Every answerable item is found by its own key words."""
+    # (a national sentence the assessment uses in its context is never an answer: answerable: false)
+    cases = [(None, None, item) for item in kb.national.items.values() if item.answerable]
     for code, standard in kb.standards.items():
         cases += [(code, offer, item) for offer, _, item in standard.all_items()]
     missed = []
@@ -484,3 +486,15 @@ def test_et_stopord_er_ikke_et_synonym_fordi_stammen_er_den_samme(kb):
     assert "=varig" not in analyzer.tokens("hvad var det nu", question=True)
     assert "=ankestyrelsen" not in analyzer.tokens("hvornår får jeg det at vide", question=True)
     assert "=varighed" in analyzer.tokens("hvor længe varer det", question=True)
+
+
+def test_saetninger_kun_til_vurderingen_er_aldrig_et_svar(kb):
+    """"Din kommunes kvalitetsstandard nævner ikke denne slags træning" is true only where the
+    assessment says it; asked for Holstebro, whose standard has both kinds, it would be false."""
+    meta = {item_key(None, None, i.id) for i in kb.national.items.values() if not i.answerable}
+    assert {"national:no_offer_for_track", "national:standard_date_unknown"} <= meta
+    for code in [*kb.standards, "0461"]:
+        for question in ("min mand har parkinson og bliver svagere. hvad kan i tilbyde?",
+                         "nævner standarden vedligeholdende træning", "hvornår er standarden fra"):
+            keys = {k for h in answer_question(kb, question, code=code).hits for k in h.keys}
+            assert not keys & meta, (code, question, keys & meta)

@@ -81,6 +81,16 @@ def test_en_klage_over_et_afslag_faar_klagereglerne_ikke_kun_reglen_om_afslag():
     assert "4 uger" in roskilde and "Roskilde" in roskilde
 
 
+def test_en_datter_med_situation_og_to_spoergsmaal_faar_begge_svar_i_sin_stemme():
+    talk = Talk()
+    text = talk.say("Hej, jeg skriver for min far på 87 i Holstebro. Han faldt i sidste uge og kan ikke gå på "
+                    "trapper. Hvad koster kørsel og hvor lang tid går der før i ringer?").texts
+    assert "57 kr" in text and "senest 1 uge" in text
+    assert "Henvender din far sig i dag" in text or "henvendt sig" in text
+    assert "din far ham" not in text.lower() and "Hvor gammel" not in text
+    assert talk.state.facts["age"] == 87
+
+
 # --- facts are taken wherever they come ----------------------------------------------------------
 
 def test_foerste_besked_med_mange_oplysninger_bliver_ikke_spurgt_om_igen():

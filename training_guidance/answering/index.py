@@ -118,6 +118,8 @@ def _item_words(entry: Entry, synonyms: Synonyms) -> List[str]:
 def _national_entries(kb: KnowledgeBase, synonyms: Synonyms) -> List[Entry]:
     out = []
     for item in kb.national.items.values():
+        if not item.answerable:
+            continue
         key = item_key(None, None, item.id)
         entry = Entry([key], None, item, [], None, item.source.section)
         entry.words = _item_words(entry, synonyms)

@@ -90,14 +90,17 @@ _PLAIN_TRAINING = re.compile(r"(?:genop)?tr[ae](?:ning(?:en)?|ne|ner)|vedligehol
 def beyond_eligibility(question: str) -> str:
     """What a question about a person asks besides whether they can get training: "hjemme i
     stuen" in "kan hun få træning hjemme i stuen", "træningsplan" in "kan han få en
-    træningsplan"; "" for "kan min mor få genoptræning?"."""
+    træningsplan"; "" for "kan min mor få genoptræning?" and "jeg har brækket benet, kan jeg
+    få genoptræning?"."""
     folded = fold(question)
     match = _ELIGIBILITY.search(folded)
     if not match:
         return folded
     words = match.group(0).split()
     extra = [w for w in words[-1:] if not _PLAIN_TRAINING.fullmatch(w)]  # "træningsplan"
-    rest = " ".join([folded[:match.start()], *extra, folded[match.end():]])
+    # What comes before is the situation ("jeg er 45 og har brækket benet, kan jeg få ..."), which
+    # the interview takes; what comes after is what they want to know about the training
+    rest = " ".join([*extra, folded[match.end():]])
     return " ".join(w for w in rest.split() if not _PLAIN_TRAINING.fullmatch(w.strip("?.,!")))
 
 
