@@ -145,6 +145,12 @@ def test_et_spoergsmaal_om_en_person_uden_spoergsmaalstegn_og_med_et_emne_faar_s
     assert "Hvor gammel" not in replies.texts
 
 
+def test_vederlagsfri_fysioterapi_og_kan_jeg_ogsaa_faa_traening_siges_en_gang_i_vurderingen():
+    talk = Talk(code=HOLSTEBRO, name="Holstebro")
+    text = talk.say("jeg har fået vederlagsfri fysioterapi for min gigt, kan jeg også få træning hos jer?").texts
+    assert text.count("Vederlagsfri fysioterapi er gratis fysioterapi") == 1
+
+
 def test_kan_jeg_genoptraene_og_hvad_koster_det_besvarer_prisen_og_starter_vurderingen():
     talk = Talk(code=HOLBAEK, name="Holbæk")
     replies = talk.say("jeg er 70 og har parkinson. kan jeg genoptræne og hvad koster det?")

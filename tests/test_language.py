@@ -87,6 +87,8 @@ def test_vurderingen_er_kort_og_let_dansk_for_alle_kommuner_og_stemmer(kb, situa
     ("Du skal henvende dig til kommunen.", "Din mor skal henvende sig til kommunen.",
      "Borgeren skal henvende sig til kommunen."),
     ("Vi ringer til dig.", "Vi ringer til hende.", "Vi ringer til borgeren."),
+    ("Du kan træne på centret, i dit hjem eller i naturen.", "Din mor kan træne på centret, i sit hjem eller i naturen.",
+     "Borgeren kan træne på centret, i sit hjem eller i naturen."),
     ("Henvender du dig i dag, er målet mandag.", "Henvender din mor sig i dag, er målet mandag.",
      "Henvender borgeren sig i dag, er målet mandag."),
     ("Du skal selv melde afbud til din terapeut.", "Din mor skal selv melde afbud til sin terapeut.",

@@ -64,8 +64,9 @@ def asks_a_topic(question: str, ctx: Context) -> bool:
     answer ("kan min mor få træning hjemme i stuen?"): words beyond the eligibility question, the
     person, their age and the municipality."""
     rest = answering.without_names(beyond_eligibility(question), ctx.kb)
-    tokens = answering.indexes(ctx.kb).analyzer.tokens(rest, question=True)
-    return any(not t.startswith("=") and not t.isdigit() for t in tokens)
+    analysis = answering.indexes(ctx.kb).analyzer.analyse(rest, question=True)
+    # "hos jer", "også": everyday words say nothing of their own
+    return any(not t.startswith("=") and not t.isdigit() and t not in analysis.everyday for t in analysis.tokens)
 
 
 def national_question(question: str, ctx: Context) -> bool:

@@ -91,7 +91,10 @@ def capitalise(text: str) -> str:
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-_CLAUSE = re.compile(r",|\b(?:og|men|eller|hvis|når|fordi|så|da|at|som|mens)\b", re.IGNORECASE)
+# A comma before a preposition goes on with the same clause ("Du kan træne på centret, i dit hjem"
+# → "Din mor kan træne på centret, i sit hjem")
+_CLAUSE = re.compile(r",(?!\s*(?:i|på|hos|til|fra|med|ved|uden)\b)|\b(?:og|men|eller|hvis|når|fordi|så|da|at|som|mens)\b",
+                     re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(du|dig|din|dit|dine)\b", re.IGNORECASE)
 # Verbs whose "dig" is the subject itself ("du skal henvende dig", "henvender du dig") and becomes "sig".
 _REFLEXIVE = re.compile(
