@@ -6,7 +6,7 @@ and the peak resident memory of each server. For ours also the engine's knowledg
 assessment times. Prints a markdown table with the ratio ours/stock and the issue's targets.
 Asserts nothing; not part of `make test`.
 
-  make bench                       (or: .venv/bin/python scripts/bench.py)
+  make bench                       (or: .venv311/bin/python scripts/bench.py)
   options: --skip-train            use models/ and the last recorded training time (ours)
            --stock-dir DIR         keep the stock bot in DIR and reuse it when it is trained
            --untuned               also run ours with TG_RASA_TUNING=off (stock Rasa validation)

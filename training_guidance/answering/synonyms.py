@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 import yaml
-from pydantic import BaseModel, Extra, ValidationError, validator
+from training_guidance.pydantic_compat import BaseModel, Extra, ValidationError, validator
 
 from ..knowledge import KnowledgeBase, KnowledgeError
 from ..knowledge.loader import DEFAULT_KNOWLEDGE_DIR

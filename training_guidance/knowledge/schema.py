@@ -10,7 +10,7 @@ import re
 from enum import Enum
 from typing import Any, Dict, List, Optional, Union
 
-from pydantic import BaseModel, Extra, Field, root_validator, validator
+from training_guidance.pydantic_compat import BaseModel, Extra, Field, root_validator, validator
 
 SLUG = re.compile(r"^[a-z0-9_]+$")
 
