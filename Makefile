@@ -20,16 +20,16 @@ train: setup
 	@scripts/train.sh
 
 chat:           ## chat in the terminal with the assistant that `make run` serves
-	@.venv/bin/python scripts/chat.py
+	@.venv311/bin/python scripts/chat.py
 
 bench: setup    ## ours against a stock `rasa init` bot: latency (1 and 20 users), msg/s, memory, ready and training time
-	@scripts/train.sh && .venv/bin/python scripts/bench.py
+	@scripts/train.sh && .venv311/bin/python scripts/bench.py
 
 soak: setup     ## 50 concurrent conversations for 3 minutes, then every message checked in the tracker store
-	@scripts/train.sh && .venv/bin/python scripts/soak.py
+	@scripts/train.sh && .venv311/bin/python scripts/soak.py
 
 validate: setup
-	@.venv/bin/tg validate
+	@.venv311/bin/tg validate
 
 clean:
 	rm -rf models build .rasa results

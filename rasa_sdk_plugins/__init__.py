@@ -1,8 +1,9 @@
 """The action server's token check, through rasa_sdk's own plugin hook.
 
-rasa_sdk 3.6 has no authentication option, but its server imports a package named
-``rasa_sdk_plugins`` when one is importable and calls ``attach_sanic_app_extensions(app)``
-(rasa_sdk/plugin.py). Every request except ``GET /health`` must carry
+rasa_sdk (3.21, on Python 3.11) has no authentication option for its HTTP server, but it imports a
+package named ``rasa_sdk_plugins`` when one is importable and calls
+``attach_sanic_app_extensions(app)`` (rasa_sdk/plugin.py; since rasa_sdk runs Sanic's worker manager,
+in the main process and again in the worker, on the app each builds). Every request except ``GET /health`` must carry
 ``Authorization: Bearer <TG_ACTION_TOKEN>`` (endpoints.yml and deploy/endpoints.production.yml
 send it); others get HTTP 401. Without TG_ACTION_TOKEN the action server does not start: an action
 server without a token lets anyone on the network store applications (`make run` and the test
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import hmac
 import sys
+import warnings
 from typing import Any
 
 import pluggy
@@ -49,6 +51,12 @@ def require_token(app: Any, token: str) -> None:
         if not token_ok(request.headers.get("authorization", ""), token):
             return response.json({"error": "unauthorized"}, status=401)
         return None
+
+
+# rasa_sdk warns on the first call that Rasa 3.6 and rasa_sdk 3.21 "might not be compatible" (it
+# compares version numbers). The action protocol they share is proven by the end-to-end tests
+# (forms, FormValidationAction, buttons, slots; docs/operations.md, "Two Python environments").
+warnings.filterwarnings("ignore", message=r"Your versions of rasa and rasa_sdk might not be compatible")
 
 
 @hookimpl

@@ -9,7 +9,7 @@ knowledge-load and assessment times. Prints a markdown table with the ratio ours
 issue's targets, and writes every figure as JSON to results/bench-<time>.json (``--json`` names
 another file), so a later run can be compared with this one. Asserts nothing; not part of `make test`.
 
-  make bench                       (or: .venv/bin/python scripts/bench.py)
+  make bench                       (or: .venv311/bin/python scripts/bench.py)
   options: --skip-train            use models/ and the last recorded training time (ours)
            --stock-dir DIR         keep the stock bot in DIR and reuse it when it is trained
            --untuned               also run ours with TG_RASA_TUNING=off (stock Rasa validation)

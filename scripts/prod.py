@@ -37,7 +37,7 @@ ROOT = SCRIPTS.parent
 sys.path.insert(0, str(SCRIPTS))
 sys.path.insert(0, str(ROOT))
 
-from services import PrivatePostgres, PrivateRedis, ServiceUnavailable, free_port  # noqa: E402
+from services import PrivatePostgres, PrivateRedis, ServiceUnavailable, free_port, pg_connect  # noqa: E402
 from training_guidance.settings import HOST, process_environment  # noqa: E402
 
 UNITS = ROOT / "deploy" / "systemd"
@@ -251,7 +251,7 @@ class Layout:
         docs/operations.md): production has none until someone does. Its password is in
         secrets.json; the municipalities file lists it for Holstebro and Horsens."""
         unit = read_unit("traeningsguiden-migrate.service", env_file, self.data)
-        command = [str(ROOT / ".venv" / "bin" / "tg"), "staff", "add", STAFF_USER, "--role", "sagsbehandler",
+        command = [str(ROOT / ".venv311" / "bin" / "tg"), "staff", "add", STAFF_USER, "--role", "sagsbehandler",
                    "--kommune", "0661", "--kommune", "0615", "--password-stdin", "--update"]
         with open(self.logs / "staff-account.log", "ab") as log:
             subprocess.run(command, cwd=ROOT, env=self._process_env(unit), stdout=log, stderr=subprocess.STDOUT,
@@ -345,9 +345,7 @@ def _require_binaries() -> None:
 
 
 def _create_database_if_missing(url: str, name: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(url)
+    conn = pg_connect(url)
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))

@@ -14,4 +14,4 @@ if [ "$command" = up ]; then
   scripts/system-deps.sh            # PostgreSQL, Redis, HAProxy from Debian's packages
   scripts/train.sh
 fi
-exec .venv/bin/python scripts/prod.py "$command" "$@"
+exec .venv311/bin/python scripts/prod.py "$command" "$@"

@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/web-setup.sh || echo "run: the page works without the npm packages; only the browser tests need them" >&2
 scripts/train.sh
-exec .venv/bin/python scripts/servers.py
+exec .venv311/bin/python scripts/servers.py  # the launcher; Rasa itself runs from .venv (Python 3.10)

@@ -23,7 +23,11 @@ if str(ROOT) not in sys.path:
 
 from training_guidance.settings import HOST, get_settings, process_environment  # noqa: E402
 
-VENV_BIN = ROOT / ".venv" / "bin"
+# Two environments (docs/operations.md, "Two Python environments"): only the Rasa server runs on
+# Python 3.10 (.venv, Rasa 3.6); the action server, the web server, the relay and the CLI run on
+# Python 3.11 with current libraries (.venv311). scripts/setup.sh creates both.
+VENV_BIN = ROOT / ".venv" / "bin"  # the Rasa server
+APP_BIN = ROOT / ".venv311" / "bin"  # everything else this project wrote
 MODEL = ROOT / "models" / "traeningsguiden.tar.gz"
 
 
@@ -174,21 +178,22 @@ def rasa_command(env: Dict[str, str], default_origin: Optional[str] = None) -> L
 
 
 def action_command(env: Dict[str, str]) -> List[str]:
-    """The action server on TG_ACTION_PORT (its address: SANIC_HOST, see action_server_env)."""
-    return [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "bot.actions",
+    """The action server (rasa_sdk, Python 3.11) on TG_ACTION_PORT (its address: SANIC_HOST, see
+    action_server_env)."""
+    return [str(APP_BIN / "python"), "-m", "rasa_sdk", "--actions", "bot.actions",
             "--port", str(get_settings(env).action_port)]
 
 
 def web_command(env: Dict[str, str]) -> List[str]:  # noqa: ARG001 - the web server reads its own settings
-    return [str(VENV_BIN / "python"), "-m", "webapp"]
+    return [str(APP_BIN / "python"), "-m", "webapp"]
 
 
 def relay_command(env: Dict[str, str]) -> List[str]:  # noqa: ARG001 - interval: TG_RELAY_INTERVAL
-    return [str(VENV_BIN / "tg"), "records", "relay"]
+    return [str(APP_BIN / "tg"), "records", "relay"]
 
 
 def migrate_command(env: Dict[str, str]) -> List[str]:  # noqa: ARG001
-    return [str(VENV_BIN / "tg"), "records", "migrate"]
+    return [str(APP_BIN / "tg"), "records", "migrate"]
 
 
 def endpoints_file(env: Dict[str, str]) -> Path:
@@ -226,12 +231,15 @@ def run_secrets(env: Dict[str, str]) -> Dict[str, str]:
 
 
 def action_server_env(env: Dict[str, str]) -> Dict[str, str]:
-    """Rasa opens a new connection for every action call. Sanic closes a connection that has sent
+    """rasa_sdk binds to SANIC_HOST: TG_ACTION_HOST (loopback by default).
+
+    Rasa opens a new connection for every action call. Sanic closes a connection that has sent
     nothing for KEEP_ALIVE_TIMEOUT (5 s by default), so when the Rasa server's event loop stalled
     longer between connecting and sending (a long message under load), the call failed with
-    "Cannot write to closing transport" and the user got the apology. Only Rasa calls this server.
-    rasa_sdk binds to SANIC_HOST: TG_ACTION_HOST (loopback by default)."""
-    return {"SANIC_KEEP_ALIVE_TIMEOUT": "75", **env, "SANIC_HOST": get_settings(env).action_host}
+    "Cannot write to closing transport" and the user got the apology. rasa_sdk 3.21 sets 120 s
+    itself (rasa_sdk.constants.DEFAULT_KEEP_ALIVE_TIMEOUT, over any SANIC_KEEP_ALIVE_TIMEOUT);
+    tests/test_deploy.py checks it and tests/test_e2e_public.py the behaviour."""
+    return {**env, "SANIC_HOST": get_settings(env).action_host}
 
 
 def make_servers(rasa_port: int, action_port: int, data_dir: Path, extra_env: Optional[Dict[str, str]] = None,
@@ -256,7 +264,7 @@ def run_forever() -> int:
         if not settings.staff_password:
             staff_login += f", adgangskode for denne kørsel: {servers.env['TG_STAFF_PASSWORD']}"
     else:  # production settings: personal accounts only
-        staff_login = "personlige konti: .venv/bin/tg staff add"
+        staff_login = "personlige konti: .venv311/bin/tg staff add"
     print(
         f"\nTræningsguiden er klar efter {servers.ready_seconds:.0f} s.\n"
         f"  REST:      POST {servers.rest_url}  body: {{\"sender\": \"mig\", \"message\": \"hej\"}}\n"
@@ -265,7 +273,7 @@ def run_forever() -> int:
         f"  Personale: {servers.web_url}/personale/  ({staff_login})\n"
         f"  Samtaler gemmes i {servers.env['TG_TRACKER_URL']}\n"
         f"  Ansøgninger gemmes i {servers.env['TG_DATABASE_URL']} og overføres til "
-        f"{get_settings(servers.env).handoff_targets} (se: .venv/bin/tg records list)\n"
+        f"{get_settings(servers.env).handoff_targets} (se: .venv311/bin/tg records list)\n"
         f"  Stop med Ctrl-C.\n", flush=True)
     stopping = False
 

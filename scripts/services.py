@@ -58,6 +58,18 @@ def _pg_bindir() -> Path:
     return Path(found[-1]).parent
 
 
+def pg_connect(url: str, **kwargs):
+    """A DB-API connection to PostgreSQL with whichever driver this environment has: psycopg 3
+    (Python 3.11, .venv311) or psycopg2 (Python 3.10, Rasa's .venv)."""
+    try:
+        import psycopg
+    except ImportError:
+        import psycopg2
+
+        return psycopg2.connect(url, **kwargs)
+    return psycopg.connect(url, **kwargs)
+
+
 @dataclass
 class PrivatePostgres:
     """An initdb'd cluster in a temporary folder, listening on 127.0.0.1 only, trust auth."""
@@ -96,23 +108,19 @@ class PrivatePostgres:
         return self
 
     def _wait_accepting(self) -> None:
-        import psycopg2  # installed with Rasa
-
         deadline = time.monotonic() + 30
         while True:
             try:
-                psycopg2.connect(self.url, connect_timeout=2).close()
+                pg_connect(self.url, connect_timeout=2).close()
                 return
-            except psycopg2.OperationalError:
+            except Exception:  # the driver's OperationalError: not accepting connections yet
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
 
     def create_database(self, name: str) -> str:
         """A new empty database; its URL."""
-        import psycopg2
-
-        conn = psycopg2.connect(self.url)
+        conn = pg_connect(self.url)
         conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{name}"')

@@ -1,21 +1,42 @@
 #!/usr/bin/env bash
-# Create .venv from Python 3.10 and install the locked dependencies. Skips what is already done.
+# Create the two environments and install their locked dependencies. Skips what is already done.
+#   .venv     Python 3.10: the Rasa server only (Rasa 3.6 supports Python 3.8-3.10)
+#   .venv311  Python 3.11: everything else this project wrote (action server, core, web server,
+#             relay, CLI), with current libraries
+# The project's code reaches the Rasa server through PYTHONPATH (scripts/servers.py); it is installed
+# as a package (pyproject.toml, the `tg` command) in .venv311 only.
+#   scripts/setup.sh --only 310|311      set up one environment
+#   scripts/setup.sh --print-python 3.11 the interpreter it would use (requirements/compile.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want=$(cat .python-version)
-find_python() {
-  local root candidate
+want=$(cat .python-version)  # the Rasa server's Python, e.g. 3.10.13
+want311=3.11
+find_python() {  # find_python VERSION (X.Y or X.Y.Z): a pyenv version, then pythonX.Y on PATH
+  local version=$1 minor root candidate
+  minor=$(echo "$version" | cut -d. -f1,2)
   if command -v pyenv >/dev/null 2>&1; then
     root=$(pyenv root)
-    candidate="$root/versions/$want/bin/python"
-    [ -x "$candidate" ] && { echo "$candidate"; return; }
+    for candidate in "$root/versions/$version/bin/python" $(ls -d "$root"/versions/"$minor".*/bin/python 2>/dev/null | sort -V -r); do
+      [ -x "$candidate" ] && { echo "$candidate"; return; }
+    done
   fi
-  for candidate in "$HOME/.pyenv/versions/$want/bin/python" python3.10; do
+  for candidate in "$HOME/.pyenv/versions/$version/bin/python" \
+      $(ls -d "$HOME"/.pyenv/versions/"$minor".*/bin/python 2>/dev/null | sort -V -r) "python$minor"; do
     command -v "$candidate" >/dev/null 2>&1 && { command -v "$candidate"; return; }
   done
   return 1
 }
+is_minor() { "$1" -c "import sys; sys.exit(sys.version_info[:2] != tuple(map(int, '$2'.split('.'))))"; }
+
+if [ "${1:-}" = "--print-python" ]; then
+  find_python "${2:-$want}" || { echo "setup: Python ${2:-$want} was not found" >&2; exit 1; }
+  exit 0
+fi
+only=
+if [ "${1:-}" = "--only" ]; then only=${2:?--only 310 or 311}; fi
+
+if [ "$only" != 311 ]; then
 
 if [ -x .venv/bin/python ] && ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then
   echo "setup: .venv uses $(.venv/bin/python -V 2>&1), not Python 3.10. Removing it." >&2
@@ -23,7 +44,7 @@ if [ -x .venv/bin/python ] && ! .venv/bin/python -c 'import sys; sys.exit(sys.ve
 fi
 
 if [ ! -x .venv/bin/python ]; then
-  py=$(find_python) || {
+  py=$(find_python "$want") || {
     echo "setup: Python $want (3.10) was not found. Rasa 3.6 needs Python 3.8-3.10." >&2
     echo "       Install it, e.g. 'pyenv install $want', and run this again." >&2
     exit 1
@@ -37,22 +58,55 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 stamp=.venv/.tg-installed
-want_hash=$(cat requirements/lock.txt requirements/test.txt pyproject.toml | sha256sum | cut -c1-16)
+want_hash=$(cat requirements/lock.txt requirements/test.txt | sha256sum | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want_hash" ]; then
-  echo "setup: installing locked dependencies (about 2 minutes the first time)"
+  echo "setup: installing the Rasa server's locked dependencies into .venv (about 2 minutes the first time)"
   # The runtime lock and the test tools, every file checked against its hash (requirements/compile.sh).
   .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes \
     -r requirements/lock.txt -r requirements/test.txt 2>&1 \
     | grep -vE "Location 'file:.*is ignored|DEPRECATION: .*legacy 'setup.py install'" || true
-  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e . 2>&1 \
-    | grep -vE "Location 'file:.*is ignored" || true
   .venv/bin/python -c 'import rasa, rasa_sdk, spacy_lookups_data, holidays, babel, prometheus_client, pytest' 2>/dev/null \
     || { echo "setup: the install did not complete" >&2; exit 1; }
   echo "$want_hash" > "$stamp"
 else
-  echo "setup: dependencies up to date"
+  echo "setup: .venv dependencies up to date"
 fi
+fi  # .venv
 
+if [ "$only" != 310 ]; then
+
+# --- .venv311: Python 3.11 for the action server, the core, the web server, the relay, the CLI ---
+if [ -x .venv311/bin/python ] && ! is_minor .venv311/bin/python "$want311"; then
+  echo "setup: .venv311 uses $(.venv311/bin/python -V 2>&1), not Python $want311. Removing it." >&2
+  rm -rf .venv311
+fi
+if [ ! -x .venv311/bin/python ]; then
+  py=$(find_python "$want311") || {
+    echo "setup: Python $want311 was not found. The action server, the web server, the relay and the" >&2
+    echo "       CLI run on Python $want311: install it, e.g. 'pyenv install 3.11', and run this again." >&2
+    exit 1
+  }
+  echo "setup: creating .venv311 with $("$py" -V)"
+  "$py" -m venv .venv311
+fi
+stamp=.venv311/.tg-installed
+want_hash=$(cat requirements/lock311.txt requirements/test311.txt pyproject.toml | sha256sum | cut -c1-16)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want_hash" ]; then
+  echo "setup: installing the locked dependencies into .venv311 (about a minute the first time)"
+  .venv311/bin/python -m pip install -q --disable-pip-version-check --require-hashes \
+    -r requirements/lock311.txt -r requirements/test311.txt 2>&1 \
+    | grep -vE "Location 'file:.*is ignored" || true
+  .venv311/bin/python -m pip install -q --disable-pip-version-check --no-deps -e . 2>&1 \
+    | grep -vE "Location 'file:.*is ignored" || true
+  .venv311/bin/python -c 'import rasa_sdk, sanic, sqlalchemy, pydantic, psycopg, training_guidance.cli, pytest' 2>/dev/null \
+    || { echo "setup: the install into .venv311 did not complete" >&2; exit 1; }
+  echo "$want_hash" > "$stamp"
+else
+  echo "setup: .venv311 dependencies up to date"
+fi
+fi  # .venv311
+
+if [ "$only" = 311 ]; then exit 0; fi
 if [ ! -f build/spacy-da/meta.json ]; then
   .venv/bin/python -m training_guidance.danish_nlp build/spacy-da 2>&1 | grep -v -iE 'tensorflow|cuda|rebuild|oneDNN' || true
   [ -f build/spacy-da/meta.json ] || { echo "setup: building the Danish spaCy pipeline failed" >&2; exit 1; }

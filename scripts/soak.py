@@ -2,7 +2,7 @@
 tracker store. Prints the figures; exits 1 on any error or any missing or misordered message.
 
   make soak                      starts its own servers on free loopback ports
-  .venv/bin/python scripts/soak.py --url http://127.0.0.1:5005 --tracker-url sqlite:////…/tracker.db
+  .venv311/bin/python scripts/soak.py --url http://127.0.0.1:5005 --tracker-url sqlite:////…/tracker.db
                                  against servers that are already running (`make run`)
   options: --users 50 --seconds 180
 """

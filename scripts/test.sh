@@ -12,11 +12,18 @@ scripts/system-deps.sh faketime  # the unit tests run a second time with the clo
 scripts/system-deps.sh chromium  # the browser tests drive Debian's Chromium (never a downloaded browser)
 scripts/web-setup.sh  # playwright-core and axe-core from package-lock.json
 
-step "unit and integration tests (pytest)"
-.venv/bin/python -m pytest -q -m "not servers"
+# Two environments (docs/testing.md): every test runs in exactly one of them. The tests that need
+# Rasa itself (marker "rasa") on Python 3.10 (.venv); all others on Python 3.11 (.venv311), where
+# the action server, the web server, the relay and the CLI run.
+step "unit and integration tests on Python 3.11 (pytest, .venv311)"
+.venv311/bin/python -m pytest -q -m "not servers and not rasa"
+
+step "the unit tests that need Rasa itself, on Python 3.10 (pytest -m rasa, .venv)"
+.venv/bin/python -m pytest -q -m "rasa and not servers"
 
 step "the same tests with the clock a year ahead (no test may depend on today's date)"
-faketime -f '+366d' .venv/bin/python -m pytest -q -m "not servers" -p no:cacheprovider
+faketime -f '+366d' .venv311/bin/python -m pytest -q -m "not servers and not rasa" -p no:cacheprovider
+faketime -f '+366d' .venv/bin/python -m pytest -q -m "rasa and not servers" -p no:cacheprovider
 
 step "rasa data validate (warnings fail)"
 .venv/bin/rasa data validate --domain bot/domain.yml --data bot/data --config config.yml --fail-on-warnings \
@@ -44,4 +51,5 @@ rm -f results.nlu.log
 .venv/bin/python scripts/nlu_report.py results/nlu
 
 step "end-to-end: REST, the web page and the staff console in headless Chromium (servers on free loopback ports)"
-.venv/bin/python -m pytest -q -m servers
+# The test process and every server but Rasa on Python 3.11; the Rasa server on Python 3.10.
+.venv311/bin/python -m pytest -q -m servers

@@ -1,6 +1,7 @@
 """A test client for the project's Sanic apps without a separate package: the app is served on a
-free loopback port inside the test's own event loop and reached with aiohttp (sanic-testing for
-Sanic 21.12 needs an httpx whose h11 conflicts with the pinned one)."""
+free loopback port inside the test's own event loop and reached with aiohttp. The same client serves
+the web server on Sanic 25 (Python 3.11) and Rasa's channels on Rasa's Sanic 21.12 (Python 3.10),
+for which sanic-testing needs an httpx whose h11 conflicts with Rasa's pin."""
 from __future__ import annotations
 
 import asyncio

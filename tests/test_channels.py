@@ -172,3 +172,41 @@ def test_cpr_kontrollen_finder_cpr_numre_men_ikke_rasas_hex_id():
     assert list(cpr_like_in(b'"text": "x0101451234y 311299-9999"')) == [b"0101451234", b"311299-9999"]
     assert list(cpr_like_in(b'"message_id": "115f1ae76f424664aba6c0703982939c"')) == []
     assert list(cpr_like_in(b"12345678 991399-1234 0101451234567")) == []
+
+
+# What runs inside the Rasa server's process (Python 3.10, Rasa's own pins) stays small: the channel,
+# the settings, CPR masking and, for the apology, the knowledge and the contact line. Everything
+# else the project wrote runs on Python 3.11 in its own processes (docs/operations.md).
+RASA_PROCESS_MODULES = {
+    "training_guidance", "training_guidance.cpr", "training_guidance.settings", "training_guidance.pydantic_compat",
+    "training_guidance.knowledge", "training_guidance.knowledge.loader", "training_guidance.knowledge.schema",
+    "training_guidance.deadlines", "training_guidance.dialogue", "training_guidance.dialogue.items",
+    "training_guidance.texts", "training_guidance.texts.voice",
+}
+RASA_PROCESS_SCRIPT = """
+import json, sys
+import jsonschema, sanic, rasa.core.channels.rest, rasa.core.channels.socketio, rasa.core.actions.action
+loaded = set(sys.modules)
+import bot.channels as channels, bot.rasa_tuning as tuning
+channels.ChannelKeys.from_settings(); tuning.apply(); text = channels.apology("0661")
+new = set(sys.modules) - loaded
+print(json.dumps({"text": text, "modules": sorted(m for m in new if m.startswith("training_guidance")),
+                  "packages": sorted({m.split(".")[0] for m in new} - set(sys.stdlib_module_names)
+                                     - {"bot", "training_guidance"})}))
+"""
+
+
+def test_i_rasas_proces_koerer_kun_kanalen_indstillingerne_cpr_og_kontaktlinjen():
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", RASA_PROCESS_SCRIPT], cwd=root, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(root), "RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin"},
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "Holstebro Kommune" in found["text"]
+    assert set(found["modules"]) <= RASA_PROCESS_MODULES, set(found["modules"]) - RASA_PROCESS_MODULES
+    # beyond what Rasa itself loads: only libraries Rasa's own environment has anyway
+    assert {p for p in found["packages"] if not p.startswith("_")} <= {"pydantic", "yaml", "holidays"}, found["packages"]

@@ -9,7 +9,7 @@ import pytest
 
 from prod import HAPROXY_CFG, INSTALL_DIR, UNITS, read_unit
 from prod_exec import command
-from servers import VENV_BIN, action_command, action_server_env, rasa_command, relay_command, web_command
+from servers import APP_BIN, VENV_BIN, action_command, action_server_env, rasa_command, relay_command, web_command
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTANCES = {"traeningsguiden-rasa@.service": "traeningsguiden-rasa@5005.service",
@@ -60,7 +60,8 @@ def test_enhederne_starter_de_samme_kommandolinjer_som_make_run(tmp_path):
     for name in ("traeningsguiden-rasa@5006.service", "traeningsguiden-web@5081.service",
                  "traeningsguiden-actions.service", "traeningsguiden-relay.service"):
         unit = read_unit(name, env_file, tmp_path)
-        assert unit.argv[:2] == [str(VENV_BIN / "python"), str(ROOT / "scripts" / "prod_exec.py")]
+        venv = VENV_BIN if name.startswith("traeningsguiden-rasa@") else APP_BIN  # only Rasa on Python 3.10
+        assert unit.argv[:2] == [str(venv / "python"), str(ROOT / "scripts" / "prod_exec.py")]
         assert unit.working_directory == ROOT and unit.environment["PYTHONPATH"] == str(ROOT)
         found[unit.argv[2]] = command(unit.argv[2], unit.environment)
     rasa_argv, rasa_env = found["rasa"]
@@ -71,12 +72,25 @@ def test_enhederne_starter_de_samme_kommandolinjer_som_make_run(tmp_path):
     assert "--enable-api" not in rasa_argv  # Rasa's HTTP API stays off without TG_RASA_TOKEN
     actions_argv, actions_env = found["actions"]
     assert actions_argv == action_command(actions_env) and actions_argv[-1] == "5055"
-    assert actions_env == action_server_env(actions_env) and actions_env["SANIC_KEEP_ALIVE_TIMEOUT"] == "75"
+    assert actions_env == action_server_env(actions_env)
     assert actions_env["SANIC_HOST"] == "127.0.0.1"
     assert found["web"][0] == web_command(found["web"][1]) and found["web"][1]["TG_WEB_PORT"] == "5081"
     assert found["web"][1]["TG_PROXIES_COUNT"] == "1"
     assert found["relay"][0] == relay_command(found["relay"][1])
     assert found["relay"][1]["TG_DATA_DIR"] == str(tmp_path)  # /var/lib/traeningsguiden → the layout's folder
+
+
+def test_handlingsserveren_holder_en_tavs_forbindelse_aaben_laenge_nok_til_en_travl_rasa():
+    """Rasa opens a connection per action call and may write to it seconds later under load; Sanic's
+    default 5 s closed such connections (scripts/servers.py: action_server_env). rasa_sdk sets its own
+    keep-alive on the app, over Sanic's settings from the environment."""
+    import inspect
+
+    from rasa_sdk.constants import DEFAULT_KEEP_ALIVE_TIMEOUT
+    from rasa_sdk.endpoint import create_app_for_serve
+
+    assert DEFAULT_KEEP_ALIVE_TIMEOUT >= 75
+    assert inspect.signature(create_app_for_serve).parameters["keep_alive_timeout"].default == DEFAULT_KEEP_ALIVE_TIMEOUT
 
 
 def test_miljoefilen_vinder_over_enhedens_standarder_som_hos_systemd(tmp_path):

@@ -64,6 +64,33 @@ def test_uden_kommune_spoerges_der_efter_den_og_spoergsmaalet_besvares_bagefter(
     assert "Kilde:" in second and "Holstebro" in second
 
 
+def test_bor_i_holbaek_uden_jeg_er_et_svar_om_kommunen_ikke_et_spoergsmaal():
+    talk = Talk()
+    replies = talk.say("bor i holbæk")
+    assert talk.state.code == HOLBAEK
+    assert not [r for r in replies if r.key == "answer_not_found"]
+    replies = talk.say("bor i odense. hvordan klager jeg")
+    assert not [r for r in replies if r.key == "answer_not_found"] and "4 uger" in replies.texts
+
+
+def test_en_klage_over_et_afslag_faar_klagereglerne_ikke_kun_reglen_om_afslag():
+    text = Talk(code=ISHOEJ, name="Ishøj").say("hvordan klager jeg over afslaget").texts
+    assert "klage" in text.lower() and ("kommunen" in text or "Ankestyrelsen" in text)
+    assert text.count("Kilde:") == 1
+    roskilde = Talk().say("Jeg bor i Roskilde og vil klage over et afslag hvad gør jeg?").texts
+    assert "4 uger" in roskilde and "Roskilde" in roskilde
+
+
+def test_en_datter_med_situation_og_to_spoergsmaal_faar_begge_svar_i_sin_stemme():
+    talk = Talk()
+    text = talk.say("Hej, jeg skriver for min far på 87 i Holstebro. Han faldt i sidste uge og kan ikke gå på "
+                    "trapper. Hvad koster kørsel og hvor lang tid går der før i ringer?").texts
+    assert "57 kr" in text and "senest 1 uge" in text
+    assert "Henvender din far sig i dag" in text or "henvendt sig" in text
+    assert "din far ham" not in text.lower() and "Hvor gammel" not in text
+    assert talk.state.facts["age"] == 87
+
+
 # --- facts are taken wherever they come ----------------------------------------------------------
 
 def test_foerste_besked_med_mange_oplysninger_bliver_ikke_spurgt_om_igen():
@@ -98,6 +125,94 @@ def test_svar_paa_spoergsmaal_uden_aeoeaa_og_med_stavefejl():
     talk = Talk()
     text = talk.say("hvad koster korsel i holbaek").texts
     assert "Holbæk Kommune" in text
+
+
+def test_kan_min_mor_faa_genoptraening_starter_vurderingen_og_giver_ikke_tilfaeldige_regler():
+    talk = Talk(code=HOLSTEBRO, name="Holstebro")
+    replies = talk.say("kan min mor få genoptræning?")
+    assert talk.state.asked is not None and talk.state.relation == "din mor"
+    assert not [r for r in replies if r.key in ("answer", "answer_not_found")]
+
+
+def test_et_spoergsmaal_om_en_person_uden_spoergsmaalstegn_og_med_et_emne_faar_svar_og_vurdering():
+    """'min mor er 90 kan hun godt få træning hjemme i stuen': where she can train is answered
+    from the standard, and the assessment of her starts; her age is not asked again."""
+    talk = Talk(code=HOLSTEBRO, name="Holstebro")
+    replies = talk.say("min mor er 90 kan hun godt få træning hjemme i stuen")
+    answers = [r for r in replies if r.key == "answer"]
+    assert len(answers) == 1 and "hjem" in answers[0].text and "Kilde:" in answers[0].text
+    assert talk.state.asked is not None and talk.state.facts["age"] == 90
+    assert "Hvor gammel" not in replies.texts
+
+
+def test_vederlagsfri_fysioterapi_og_kan_jeg_ogsaa_faa_traening_siges_en_gang_i_vurderingen():
+    talk = Talk(code=HOLSTEBRO, name="Holstebro")
+    text = talk.say("jeg har fået vederlagsfri fysioterapi for min gigt, kan jeg også få træning hos jer?").texts
+    assert text.count("Vederlagsfri fysioterapi er gratis fysioterapi") == 1
+
+
+def test_kan_jeg_genoptraene_og_hvad_koster_det_besvarer_prisen_og_starter_vurderingen():
+    talk = Talk(code=HOLBAEK, name="Holbæk")
+    replies = talk.say("jeg er 70 og har parkinson. kan jeg genoptræne og hvad koster det?")
+    assert not [r for r in replies if r.key == "answer_not_found"]
+    text = replies.texts
+    assert "50 kr" in text and "gratis" in text and talk.state.asked is not None
+
+
+def test_to_regler_der_siger_det_samme_med_andre_ord_siges_kun_en_gang():
+    talk = Talk(code=HOLBAEK, name="Holbæk")
+    text = talk.say("hvad koster det?").texts
+    assert text.count("50 kr") == 1  # two items of the standard say the price of transport
+    assert "Genoptræning er gratis" in text
+
+
+def test_en_paragraf_med_stk_er_en_del_af_saetningen_og_forsvinder_ikke_som_gentagelse():
+    """Two national rules end a sentence with "§ 86, stk. 2.": the second must not lose its "2."
+    as a sentence said before."""
+    from training_guidance.dialogue.answers import _sentences
+
+    text = "Så hører det under træning efter serviceloven § 86, stk. 2. Nogle kommuner giver også genoptræning."
+    assert _sentences(text) == ["Så hører det under træning efter serviceloven § 86, stk. 2.",
+                                "Nogle kommuner giver også genoptræning."]
+
+
+def _assessed_mother_in_holbaek() -> Talk:
+    talk = Talk()
+    for message in ("min mor på 82 i holbaek har haft influenza og er blevet meget svag", "nej", "nej", "ja"):
+        talk.say(message)
+    assert talk.state.outcome == "not_eligible"
+    return talk
+
+
+def test_ja_til_soeg_eller_vide_mere_spoerger_hvilket_med_knapperne_igen():
+    talk = _assessed_mother_in_holbaek()
+    replies = talk.say("ja")
+    assert replies.items[-1].key == "verdict_which"
+    titles = [b.title for b in replies.items[-1].buttons]
+    assert "Søg alligevel" in titles and "Læs mere" in titles
+    assert "forstod jeg desværre ikke" not in replies.texts
+
+
+def test_laes_mere_skrevet_efter_vurderingen_giver_laes_mere_og_aldrig_reglen_om_manglende_standard():
+    talk = _assessed_mother_in_holbaek()
+    text = talk.say("læs mere").texts
+    assert "Det kan du gøre i stedet" in text
+    assert "Vi har ikke" not in text  # Holbæk's standard is known
+
+
+def test_nej_efter_vurderingen_er_i_orden():
+    talk = _assessed_mother_in_holbaek()
+    assert talk.say("nej").items[-1].key == "verdict_declined"
+
+
+def test_reglen_om_manglende_standard_er_aldrig_et_svar_for_en_kommune_med_standard(kb):
+    from training_guidance.answering import answer_question
+
+    for code in kb.standards:
+        for question in ("læs mere", "har I kommunens kvalitetsstandard", "hvor finder jeg standarden"):
+            hits = answer_question(kb, question, code=code).hits
+            assert "national:no_standard" not in [h.key for h in hits], (code, question)
+    assert "national:no_standard" in [h.key for h in answer_question(kb, "har I kommunens kvalitetsstandard", code=ODENSE).hits]
 
 
 # --- voice --------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ def servers(database, data_dir):
 
 def tg(database, *args):
     env = dict(os.environ, TG_DATABASE_URL=database)
-    return subprocess.run([str(ROOT / ".venv" / "bin" / "tg"), "records", *args], env=env, cwd=ROOT,
+    return subprocess.run([str(ROOT / ".venv311" / "bin" / "tg"), "records", *args], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
 
 

@@ -234,7 +234,7 @@ def run_browser_tests(web, name, **extra):
     assert node, "Node.js 20 is needed for the browser tests (scripts/web-setup.sh)"
     assert (ROOT / "node_modules" / "playwright-core").exists(), "run scripts/web-setup.sh (npm ci)"
     env = dict(os.environ, TG_WEB_URL=web.web_url, TG_ARTIFACTS=str(ARTIFACTS),
-               TG_TRACKER_URL=web.env["TG_TRACKER_URL"], TG_PYTHON=str(ROOT / ".venv" / "bin" / "python"),
+               TG_TRACKER_URL=web.env["TG_TRACKER_URL"], TG_PYTHON=str(ROOT / ".venv311" / "bin" / "python"),
                PYTHONPATH=str(ROOT), **STAFF, **extra)
     done = subprocess.run([node, "--test", "--test-reporter=spec", str(BROWSER_TESTS / name)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)

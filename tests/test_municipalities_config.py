@@ -146,6 +146,7 @@ def rasa_conversation(store, sender, ts, code=None):
     asyncio.run(store.save(tracker))
 
 
+@pytest.mark.rasa  # writes conversations with Rasa's own tracker store (Python 3.10)
 def test_samtaler_slettes_efter_den_kommunes_frist_de_sidst_naevnte(tmp_path):
     from rasa.core.tracker_store import SQLTrackerStore
 

@@ -72,6 +72,7 @@ def test_relay_en_gang_overfoerer_og_retry_sender_igen(env, record_store, capsys
     assert "allerede overført" in out
 
 
+@pytest.mark.rasa  # writes conversations with Rasa's own tracker store (Python 3.10)
 def test_purge_sletter_gamle_samtaler_i_rasas_tracker_store(env, capsys):
     now = time.time()
     url = f"sqlite:///{env / 'tracker.db'}"
@@ -82,6 +83,7 @@ def test_purge_sletter_gamle_samtaler_i_rasas_tracker_store(env, capsys):
     assert asyncio.run(store.retrieve("ny")) is not None
 
 
+@pytest.mark.rasa  # writes conversations with Rasa's own tracker store (Python 3.10)
 def test_en_samtale_kan_slettes_helt(tmp_path):
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
     store = rasa_trackers(url, {"slet-mig": time.time(), "behold-mig": time.time()})
@@ -96,6 +98,7 @@ def test_sletning_i_en_tom_database_goer_ingenting(tmp_path):
     assert delete_conversation("x", url) == 0 and purge_conversations(30, url) == 0
 
 
+@pytest.mark.rasa  # writes conversations with Rasa's own tracker store (Python 3.10)
 def test_relaeet_sletter_gamle_data_en_gang_i_doegnet(env, record_store):
     from training_guidance.handoff.config import HandoffConfig
     from training_guidance.handoff.retention import DailyPurge

@@ -95,7 +95,7 @@ def test_et_cpr_lignende_tal_i_oplysningerne_gemmes_aldrig(record_store, databas
 
 
 def test_adressen_kan_ikke_indeholde_et_cpr_nummer():
-    from pydantic import ValidationError
+    from training_guidance.pydantic_compat import ValidationError
 
     with pytest.raises(ValidationError):
         draft(address="010145-1234")

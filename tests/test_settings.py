@@ -33,7 +33,7 @@ def test_kun_indstillingsmodulet_laeser_miljoeet():
 def test_konfigurationstabellen_i_docs_er_genereret_fra_indstillingerne():
     documented = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
     assert documented == DOC_HEADER + configuration_table(), \
-        "run: .venv/bin/python -m training_guidance.settings > docs/configuration.md"
+        "run: .venv311/bin/python -m training_guidance.settings > docs/configuration.md"
 
 
 def test_tomme_variabler_taeller_som_ikke_sat_og_standarderne_gaelder():

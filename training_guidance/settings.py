@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Mapping, Optional, Tuple
 
-from pydantic import BaseSettings, Field, validator
+from training_guidance.pydantic_compat import BaseSettings, Field, validator
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
@@ -271,7 +271,7 @@ def configuration_table() -> str:
 DOC_HEADER = """# Configuration
 
 Every setting is an environment variable; `training_guidance/settings.py` is the only module that
-reads them. This table is generated from it (`.venv/bin/python -m training_guidance.settings >
+reads them. This table is generated from it (`.venv311/bin/python -m training_guidance.settings >
 docs/configuration.md`); a test checks that it is up to date. Empty variables count as unset. No
 secret is stored in the repository.
 

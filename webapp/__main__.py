@@ -27,7 +27,9 @@ def main() -> int:
     from training_guidance.logging_json import configure
 
     configure("web")
-    create_app(config).run(host=config.host, port=config.port, access_log=False, workers=1)
+    # One process (no worker manager): the app is built here from its settings, and the service
+    # manager's signals reach the server itself.
+    create_app(config).run(host=config.host, port=config.port, access_log=False, single_process=True)
     return 0
 
 

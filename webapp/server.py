@@ -73,11 +73,11 @@ def create_app(config: WebConfig, security=None, accounts=None) -> Sanic:
     add_static(app, "/widget", pages.STATIC / "widget")
 
     @app.listener("before_server_start")
-    async def open_client(app_: Sanic, _loop) -> None:
+    async def open_client(app_: Sanic) -> None:
         app_.ctx.http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
 
     @app.listener("after_server_stop")
-    async def close_client(app_: Sanic, _loop) -> None:
+    async def close_client(app_: Sanic) -> None:
         await app_.ctx.http.close()
 
     @app.middleware("request")
@@ -127,7 +127,7 @@ def create_app(config: WebConfig, security=None, accounts=None) -> Sanic:
         return response.raw(body, content_type=content_type)
 
     @app.listener("before_server_start")
-    async def watch_outbox(app_: Sanic, _loop) -> None:
+    async def watch_outbox(app_: Sanic) -> None:
         from training_guidance.handoff.relay import outbox_backlog
         from training_guidance.handoff.store import shared_store
 

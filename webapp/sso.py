@@ -34,14 +34,9 @@ def add_sso_routes(app: Sanic, config: WebConfig, login_page, logged_in) -> None
     client = OidcClient(config.oidc) if config.oidc else None
 
     def state_cookie(resp: response.HTTPResponse, value: str, max_age: int) -> None:
-        resp.cookies[STATE_COOKIE] = value
-        cookie = resp.cookies[STATE_COOKIE]
-        cookie["path"] = START
-        cookie["httponly"] = True
-        cookie["samesite"] = "Lax"  # sent on the provider's redirect back (a top-level GET from its site)
-        cookie["max-age"] = max_age
-        if config.production:
-            cookie["secure"] = True
+        # samesite Lax: sent on the provider's redirect back (a top-level GET from its site)
+        resp.add_cookie(STATE_COOKIE, value, path=START, httponly=True, samesite="Lax", max_age=max_age,
+                        secure=config.production)
 
     @app.get(START)
     async def sso_start(request: Request):

@@ -65,14 +65,9 @@ def add_staff_routes(app: Sanic, config: WebConfig) -> None:
 
     async def logged_in(request: Request, member: StaffMember, how: str, resp: response.HTTPResponse):
         """Start a session for ``member`` on ``resp`` (the cookie) and note the login in the audit log."""
-        resp.cookies[COOKIE] = await blocking(request.app.ctx.security.create_session, member.name)
-        cookie = resp.cookies[COOKIE]
-        cookie["path"] = COOKIE_PATH
-        cookie["httponly"] = True
-        cookie["samesite"] = "Strict"
-        cookie["max-age"] = SESSION_SECONDS
-        if config.production:
-            cookie["secure"] = True
+        session = await blocking(request.app.ctx.security.create_session, member.name)
+        resp.add_cookie(COOKIE, session, path=COOKIE_PATH, httponly=True, samesite="Strict",
+                        max_age=SESSION_SECONDS, secure=config.production)
         await blocking(records.note, None, member.actor, "logget_ind", {"via": how})
         return resp
 
@@ -152,8 +147,7 @@ def add_staff_routes(app: Sanic, config: WebConfig) -> None:
         if await staff_member(request):  # revoked in the shared store: gone after a restart too
             await blocking(request.app.ctx.security.revoke, request.cookies.get(COOKIE))
         resp = response.redirect("/personale/login", status=303)
-        del resp.cookies[COOKIE]
-        resp.cookies[COOKIE]["path"] = COOKIE_PATH
+        resp.delete_cookie(COOKIE, path=COOKIE_PATH)
         return resp
 
     @app.post(API + "besked")

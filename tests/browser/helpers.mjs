@@ -56,7 +56,7 @@ export async function axeViolations(page) {
 
 /** How many events the tracker store holds for a conversation (a small Python helper reads it). */
 export function storedEvents(sender) {
-  const python = process.env.TG_PYTHON || path.join(ROOT, '.venv', 'bin', 'python');
+  const python = process.env.TG_PYTHON || path.join(ROOT, '.venv311', 'bin', 'python');
   const out = execFileSync(python, [path.join(here, 'count_events.py'), sender], { cwd: ROOT, encoding: 'utf8' });
   return Number.parseInt(out.trim(), 10);
 }

@@ -139,6 +139,21 @@ class Analyzer:
                     return [first] + (rest or ([tail] if len(tail) >= 4 else []))
         return None
 
+    def _compound(self, word: str) -> Optional[List[str]]:
+        """The two parts of a long compound in an item when the knowledge files use both as words
+        of their own ("konditionstræning" → "kondition", "træning"): a question that says
+        "kondition" finds it."""
+        if len(word) < 10 or not word.isalpha():
+            return None
+        for cut in range(len(word) - 4, 4, -1):
+            head, tail = word[:cut], word[cut:]
+            if tail not in self.vocabulary or tail in self.stop:
+                continue
+            for first in (head, head[:-1] if head[-1] in ("s", "e") else None):
+                if first and len(first) >= 5 and first in self.vocabulary and first not in self.stop:
+                    return [first, tail]
+        return None
+
     @staticmethod
     def _match(phrase: Tuple[str, ...], stems: List[str], content: List[bool], i: int) -> Optional[List[int]]:
         """Where ``phrase`` occurs from word i: its words in order, with at most MAX_GAP stop words
@@ -172,6 +187,10 @@ class Analyzer:
         stems = [self._stem(w) for w in words]
         content = [w not in self.stop and not w.isdigit() for w in words]
         out = [s for w, s in zip(words, stems) if w not in self.stop]
+        if not question:
+            # the first part only: it tells this compound from others ("konditions|træning"); the
+            # last is a common word that would count in every item ("service|loven")
+            out += [self._stem(parts[0]) for parts in map(self._compound, words) if parts]
         covering: List[Set[str]] = [set() for _ in stems]
         in_phrase: Set[int] = set()       # words of a phrase of two or more words, or of stop words
         units: Set[Unit] = set()

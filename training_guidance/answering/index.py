@@ -13,18 +13,19 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, List, Optional, Tuple
+from typing import Callable, Dict, FrozenSet, List, Optional, Tuple
 
 import numpy as np
 
 from ..folding import fold
 from ..knowledge import KnowledgeBase
 from ..knowledge.schema import Item, Standard, Topic
+from ..municipalities import find_mentions
 from .analysis import Analyzer, Unit
 from .bm25 import bm25s
+from .keys import item_key
 from .synonyms import Synonyms, knowledge_dir, load_synonyms
 
-NATIONAL = "national"
 # A question's word that no knowledge file uses weighs this times the most telling known word;
 # in a question that names training it is probably the situation, so it weighs less. Both tuned on
 # the development questions.
@@ -35,13 +36,6 @@ EVERYDAY_WEIGHT = 0.25  # an everyday Danish word of no synonym group ("i morgen
 # added from the synonyms file, so a long document is not a wordy one. Tuned on the development
 # questions.
 BM25_K1, BM25_B = 1.5, 0.6
-
-
-def item_key(code: Optional[str], offer: Optional[str], item_id: str) -> str:
-    """"national:<id>", "<kommunekode>:<id>" (the whole standard) or "<kommunekode>:<offer>:<id>"."""
-    if code is None:
-        return f"{NATIONAL}:{item_id}"
-    return f"{code}:{offer}:{item_id}" if offer else f"{code}:{item_id}"
 
 
 @dataclass
@@ -124,6 +118,8 @@ def _item_words(entry: Entry, synonyms: Synonyms) -> List[str]:
 def _national_entries(kb: KnowledgeBase, synonyms: Synonyms) -> List[Entry]:
     out = []
     for item in kb.national.items.values():
+        if not item.answerable:
+            continue
         key = item_key(None, None, item.id)
         entry = Entry([key], None, item, [], None, item.source.section)
         entry.words = _item_words(entry, synonyms)
@@ -134,9 +130,10 @@ def _national_entries(kb: KnowledgeBase, synonyms: Synonyms) -> List[Entry]:
 class SearchIndex:
     """BM25 over one municipality's items and the national items (or the national ones alone)."""
 
-    def __init__(self, entries: List[Entry], analyzer: Analyzer):
+    def __init__(self, entries: List[Entry], analyzer: Analyzer, plain: Callable[[str], str] = str):
         self.entries = entries
         self.analyzer = analyzer
+        self._plain = plain
         corpus = [self._document(e) for e in entries]
         self.words = [frozenset(doc) for doc in corpus]
         self._df = Counter(token for words in self.words for token in words)
@@ -147,7 +144,7 @@ class SearchIndex:
 
     def _document(self, entry: Entry) -> List[str]:
         a = self.analyzer
-        tokens = a.tokens(entry.item.text) + a.tokens(entry.section)
+        tokens = a.tokens(self._plain(entry.item.text)) + a.tokens(entry.section)
         for words in entry.words:
             tokens += a.tokens(words)
         return tokens or [""]
@@ -219,11 +216,25 @@ def build_indexes(kb: KnowledgeBase, synonyms: Optional[Synonyms] = None) -> Ind
             texts += [e.item.text, e.section, *e.words]
     texts += [p for phrases in synonyms.groups.values() for p in phrases]
     analyzer.learn(texts)
+    with_standard = [e for e in national if not e.item.only_without_standard]
+
+    def plain(text: str) -> str:
+        return without_names(text, kb)
+
     return Indexes(
         analyzer,
-        {code: SearchIndex(entries + national, analyzer) for code, entries in per_code.items()},
-        SearchIndex(national, analyzer),
+        {code: SearchIndex(entries + with_standard, analyzer, plain) for code, entries in per_code.items()},
+        SearchIndex(national, analyzer, plain),
     )
+
+
+def without_names(text: str, kb: KnowledgeBase) -> str:
+    """Municipality names blanked out: they say where, not what. "bo i Holbæk Kommune" keeps
+    "kommune", so an item says "bo i kommunen" as a question about moving away would."""
+    for m in reversed(find_mentions(text, kb)):
+        rest = " kommune " if text[m.start:m.end].lower().endswith("kommune") else " "
+        text = text[:m.start] + rest + text[m.end:]
+    return text
 
 
 def indexes(kb: KnowledgeBase) -> Indexes:

@@ -14,8 +14,8 @@ import numpy as np
 
 from ..knowledge import KnowledgeBase
 from ..knowledge.schema import Item, Topic
-from ..municipalities import MunicipalityChoice, find_mentions, resolve_municipality
-from .index import Entry, indexes
+from ..municipalities import MunicipalityChoice, resolve_municipality
+from .index import Entry, indexes, without_names
 from .splitting import split_questions
 
 # Chosen on the development questions (docs/answering.md tells which parts were measured when).
@@ -25,6 +25,7 @@ MIN_COVERAGE_NATIONAL = 0.4   # without a standard: the few national items are g
 RELATIVE = 0.45               # further items only with this share of the best item's score
 NATIONAL_WEIGHT = 0.7         # where a standard says it, its own words come before the national rule
 CANDIDATES = 10               # how far down the ranking items are checked for coverage
+COVERAGE_MIX = 2.0            # order candidates by score × (COVERAGE_MIX + coverage)
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,6 @@ class Answer:
     hits: Tuple[Hit, ...]
 
 
-def _without_names(text: str, kb: KnowledgeBase) -> str:
-    """The question with municipality names blanked out."""
-    for m in reversed(find_mentions(text, kb)):
-        text = text[:m.start] + " " + text[m.end:]
-    return text
-
-
 def _hit(entry: Entry, score: float, offer: Optional[str]) -> Hit:
     member = entry.member_for(offer) if offer else None
     if member is None:
@@ -77,21 +71,26 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     both. The caller decides ``code`` (see resolve_municipality); items of another municipality
     are never returned."""
     index = indexes(kb).for_code(code)
-    tokens, units, about, everyday = index.analyzer.analyse(_without_names(question, kb), question=True)
+    tokens, units, about, everyday = index.analyzer.analyse(without_names(question, kb), question=True)
     scores = index.scores(tokens).astype(np.float64)
     if len(index.entries) and code in indexes(kb).by_code:
         scores = np.where(index.national, scores * NATIONAL_WEIGHT, scores)
     mask = index.offer_mask(offer)
     if mask is not None:
         scores = np.where(mask, scores, 0.0)
-    order = np.argsort(-scores, kind="stable")
+    order = np.argsort(-scores, kind="stable")[:CANDIDATES]
+    min_coverage = MIN_COVERAGE if code in indexes(kb).by_code else MIN_COVERAGE_NATIONAL
+    # BM25 counts matching words; coverage says how much of the question an item answers. Among
+    # the best-scoring items, one that answers all of it comes before one that repeats a word of
+    # it often ("ergoterapeut til at spise": the item about eating, not every one naming ergo).
+    coverage = {int(i): index.coverage(i, units, about, everyday) for i in order if scores[i] >= MIN_SCORE}
+    order = sorted(coverage, key=lambda i: -scores[i] * (COVERAGE_MIX + coverage[i]))
     hits: List[Hit] = []
     floor = MIN_SCORE
-    min_coverage = MIN_COVERAGE if code in indexes(kb).by_code else MIN_COVERAGE_NATIONAL
-    for i in order[:CANDIDATES]:
-        if scores[i] < floor or len(hits) == limit:
+    for i in order:
+        if len(hits) == limit:
             break
-        if index.coverage(i, units, about, everyday) < min_coverage:
+        if scores[i] < floor or coverage[i] < min_coverage:
             continue  # it matches, but on too little of what was asked
         hits.append(_hit(index.entries[i], scores[i], offer))
         # The best item that says enough sets the bar for the others; one that matched on too

@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 import yaml
-from pydantic import BaseModel, Extra, ValidationError, validator
+from training_guidance.pydantic_compat import BaseModel, Extra, ValidationError, validator
 
 from ..knowledge import KnowledgeBase, KnowledgeError
 from ..knowledge.loader import DEFAULT_KNOWLEDGE_DIR
 from ..knowledge.schema import Item, Topic
 from ..settings import get_settings
+from .keys import item_key
 
 FILE_NAME = "synonyms.yml"
 _KEY = re.compile(r"^(national|\d{4})(:(stk1|stk2))?:[a-z0-9_]+$")
@@ -105,7 +106,6 @@ def load_synonyms(directory: Optional[Path] = None) -> Synonyms:
 def validate_synonyms(kb: KnowledgeBase) -> Synonyms:
     """The synonyms file of ``kb``'s folder, checked against ``kb``: the schema, every item key
     names an item, every phrase has a word. Raises KnowledgeError with the path, field and reason."""
-    from .index import item_key  # the index imports this module
 
     directory = knowledge_dir(kb)
     synonyms = load_synonyms(directory)

@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+
 from .. import answering
 from ..knowledge.schema import Item, Topic
 from ..texts import Voice, say
@@ -19,9 +22,12 @@ from .items import contact_text, item_text, municipality_name, sources_line
 from .state import Conversation
 from .turn import Replies, answer_button
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9»\"])")
+# Not after an abbreviation: "§ 86, stk. 2." is one sentence, whose "2." another item also ends with
+_SENTENCE = re.compile(r"(?<=[.!?])(?<!\bstk\.)(?<!\bnr\.)(?<!\bkl\.)(?<!\bca\.)(?<!\bjf\.)(?<!\bfx\.)"
+                       r"\s+(?=[A-ZÆØÅ0-9»\"])")
 SHOWN = 2            # items shown at once; more on request
 CLOSE_ENOUGH = 0.75  # a second item is shown when its score is this close to the best
+SAME_SENTENCE = 90   # rapidfuzz token-set ratio from which a sentence says nothing new
 MAX_LINES = 5
 
 
@@ -90,27 +96,48 @@ def _found(hit) -> Found:
 
 
 def _choose(hits: Sequence[Found], scores: Sequence[float]) -> Tuple[List[Found], List[Found]]:
+    """The best item, and the next that says something new when it scores close to it; the rest
+    that says something new is held for "Vil du vide mere?"."""
     best = scores[0] if scores else 0.0
     shown = [hits[0]]
-    for hit, score in zip(hits[1:SHOWN], scores[1:SHOWN]):
-        if best and score >= CLOSE_ENOUGH * best and len(hit.item.text) < 400:
+    said = _sentences(hits[0].item.text)
+    fresh = []
+    for hit, score in zip(hits[1:], scores[1:]):
+        sentences = _sentences(hit.item.text)
+        if all(_said_before(s, said) for s in sentences):
+            continue  # two items of a standard often say the same in other words
+        fresh.append(hit)
+        if len(fresh) == 1 and best and score >= CLOSE_ENOUGH * best and len(hit.item.text) < 400:
             shown.append(hit)
-    held = [h for h in hits if h not in shown]
+        said += sentences
+    held = [h for h in fresh if h not in shown]
     return shown, held
+
+
+def _sentences(text: str) -> List[str]:
+    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+
+
+def _said_before(sentence: str, said: Sequence[str]) -> bool:
+    """The same sentence, or one whose words another already said ("Du skal selv betale for
+    kørsel." after "Du skal selv betale for kørsel til og fra træning.")."""
+    return any(fuzz.token_set_ratio(sentence, other, processor=default_process) >= SAME_SENTENCE
+               for other in said)
 
 
 def _render(found: Sequence[Found], state: Conversation, ctx: Context) -> List[str]:
     voice = state.voice
     lines: List[str] = []
     seen: set = set()
+    said: List[str] = []
     used: List[Found] = []
     for f in found:
         # Items often repeat a sentence of another: each sentence is said once.
-        sentences = [s for s in _SENTENCE.split(item_text(f.item, voice, ctx.today, f.topic)) if s.strip()]
-        fresh = [s for s in sentences if s.strip() not in seen]
+        sentences = _sentences(item_text(f.item, voice, ctx.today, f.topic))
+        fresh = [s for s in sentences if not _said_before(s, said)]
         if not fresh:
             continue
-        seen.update(s.strip() for s in fresh)
+        said += fresh
         text = " ".join(fresh)
         note = _offer_note(f, state, ctx, voice)
         if note and note not in seen:  # "Det gælder for vedligeholdende træning" once

@@ -21,7 +21,7 @@ from .items import contact_text, municipality_name, phone_item
 from .language import (asks_for_reference, asks_for_staff_mode, fold, has_content, is_english, is_greeting_only,
                        is_restart, is_thanks,
                        looks_like_question, yes_or_no,
-                       split_message, wants_assessment, wants_out, wants_person)
+                       split_message, wants_assessment, wants_out, wants_person, wants_read_more)
 from .state import Conversation
 from .turn import Reply, Replies, Turn, answer_button, button, reply
 
@@ -87,6 +87,17 @@ def _change_of_course(state: Conversation, turn: Turn, text: str, ctx: Context, 
     if turn.button == "more" or offer == "more" and said_yes:
         answers.answer_more(state, ctx, out)
         _resume(state, ctx, out)
+    elif offer in ("verdict_apply", "verdict_more") and wants_read_more(text):
+        verdict.read_more(state, ctx, out)
+    elif offer in ("verdict_apply", "verdict_more") and said_yes is not None and len(text.split()) <= 3:
+        # "Vil du søge, eller vil du vide mere?" - "ja" does not say which
+        if not said_yes:
+            out.say("verdict_declined", state.voice)
+        elif offer == "verdict_more":
+            verdict.read_more(state, ctx, out)
+        else:
+            out.say("verdict_which", state.voice, buttons=verdict.closing_buttons(state, ctx))
+            state.offer = offer
     elif offer == "assessment" and said_yes is not None and len(text.split()) <= 5:
         if said_yes:
             interview.start(state, ctx, out)
@@ -122,10 +133,14 @@ def _read_message(state: Conversation, turn: Turn, text: str, ctx: Context, out:
         reading.answer_questions(state, questions or [text], turn, ctx, out)
         out.say("interview_paused", state.voice, buttons=(button("button_continue", state.voice, "/start_assessment"),))
         return None
-    # "Kan min mor få træning?" is answered by the interview that assesses her, not by one item.
-    eligibility = [q for q in questions if wants_assessment(q)]
+    # "Kan min mor få træning?" is answered by the interview that assesses her, not by one item;
+    # "... hjemme i stuen?" also by the item on where, when the standard has one.
+    # ("min mor er 90 kan hun få træning hjemme" is one: a question without its question mark)
+    eligibility = [q for q in questions + statements if wants_assessment(q)]
     questions = [q for q in questions if q not in eligibility]
-    answered = reading.answer_questions(state, questions, turn, ctx, out) if questions else False
+    topical = [q for q in eligibility if reading.asks_a_topic(q, ctx)]
+    answered = bool(topical) and reading.answer_questions(state, topical, turn, ctx, out, only_if_found=True)
+    answered = (reading.answer_questions(state, questions, turn, ctx, out) if questions else False) or answered
     if state.code != code_before and state.code and not answered:
         key = "municipality_set" if ctx.has_standard(state.code) else "municipality_set_no_standard"
         out.say(key, state.voice, kommune=state.name)

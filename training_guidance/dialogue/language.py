@@ -50,7 +50,9 @@ def _split_joined(sentence: str) -> List[str]:
 
 _NEGATED_START = re.compile(r"^\s*\w+\s+(?:ikke|ik|ikk|aldrig)\b")
 # A yes/no question puts the verb first: "træner man på hold", "kommer de hjem til mig".
-_VERB_FIRST = re.compile(r"^\s*(?:og\s+|men\s+)?[a-z]+(?:er|r|s)\s+(?:man|de|i|jeg|du|hun|han|vi|det|der|min|mit|mine)\b")
+# "Bor i Holbæk" says where one lives ("i" is not "I" there), "bor du i Holbæk?" asks
+_VERB_FIRST = re.compile(r"^\s*(?:og\s+|men\s+)?(?!(?:bor|boede)\s+i\b)[a-z]+(?:er|r|s)\s+"
+                         r"(?:man|de|i|jeg|du|hun|han|vi|det|der|min|mit|mine)\b")
 # "… , hvad kan jeg gøre", "min far ryger, er det et problem"
 _LATER_QUESTION = re.compile(rf",\s*(?:og\s+|men\s+|sa\s+)?(?:{_QUESTION_WORDS})\b\s+\w+")
 
@@ -65,9 +67,10 @@ def looks_like_question(sentence: str) -> bool:
     return bool(_QUESTION_START.search(folded) or _VERB_FIRST.search(folded))
 
 
-_TRAINING = r"(?:(?:gen)?tr[ae]ning\w*|tr[ae]ne\b|vedligeholdende)"
+_TRAINING = r"(?:(?:genop)?tr[ae]n(?:ing\w*|e\b|er\b)|vedligeholdende)"  # "genoptræning", "træner"
 _ELIGIBILITY = re.compile(
     rf"\bkan\s+(?:\w+\s+){{0,3}}?(?:fa|soge)\s+(?:\w+\s+){{0,3}}?{_TRAINING}"
+    rf"|\bkan\s+(?:jeg|vi|hun|han|min\s+\w+|mit\s+\w+)\s+(?:godt\s+|stadig\s+|ogsa\s+)?(?:genop)?tr[ae]ne\b"
     rf"|\b(?:ret\s+til|berettiget\s+til)\s+(?:\w+\s+){{0,2}}?{_TRAINING}"
     r"|\bmalgruppe\w*|\ber\s+(?:det|vedligeholdende\s+traning|genoptraning)\s+noget\s+for\b"
     r"|\bkvalificer\w*|\bopfylder\s+(?:\w+\s+)?(?:kriterier|krav)")
@@ -79,6 +82,26 @@ def wants_assessment(question: str) -> bool:
     """'Kan min mor få genoptræning?': a question about a person, which the interview answers."""
     folded = fold(question)
     return bool(_ELIGIBILITY.search(folded)) and bool(_PERSONAL.search(folded))
+
+
+_PLAIN_TRAINING = re.compile(r"(?:genop)?tr[ae](?:ning(?:en)?|ne|ner)|vedligeholdende")
+
+
+def beyond_eligibility(question: str) -> str:
+    """What a question about a person asks besides whether they can get training: "hjemme i
+    stuen" in "kan hun få træning hjemme i stuen", "træningsplan" in "kan han få en
+    træningsplan"; "" for "kan min mor få genoptræning?" and "jeg har brækket benet, kan jeg
+    få genoptræning?"."""
+    folded = fold(question)
+    match = _ELIGIBILITY.search(folded)
+    if not match:
+        return folded
+    words = match.group(0).split()
+    extra = [w for w in words[-1:] if not _PLAIN_TRAINING.fullmatch(w)]  # "træningsplan"
+    # What comes before is the situation ("jeg er 45 og har brækket benet, kan jeg få ..."), which
+    # the interview takes; what comes after is what they want to know about the training
+    rest = " ".join([*extra, folded[match.end():]])
+    return " ".join(w for w in rest.split() if not _PLAIN_TRAINING.fullmatch(w.strip("?.,!")))
 
 
 _OUT = re.compile(r"\b(?:vil|ville)\s+(?:bare|kun)\s+(?:gerne\s+)?(?:vide|hore|sporge)\b|\bgider\s+ikke\b"
@@ -173,3 +196,11 @@ def is_english(text: str) -> bool:
     english = sum(w in _ENGLISH for w in words)
     danish = sum(w in _DANISH for w in words)
     return english >= 2 and danish == 0 and english >= len(words) / 3
+
+
+_READ_MORE = re.compile(r"^\s*(?:(?:las|vis|fortal|sig)\s+(?:mig\s+|os\s+)?mere|mere|ja\s+tak\s+mere)\b")
+
+
+def wants_read_more(text: str) -> bool:
+    """"læs mere", "fortæl mere", "mere": the button »Læs mere« written."""
+    return bool(_READ_MORE.search(fold(text)))

@@ -9,7 +9,7 @@ from ..municipalities import find_municipality
 from ..understanding import understand
 from . import answers, interview
 from .context import Context
-from .language import looks_like_question, split_message as split
+from .language import beyond_eligibility, looks_like_question, split_message as split
 from .state import Conversation
 from .turn import Replies, Turn
 
@@ -57,6 +57,16 @@ def home_municipality(text: str, state: Conversation, ctx: Context) -> Optional[
     if state.code is None and choice.code and not choice.ambiguous:
         return choice.code
     return None
+
+
+def asks_a_topic(question: str, ctx: Context) -> bool:
+    """Whether a question about a person's training also asks about something the standard may
+    answer ("kan min mor få træning hjemme i stuen?"): words beyond the eligibility question, the
+    person, their age and the municipality."""
+    rest = answering.without_names(beyond_eligibility(question), ctx.kb)
+    analysis = answering.indexes(ctx.kb).analyzer.analyse(rest, question=True)
+    # "hos jer", "også": everyday words say nothing of their own
+    return any(not t.startswith("=") and not t.isdigit() and t not in analysis.everyday for t in analysis.tokens)
 
 
 def national_question(question: str, ctx: Context) -> bool:

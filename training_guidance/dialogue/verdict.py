@@ -93,13 +93,21 @@ def conclude(state: Conversation, result: Assessment, ctx: Context, out: Replies
     if voice.kind == "staff":
         note = journal_note(result, state, ctx)
         out.text("journal_note", note, custom={"journal_note": note})
+    apply = apply_button(state, ctx)
+    out.say("more_or_apply" if apply else "more_only", voice, buttons=closing_buttons(state, ctx))
+    state.offer = "verdict_apply" if apply else "verdict_more"  # a bare "ja" or "nej" answers it
+
+
+def closing_buttons(state: Conversation, ctx: Context) -> Tuple[Button, ...]:
+    """After an assessment: apply (where one can be sent from here), read more, a person."""
+    voice = state.voice
     buttons: List[Button] = []
     apply = apply_button(state, ctx)
     if apply:
         buttons.append(apply)
     buttons.append(answer_button("button_read_more", voice, "read_more"))
     buttons.append(button("button_person", voice, "/ask_person"))
-    out.say("more_or_apply" if apply else "more_only", voice, buttons=tuple(buttons))
+    return tuple(buttons)
 
 
 def apply_button(state: Conversation, ctx: Context) -> Optional[Button]:

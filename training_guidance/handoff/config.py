@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Dict, FrozenSet, List, Mapping, Optional, Tuple
 
 import yaml
-from pydantic import BaseModel, Extra, Field, ValidationError, conint, constr, root_validator, validator
+from training_guidance.pydantic_compat import BaseModel, Extra, Field, ValidationError, conint, constr, root_validator, validator
 
 from ..settings import SettingsError, get_settings, named_secret
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, List, Optional
 
-from pydantic import BaseModel, Extra, Field, root_validator, validator
+from training_guidance.pydantic_compat import BaseModel, Extra, Field, root_validator, validator
 
 from ..assessment import Assessment, assess
 from ..deadlines import deadline_date

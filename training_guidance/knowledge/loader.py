@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Type, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError, parse_obj_as
+from training_guidance.pydantic_compat import BaseModel, ValidationError, parse_obj_as
 
 from ..settings import get_settings
 from .schema import (

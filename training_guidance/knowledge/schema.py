@@ -10,7 +10,7 @@ import re
 from enum import Enum
 from typing import Any, Dict, List, Optional, Union
 
-from pydantic import BaseModel, Extra, Field, root_validator, validator
+from training_guidance.pydantic_compat import BaseModel, Extra, Field, root_validator, validator
 
 SLUG = re.compile(r"^[a-z0-9_]+$")
 
@@ -121,6 +121,12 @@ class Item(Strict):
     url: Optional[str] = None
     email: Optional[str] = None
     address: Optional[str] = None
+    # A national rule that is true only where the municipality's standard is not known here
+    # ("Vi har ikke din kommunes kvalitetsstandard"): never an answer for one whose standard is
+    only_without_standard: bool = False
+    # False: a sentence the assessment uses ("Din kommunes kvalitetsstandard nævner ikke denne slags
+    # træning"), true only in its context, so never an answer to a question
+    answerable: bool = True
 
     @validator("id")
     def _slug(cls, v: str) -> str:

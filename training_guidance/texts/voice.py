@@ -91,12 +91,16 @@ def capitalise(text: str) -> str:
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-_CLAUSE = re.compile(r",|\b(?:og|men|eller|hvis|når|fordi|så|da|at|som|mens)\b", re.IGNORECASE)
+# A comma before a preposition goes on with the same clause ("Du kan træne på centret, i dit hjem"
+# → "Din mor kan træne på centret, i sit hjem")
+_CLAUSE = re.compile(r",(?!\s*(?:i|på|hos|til|fra|med|ved|uden)\b)|\b(?:og|men|eller|hvis|når|fordi|så|da|at|som|mens)\b",
+                     re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(du|dig|din|dit|dine)\b", re.IGNORECASE)
-# Verbs whose "dig" is the subject itself ("du skal henvende dig") and becomes "sig".
+# Verbs whose "dig" is the subject itself ("du skal henvende dig", "henvender du dig") and becomes "sig".
 _REFLEXIVE = re.compile(
     r"\b(henvend\w*|meld\w*|tilmeld\w*|afmeld\w*|klar\w*|føl\w*|bevæg\w*|skynd\w*|hvil\w*|læg\w*|sæt\w*|"
-    r"rejs\w*|vask\w*|klæd\w*|forbered\w*|bruge?|interesser\w*|gør|forbedr\w*|træne?)\s+$", re.IGNORECASE)
+    r"rejs\w*|vask\w*|klæd\w*|forbered\w*|bruge?|interesser\w*|gør|forbedr\w*|træne?)(?:\s+du)?\s+$",
+    re.IGNORECASE)  # "(?:du)": a question or a condition puts the verb first ("Henvender du dig i dag")
 # Text that speaks to a relative as "du": "Du kan som pårørende …", "Er du pårørende, …".
 _ABOUT_RELATIVE = re.compile(r"\b(?:som|er|være|bliver)\s+pårørende\b|\bpårørende\s+som\s+dig\b", re.IGNORECASE)
 
