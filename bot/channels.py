@@ -342,6 +342,30 @@ async def _tracker(agent: Any, sender_id: str) -> Any:
     return await agent.tracker_store.retrieve(sender_id)
 
 
+async def _session_tracker(agent: Any, sender_id: str) -> Any:
+    """Every event since the session start, where the tracker store loads only recent ones
+    (bot/tracker_store.py); None where ``retrieve`` already gives them all."""
+    store = getattr(agent, "tracker_store", None)
+    inner = getattr(store, "_tracker_store", store)  # Rasa's FailSafeTrackerStore wraps the configured store
+    if not hasattr(inner, "retrieve_session"):
+        return None
+    return await inner.retrieve_session(sender_id)
+
+
+async def payload_text(agent: Any, sender_id: str, text: str) -> str:
+    """``harden_payload`` on the conversation's events. A payload that is not one of the latest
+    buttons is looked up again in the whole session, since the tracker store loads only the recent
+    events of a long conversation and an old button should still mean what it says."""
+    tracker = await _tracker(agent, sender_id)
+    events = list(tracker.events) if tracker else []
+    hardened = harden_payload(text, events)
+    if hardened != text and events:
+        session = await _session_tracker(agent, sender_id)
+        if session is not None and len(session.events) > len(events):
+            hardened = harden_payload(text, session.events)
+    return hardened
+
+
 def secure_rasa_app(app: Sanic) -> None:
     """Once per Rasa server: trust only the configured proxies for client addresses, hide Rasa's
     version, and mask CPR numbers in whatever Rasa parses and stores, whichever way a message
@@ -424,8 +448,7 @@ def guard(on_new_message: OnNewMessage, app_ref: _AppRef, channel: Optional[str]
                 message.sender_id, CUT_NOTE.format(chars=f"{MAX_MESSAGE_CHARS:,}".replace(",", ".")))
         if text.startswith(INTENT_MESSAGE_PREFIX):
             try:
-                tracker = await _tracker(agent, message.sender_id)
-                text = harden_payload(text, tracker.events if tracker else [])
+                text = await payload_text(agent, message.sender_id, text)
             except Exception:  # no tracker, no payloads: plain text is always safe
                 logger.exception("channels.payload.tracker_failed")
                 text = as_plain_text(text)

@@ -2,14 +2,21 @@
 
 For each bot: training time, ready time of its servers, per-turn latency over REST (p50/p95/p99)
 for scripted full conversations with 1 user and with 20 concurrent users, messages per second,
-and the peak resident memory of each server. For ours also the engine's knowledge-load and
-assessment times. Prints a markdown table with the ratio ours/stock and the issue's targets.
-Asserts nothing; not part of `make test`.
+and the peak resident memory of each server, and the CPU time the Rasa server spends per message
+(its /proc CPU counters before and after each load phase). For ours also the per-turn latency of
+long conversations (p50 at turn 5, 25 and 100), Rasa behind two server processes, and the engine's
+knowledge-load and assessment times. Prints a markdown table with the ratio ours/stock and the
+issue's targets, and writes every figure as JSON to results/bench-<time>.json (``--json`` names
+another file), so a later run can be compared with this one. Asserts nothing; not part of `make test`.
 
   make bench                       (or: .venv311/bin/python scripts/bench.py)
   options: --skip-train            use models/ and the last recorded training time (ours)
            --stock-dir DIR         keep the stock bot in DIR and reuse it when it is trained
            --untuned               also run ours with TG_RASA_TUNING=off (stock Rasa validation)
+           --uncapped              also measure the long conversations loading every event (TG_SESSION_MAX_EVENTS=0)
+           --instances N           Rasa server processes for ours' second load run (default 2; 1: none)
+           --long-conversations N  long conversations of --long-turns turns each (default 5 of 105)
+           --json FILE             where to write the figures (default results/bench-<time>.json)
            --seconds-1 / --users / --conversations-per-user
 """
 from __future__ import annotations
@@ -27,6 +34,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
@@ -35,14 +43,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from servers import HOST, VENV_BIN, _get, free_port, make_servers  # noqa: E402
+from servers import HOST, VENV_BIN, Servers, _get, free_port, make_servers  # noqa: E402
 from training_guidance.settings import process_environment  # noqa: E402
 
 QUIET_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
 OUR_OPENING = "min mor på 82 i holstebro er faldet og er blevet meget svag"
 OUR_AFTER = ["hvad koster kørsel?", "tak for hjælpen"]
 STOCK_SCRIPT = ["hello", "I am feeling very sad", "yes", "are you a bot?", "hey there", "great, thanks", "bye"]
-TARGETS = {"ratio_1": 1.3, "p95_1": 120.0, "p95_20": 300.0, "mps_20": 40.0, "rss_mb": 1300.0}
+# Long conversations: these questions in turn.
+OUR_LONG = ["hvad koster kørsel?", "hvor lang tid varer et forløb?", "kan jeg klage over afgørelsen?",
+            "hvad er forskellen på genoptræning og vedligeholdelsestræning?", "tak for hjælpen"]
+LONG_TURNS = (5, 25, 100)
+TARGETS = {"ratio_1": 1.3, "p95_1": 120.0, "p95_20": 300.0, "mps_20": 40.0, "rss_mb": 1000.0,
+           "rss_actions_mb": 200.0, "cpu_ms": 20.0, "mps_2": 60.0, "turn_ratio": 1.2, "train_s": 60.0}
 
 
 # --- measuring -----------------------------------------------------------------------------------
@@ -68,6 +81,20 @@ def peak_rss_mb(pid: int) -> float:
         except OSError:
             continue
     return total / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (all its threads) and its children, in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    total = 0
+    for p in [pid] + [int(p) for p in out.split()]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / ticks
 
 
 def send(url: str, sender: str, message: str) -> Tuple[float, list]:
@@ -107,6 +134,22 @@ def our_conversation(url: str, sender: str, sent: Optional[List[str]] = None) ->
     return latencies
 
 
+def long_conversation(url: str, sender: str, turns: int) -> List[float]:
+    """The questions of OUR_LONG in turn, ``turns`` messages: every stretch of five turns has the
+    same messages, so turn 100 is compared with turn 5 on the same work."""
+    return [send(url, sender, OUR_LONG[i % len(OUR_LONG)])[0] for i in range(turns)]
+
+
+def by_turn(conversations: List[List[float]]) -> Dict[str, float]:
+    """p50 of the latency at turns 5, 25 and 100 (each with the two turns either side, over all conversations)."""
+    out = {}
+    for turn in LONG_TURNS:
+        values = [c[i] for c in conversations for i in range(turn - 3, turn + 2) if 0 <= i < len(c)]
+        if values:
+            out[f"p50_turn_{turn}"] = percentile(values, 50)
+    return out
+
+
 def stock_conversation(url: str, sender: str) -> List[float]:
     return [send(url, sender, message)[0] for message in STOCK_SCRIPT]
 
@@ -131,20 +174,29 @@ def load(url: str, conversation: Callable[[str, str], List[float]], tag: str, us
     return latencies, time.perf_counter() - began
 
 
-def measure(url: str, conversation, tag: str, args) -> Dict[str, float]:
+def measure(url: str, conversation, tag: str, args, pids: Dict[str, int]) -> Dict[str, float]:
+    """Latencies with 1 and with ``args.users`` users, and the CPU milliseconds per message of each
+    server process in ``pids`` (name → pid) over each phase."""
     conversation(url, f"{tag}-warmup-1")  # TensorFlow traces its graphs on the first calls
     conversation(url, f"{tag}-warmup-2")
+    cpu0 = {name: cpu_seconds(pid) for name, pid in pids.items()}
     one: List[float] = []
     began = time.perf_counter()
     while time.perf_counter() - began < args.seconds_1 or len(one) < 50:
         one += conversation(url, f"{tag}-single-{len(one)}")
+    cpu1 = {name: cpu_seconds(pid) for name, pid in pids.items()}
     many, seconds = load(url, conversation, f"{tag}-load", args.users, args.conversations_per_user)
-    return {
+    cpu2 = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    result = {
         "turns_1": len(one), "p50_1": percentile(one, 50), "p95_1": percentile(one, 95),
         "p99_1": percentile(one, 99), "mean_1": statistics.mean(one),
         "turns_20": len(many), "p50_20": percentile(many, 50), "p95_20": percentile(many, 95),
         "p99_20": percentile(many, 99), "mps_20": len(many) / seconds,
     }
+    for name in pids:
+        result[f"cpu_ms_{name}_1"] = (cpu1[name] - cpu0[name]) * 1000 / len(one)
+        result[f"cpu_ms_{name}_20"] = (cpu2[name] - cpu1[name]) * 1000 / len(many)
+    return result
 
 
 # --- the two bots --------------------------------------------------------------------------------
@@ -161,19 +213,57 @@ def train_ours(args) -> Optional[float]:
         return time.monotonic() - began
 
 
-def bench_ours(args, tuned: bool = True) -> Dict[str, float]:
+def sticky(urls: List[str]) -> Callable[[str, str], List[float]]:
+    """Our conversation sent to one of ``urls`` chosen by the sender id, as the load balancer routes."""
+    def conversation(_url: str, sender: str) -> List[float]:
+        return our_conversation(urls[zlib.crc32(sender.encode()) % len(urls)], sender)
+    return conversation
+
+
+def bench_ours(args, tuned: bool = True, capped: bool = True, full: bool = True) -> Dict[str, float]:
+    """Ours on its own servers: the load phases (``full``), the long conversations, and with
+    ``args.instances`` > 1 the load phase again with that many Rasa server processes."""
     with tempfile.TemporaryDirectory() as tmp:
         extra = {"TG_TODAY": "2026-11-23", "TG_RASA_TUNING": "on" if tuned else "off"}
+        if not capped:
+            extra["TG_SESSION_MAX_EVENTS"] = "0"
         servers = make_servers(free_port(), free_port(), Path(tmp), extra)
         servers.env.pop("TG_TRACKER_URL", None)
         servers.env["TG_TRACKER_URL"] = f"sqlite:///{Path(tmp, 'tracker.db')}"
         servers.start()
+        more: List[Servers] = []
         try:
-            result = {"ready": servers.ready_seconds}
-            result.update(measure(servers.rest_url, our_conversation, "ours", args))
-            result["rss_rasa"] = peak_rss_mb(servers.processes["rasa"].pid)
-            result["rss_actions"] = peak_rss_mb(servers.processes["actions"].pid)
+            result: Dict[str, float] = {"ready": servers.ready_seconds}
+            pids = {"rasa": servers.processes["rasa"].pid, "actions": servers.processes["actions"].pid}
+            if full:
+                result.update(measure(servers.rest_url, our_conversation, "ours", args, pids))
+            long = [long_conversation(servers.rest_url, f"long-{i}", args.long_turns) for i in range(args.long_conversations)]
+            result.update(by_turn(long))
+            result["rss_rasa"] = peak_rss_mb(pids["rasa"])
+            result["rss_actions"] = peak_rss_mb(pids["actions"])
+            if full and args.instances > 1:
+                # More Rasa server processes on the same tracker store and action server.
+                for i in range(args.instances - 1):
+                    other = Servers(free_port(), servers.action_port, servers.data_dir, dict(servers.env))
+                    other.start_rasa_server()
+                    more.append(other)
+                    while _get(f"{other.url}/") != 200:
+                        if other.processes["rasa"].poll() is not None:
+                            raise RuntimeError(f"a second Rasa server did not start; see {servers.data_dir}/logs")
+                        time.sleep(0.5)
+                urls = [servers.rest_url] + [o.rest_url for o in more]
+                conversation = sticky(urls)
+                for i in range(2):
+                    conversation("", f"multi-warmup-{i}")
+                cpu0 = sum(cpu_seconds(o.processes["rasa"].pid) for o in more) + cpu_seconds(pids["rasa"])
+                many, seconds = load("", conversation, "ours-multi", args.users, args.conversations_per_user)
+                cpu1 = sum(cpu_seconds(o.processes["rasa"].pid) for o in more) + cpu_seconds(pids["rasa"])
+                result.update({"multi_turns": len(many), "multi_p50": percentile(many, 50),
+                               "multi_p95": percentile(many, 95), "multi_p99": percentile(many, 99),
+                               "multi_mps": len(many) / seconds, "multi_cpu_ms_rasa": (cpu1 - cpu0) * 1000 / len(many)})
         finally:
+            for other in more:
+                other.stop()
             servers.stop()
     return result
 
@@ -213,7 +303,8 @@ def bench_stock(directory: Path, args) -> Dict[str, float]:
                 raise RuntimeError(f"stock rasa did not start; see {data / 'rasa.log'}")
             time.sleep(0.5)
         result = {"ready": time.monotonic() - began}
-        result.update(measure(f"http://{HOST}:{port}/webhooks/rest/webhook", stock_conversation, "stock", args))
+        result.update(measure(f"http://{HOST}:{port}/webhooks/rest/webhook", stock_conversation, "stock", args,
+                              {"rasa": proc.pid}))
         result["rss_rasa"] = peak_rss_mb(proc.pid)
     finally:
         os.killpg(proc.pid, 2)
@@ -242,7 +333,7 @@ def engine_figures() -> Tuple[float, float]:
 
 # --- the table -----------------------------------------------------------------------------------
 
-def table(ours, stock, untuned, train_ours_s, train_stock_s, engine, args) -> str:
+def table(ours, stock, untuned, uncapped, train_ours_s, train_stock_s, engine, args) -> str:
     def ms(v):
         return f"{v:.0f} ms"
 
@@ -255,7 +346,8 @@ def table(ours, stock, untuned, train_ours_s, train_stock_s, engine, args) -> st
     u = args.users
     rows = [
         ("training time", f"{train_ours_s:.0f} s" if train_ours_s else "–", f"{train_stock_s:.0f} s" if train_stock_s else "–",
-         ratio(train_ours_s, train_stock_s), "", ""),
+         ratio(train_ours_s, train_stock_s), f"≤ {TARGETS['train_s']:.0f} s",
+         verdict(train_ours_s <= TARGETS["train_s"]) if train_ours_s else ""),
         ("servers ready (ours: Rasa + actions)", f"{ours['ready']:.1f} s", f"{stock['ready']:.1f} s",
          ratio(ours["ready"], stock["ready"]), "", ""),
         (f"1 user, p50 ({ours['turns_1']} / {stock['turns_1']} turns)", ms(ours["p50_1"]), ms(stock["p50_1"]),
@@ -264,6 +356,9 @@ def table(ours, stock, untuned, train_ours_s, train_stock_s, engine, args) -> st
         ("1 user, p95", ms(ours["p95_1"]), ms(stock["p95_1"]), ratio(ours["p95_1"], stock["p95_1"]),
          f"≤ {TARGETS['p95_1']:.0f} ms", verdict(ours["p95_1"] <= TARGETS["p95_1"])),
         ("1 user, p99", ms(ours["p99_1"]), ms(stock["p99_1"]), ratio(ours["p99_1"], stock["p99_1"]), "", ""),
+        ("1 user, Rasa server CPU per message", f"{ours['cpu_ms_rasa_1']:.1f} ms", f"{stock['cpu_ms_rasa_1']:.1f} ms",
+         ratio(ours["cpu_ms_rasa_1"], stock["cpu_ms_rasa_1"]), f"≤ {TARGETS['cpu_ms']:.0f} ms",
+         verdict(ours["cpu_ms_rasa_1"] <= TARGETS["cpu_ms"])),
         (f"{u} users, p50 ({ours['turns_20']} / {stock['turns_20']} turns)", ms(ours["p50_20"]), ms(stock["p50_20"]),
          ratio(ours["p50_20"], stock["p50_20"]), "", ""),
         (f"{u} users, p95", ms(ours["p95_20"]), ms(stock["p95_20"]), ratio(ours["p95_20"], stock["p95_20"]),
@@ -271,10 +366,38 @@ def table(ours, stock, untuned, train_ours_s, train_stock_s, engine, args) -> st
         (f"{u} users, p99", ms(ours["p99_20"]), ms(stock["p99_20"]), ratio(ours["p99_20"], stock["p99_20"]), "", ""),
         (f"{u} users, messages per second", f"{ours['mps_20']:.1f}", f"{stock['mps_20']:.1f}",
          ratio(ours["mps_20"], stock["mps_20"]), f"≥ {TARGETS['mps_20']:.0f}", verdict(ours["mps_20"] >= TARGETS["mps_20"])),
+        (f"{u} users, Rasa server CPU per message", f"{ours['cpu_ms_rasa_20']:.1f} ms", f"{stock['cpu_ms_rasa_20']:.1f} ms",
+         ratio(ours["cpu_ms_rasa_20"], stock["cpu_ms_rasa_20"]), f"≤ {TARGETS['cpu_ms']:.0f} ms",
+         verdict(ours["cpu_ms_rasa_20"] <= TARGETS["cpu_ms"])),
+    ]
+    if "multi_mps" in ours:
+        n = args.instances
+        rows += [
+            (f"{u} users, {n} Rasa servers: p50 / p95 ({ours['multi_turns']} turns)",
+             f"{ours['multi_p50']:.0f} / {ours['multi_p95']:.0f} ms", "", ratio(ours["multi_p95"], stock["p95_20"]),
+             f"p95 ≤ {TARGETS['p95_20']:.0f} ms", verdict(ours["multi_p95"] <= TARGETS["p95_20"])),
+            (f"{u} users, {n} Rasa servers: messages per second", f"{ours['multi_mps']:.1f}", f"{stock['mps_20']:.1f} (1 server)",
+             ratio(ours["multi_mps"], stock["mps_20"]), f"≥ {TARGETS['mps_2']:.0f}, ratio ≥ 2",
+             verdict(ours["multi_mps"] >= TARGETS["mps_2"] and ours["multi_mps"] / stock["mps_20"] >= 2)),
+        ]
+    if "p50_turn_5" in ours:
+        turns = " / ".join(f"{ours.get(f'p50_turn_{t}', float('nan')):.0f}" for t in LONG_TURNS)
+        growth = ours["p50_turn_100"] / ours["p50_turn_5"] if "p50_turn_100" in ours else None
+        rows.append((f"long conversation, p50 at turn {' / '.join(map(str, LONG_TURNS))} ({args.long_conversations} × {args.long_turns} turns)",
+                     f"{turns} ms", "", f"turn 100 / turn 5: {growth:.2f}" if growth else "",
+                     f"≤ {TARGETS['turn_ratio']}", verdict(growth is not None and growth <= TARGETS["turn_ratio"])))
+    if uncapped and "p50_turn_5" in uncapped:
+        turns = " / ".join(f"{uncapped.get(f'p50_turn_{t}', float('nan')):.0f}" for t in LONG_TURNS)
+        growth = uncapped["p50_turn_100"] / uncapped["p50_turn_5"] if "p50_turn_100" in uncapped else None
+        rows.append(("the same, every event loaded (TG_SESSION_MAX_EVENTS=0)", f"{turns} ms", "",
+                     f"turn 100 / turn 5: {growth:.2f}" if growth else "", "", ""))
+    rows += [
         ("peak RSS, Rasa server", f"{ours['rss_rasa']:.0f} MB", f"{stock['rss_rasa']:.0f} MB",
          ratio(ours["rss_rasa"], stock["rss_rasa"]), f"≤ {TARGETS['rss_mb']:.0f} MB",
          verdict(ours["rss_rasa"] <= TARGETS["rss_mb"])),
-        ("peak RSS, action server", f"{ours['rss_actions']:.0f} MB", "– (no actions)", "", "", ""),
+        ("peak RSS, action server", f"{ours['rss_actions']:.0f} MB", "– (no actions)", "",
+         f"≤ {TARGETS['rss_actions_mb']:.0f} MB", verdict(ours["rss_actions"] <= TARGETS["rss_actions_mb"])),
+        ("action server CPU per message (1 user)", f"{ours['cpu_ms_actions_1']:.1f} ms", "–", "", "", ""),
         ("engine: knowledge load / one assessment", f"{engine[0]:.0f} ms / {engine[1]:.0f} µs", "–", "", "", ""),
     ]
     if untuned:
@@ -295,13 +418,19 @@ def main() -> int:
     parser.add_argument("--skip-train", action="store_true")
     parser.add_argument("--stock-dir", type=Path)
     parser.add_argument("--untuned", action="store_true")
+    parser.add_argument("--uncapped", action="store_true")
     parser.add_argument("--seconds-1", type=float, default=30.0, help="how long to measure 1 user (at least 50 turns)")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--conversations-per-user", type=int, default=2)
+    parser.add_argument("--instances", type=int, default=2)
+    parser.add_argument("--long-conversations", type=int, default=5)
+    parser.add_argument("--long-turns", type=int, default=105)
+    parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
     load_before = os.getloadavg()
     started = time.monotonic()
+    now = dt.datetime.now()
     train_ours_s = train_ours(args)
     engine = engine_figures()
     tmp = None
@@ -313,16 +442,28 @@ def main() -> int:
         stock = bench_stock(args.stock_dir, args)
         ours = bench_ours(args)
         untuned = bench_ours(args, tuned=False) if args.untuned else None
+        uncapped = bench_ours(args, capped=False, full=False) if args.uncapped else None
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
     mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    print(f"\nTræningsguiden benchmark, {dt.datetime.now():%Y-%m-%d %H:%M} — {platform.node()}, {os.cpu_count()} cores, "
-          f"{mem_gb:.0f} GB, Python {platform.python_version()}; load average before {load_before[0]:.2f}, "
-          f"after {os.getloadavg()[0]:.2f}; {time.monotonic() - started:.0f} s in all\n")
-    print(table(ours, stock, untuned, train_ours_s, train_stock_s, engine, args))
+    load_after = os.getloadavg()
+    machine = {"host": platform.node(), "cores": os.cpu_count(), "memory_gb": round(mem_gb, 1),
+               "python": platform.python_version(), "load_before": load_before, "load_after": load_after}
+    print(f"\nTræningsguiden benchmark, {now:%Y-%m-%d %H:%M} — {machine['host']}, {machine['cores']} cores, "
+          f"{mem_gb:.0f} GB, Python {machine['python']}; load average before {load_before[0]:.2f}, "
+          f"after {load_after[0]:.2f}; {time.monotonic() - started:.0f} s in all\n")
+    print(table(ours, stock, untuned, uncapped, train_ours_s, train_stock_s, engine, args))
     print(f"\nOurs: a full interview per conversation (opening, buttons until the assessment, two follow-ups); "
           f"stock: {len(STOCK_SCRIPT)} messages. Both with Rasa's SQL tracker store on SQLite.")
+    figures = {"time": now.isoformat(timespec="seconds"), "machine": machine, "options": {k: str(v) for k, v in vars(args).items()},
+               "targets": TARGETS, "training_s": {"ours": train_ours_s, "stock": train_stock_s},
+               "engine": {"knowledge_load_ms": engine[0], "assessment_us": engine[1]},
+               "ours": ours, "stock": stock, "ours_untuned": untuned, "ours_uncapped": uncapped}
+    out = args.json or ROOT / "results" / f"bench-{now:%Y%m%d-%H%M}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+    print(f"Figures: {out}")
     return 0
 
 

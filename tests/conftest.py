@@ -19,6 +19,7 @@ RASA_MODULES = frozenset({
     "test_channel_security.py",  # ... served by Rasa's own Sanic app
     "test_rasa_tuning.py",       # the patch to Rasa's RemoteAction
     "test_danish_nlp.py",        # Rasa's SpacyNLP on the Danish pipeline
+    "test_tracker_store.py",     # the tracker store the Rasa server loads (bot/tracker_store.py)
 })
 HAVE_RASA = importlib.util.find_spec("rasa") is not None
 collect_ignore = [] if HAVE_RASA else sorted(RASA_MODULES)  # deselected by -m "not rasa" anyway

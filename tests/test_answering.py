@@ -498,3 +498,24 @@ def test_saetninger_kun_til_vurderingen_er_aldrig_et_svar(kb):
                          "nævner standarden vedligeholdende træning", "hvornår er standarden fra"):
             keys = {k for h in answer_question(kb, question, code=code).hits for k in h.keys}
             assert not keys & meta, (code, question, keys & meta)
+
+
+def test_bm25s_indlaeses_uden_jax_og_giver_de_samme_tal():
+    """bm25s would import JAX (about 100 MB in the action server) for a top-k selection the index
+    never uses: it asks for raw scores, which are the same with and without JAX."""
+    import importlib.util
+    import json
+    import subprocess
+    import sys
+
+    scores = ("corpus = [['kørsel', 'koster', 'kr'], ['genoptræning', 'efter', 'hospital'], ['klage', 'kørsel']]; "
+              "m = bm25s.BM25(); m.index(corpus, show_progress=False); "
+              "print(json.dumps([[float(x) for x in m.get_scores(['kørsel', 'klage'])], 'jax' in sys.modules]))")
+    ours = f"import json, sys; from training_guidance.answering.bm25 import bm25s; {scores}"
+    stock = f"import json, sys, bm25s; {scores}"
+    run = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+           for code in (ours, stock)]
+    (ours_scores, ours_jax), (stock_scores, stock_jax) = (json.loads(out) for out in run)
+    assert ours_jax is False
+    assert stock_jax is (importlib.util.find_spec("jax") is not None)  # installed with TensorFlow only
+    assert ours_scores == stock_scores and ours_scores[0] > 0

@@ -86,6 +86,16 @@ def test_en_borger_soeger_og_faar_en_kvittering_som_kommunen_kan_se_og_eksporter
     assert reference in tg(database, "list", "--status", "overført").stdout
 
 
+def test_efter_en_lang_samtale_kan_borgeren_stadig_soege(servers, database, data_dir):
+    """Rasa loads only the recent events of a long conversation; the application's own events, from
+    which the action server proves consent, are kept from the turn the application started."""
+    for i in range(60):
+        assert texts(say(servers, "ansoeger-lang", ["hvad koster kørsel?", "tak for hjælpen"][i % 2])).strip()
+    summary = apply_until_summary(servers, "ansoeger-lang", name="Lang Samtale")
+    receipt = say(servers, "ansoeger-lang", buttons(summary)["Send ansøgningen"])
+    assert "Dit referencenummer er TG-2026-" in texts(receipt)
+
+
 def test_databasen_er_vaek_ved_indsendelsen_ingen_kvittering_og_et_nyt_forsoeg_giver_en_post(
         servers, database, postgres_server):
     before = sa.create_engine(database)

@@ -60,3 +60,27 @@ def test_et_cpr_nummer_bliver_aldrig_gemt_og_brugeren_advares(servers, data_dir)
     stored = (data_dir / "tracker.db").read_bytes()
     assert b"010145-1234" not in stored and b"0101451234" not in stored
     assert "CPR-nummer fjernet".encode() in stored
+
+
+LONG_QUESTIONS = ["hvad koster kørsel?", "hvor lang tid varer et forløb?", "kan jeg klage over afgørelsen?",
+                  "tak for hjælpen"]
+
+
+def test_en_samtale_paa_over_100_beskeder_husker_kommunen_og_gemmer_hver_besked(servers):
+    """Rasa loads only the recent events of a long conversation (bot/tracker_store.py): the
+    municipality given in the first message still answers the 100th, and every message is stored once."""
+    from e2e import stored_events, slots, user_texts
+
+    assert "Holstebro Kommunes regler" in texts(say(servers, "lang-1", "jeg bor i holstebro"))
+    sent = ["jeg bor i holstebro"]
+    for i in range(104):
+        message = LONG_QUESTIONS[i % len(LONG_QUESTIONS)]
+        reply = texts(say(servers, "lang-1", message))
+        sent.append(message)
+        assert reply.strip(), f"no answer at turn {i + 2}"
+        if message == "hvad koster kørsel?":
+            assert "57 kr." in reply and "Holstebro Kommunes kvalitetsstandard" in reply, f"turn {i + 2}: {reply}"
+    events = stored_events(servers.env["TG_TRACKER_URL"], "lang-1")
+    assert user_texts(events) == sent
+    assert len(events) > 300  # far more than the 40 events Rasa loads per message
+    assert slots(events)["municipality_code"] == "0661"

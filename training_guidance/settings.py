@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     proxies_count: int = Field(0, ge=0, description="trusted reverse proxies in front of the web server and Rasa that append `X-Forwarded-For` (Sanic `PROXIES_COUNT`); 0: the connection's address is the client's")
     forwarded_secret: Optional[str] = Field(None, description="secret a trusted proxy puts in the RFC 7239 `Forwarded` header (`secret=`; Sanic `FORWARDED_SECRET`); only such a header names the client's address")
     rasa_tuning: bool = Field(True, description="`off` runs Rasa's own (slow) validation of action responses")
+    session_max_events: int = Field(40, ge=0, description="Rasa loads about this many recent events of a conversation per message (its state lives in slots: older slot values and the form are carried over; an application's events are kept from its start; `bot/tracker_store.py`), so a message costs about the same at turn 100 as at turn 5; 0: every event since the session start, as stock Rasa")
     relay_interval: float = Field(2.0, description="seconds between the outbox relay's rounds")
     action_url: Optional[str] = Field(None, description="the action server's webhook as Rasa calls it (endpoints files); `/ready` checks its `/health`")
     relay_health_port: Optional[int] = Field(None, description="port of the relay's `/health`, `/ready` and `/metrics` on `TG_WEB_HOST`'s interface (unset: none; the heartbeat is always written)")

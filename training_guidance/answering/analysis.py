@@ -26,12 +26,12 @@ from collections import Counter
 from typing import Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Set, Tuple
 
 import Stemmer
-from bm25s.stopwords import STOPWORDS_DANISH
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from wordfreq import zipf_frequency
 
 from ..folding import fold
+from .bm25 import STOPWORDS_DANISH
 from .synonyms import Synonyms
 
 _WORD = re.compile(r"[^\W_]+|[§#]")

@@ -15,7 +15,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Dict, FrozenSet, List, Optional, Tuple
 
-import bm25s
 import numpy as np
 
 from ..folding import fold
@@ -23,6 +22,7 @@ from ..knowledge import KnowledgeBase
 from ..knowledge.schema import Item, Standard, Topic
 from ..municipalities import find_mentions
 from .analysis import Analyzer, Unit
+from .bm25 import bm25s
 from .keys import item_key
 from .synonyms import Synonyms, knowledge_dir, load_synonyms
 

@@ -1,0 +1,167 @@
+"""Rasa's SQL tracker store, loading a bounded number of recent events per message.
+
+Rasa 3.6's ``SQLTrackerStore.retrieve`` reads and replays every event since the session started,
+on every message (and the channels read the tracker once more for the payload check); ``save``
+counts those rows again to find the new events. So the cost of a message grew with the length of
+the conversation, and the policies then featurised the whole history.
+
+This bot keeps the conversation's state in slots (and the application form's ``active_loop``);
+the policies look a few actions back (MemoizationPolicy ``max_history`` 4; the rules are
+shorter). ``CappedSQLTrackerStore.retrieve`` therefore loads the last ``TG_SESSION_MAX_EVENTS``
+events since the session start, cut back to the first ``action_listen`` in them (so the history
+starts at a turn boundary; never after the turn in which the latest application started, whose
+events prove its consent: from there the cost grows again until the conversation ends), and
+puts before them what the older events left behind: the
+session's ``session_started`` event, the latest value of every slot set earlier, and the latest
+``active_loop`` event with the user message before it (the form's trigger message). Replayed,
+that tracker has the same slots, form, latest message and the same recent turns as the full one
+(tests/test_tracker_store.py compares them turn by turn, with the states the policies featurise).
+
+``save`` writes exactly the events appended since the tracker was loaded (it remembers how many
+it loaded), so nothing is written twice or lost; rows in the table are the same as with Rasa's
+store. The buttons of turns older than the window are not in the tracker: the channels' payload
+check (bot/channels.py) reads the whole session with ``retrieve_session`` when a payload is not
+one of the latest buttons, so an old button still means what it says.
+``retrieve_full_tracker`` (Rasa's HTTP API, exports) still reads everything.
+
+Configured in endpoints.yml as ``type: bot.tracker_store.CappedSQLTrackerStore``;
+``TG_SESSION_MAX_EVENTS=0`` loads every event as Rasa does.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import weakref
+from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+
+logger = logging.getLogger(__name__)
+
+# Events that change what came before them: a window containing one is replaced by the full history.
+_REACHES_BACK = {"rewind", "undo"}
+# The action server proves an application's consent from the conversation's own events since the
+# application started (training_guidance/handoff/consent.py: the privacy notice, the yes, the
+# summary and the send), so a window never begins after the latest of these actions.
+KEEP_FROM_ACTIONS = ("action_start_application",)
+# Events after which older slot values no longer count.
+_RESETS_SLOTS = ("restart", "reset_slots", "session_started")
+
+
+def configured_max_events() -> int:
+    from training_guidance.settings import get_settings
+
+    return get_settings().session_max_events
+
+
+class CappedSQLTrackerStore(SQLTrackerStore):
+    """``SQLTrackerStore`` whose ``retrieve`` loads at most ``max_events`` recent events (see above)."""
+
+    def __init__(self, *args: Any, max_events: Optional[int] = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_events = configured_max_events() if max_events is None else int(max_events)
+        # id(tracker) → (weak reference, number of its events already stored). Trackers compare by
+        # value and are unhashable, so a WeakKeyDictionary cannot hold them.
+        self._stored: Dict[int, Tuple["weakref.ref[DialogueStateTracker]", int]] = {}
+
+    def _remember(self, tracker: DialogueStateTracker) -> None:
+        key = id(tracker)
+        self._stored[key] = (weakref.ref(tracker, lambda _: self._stored.pop(key, None)), len(tracker.events))
+
+    def _stored_count(self, tracker: DialogueStateTracker) -> Optional[int]:
+        entry = self._stored.get(id(tracker))
+        return entry[1] if entry is not None and entry[0]() is tracker else None
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        if not self.max_events:
+            return await super().retrieve(sender_id)
+        with self.session_scope() as session:
+            events = self._capped_events(session, sender_id)
+        if events is None:  # a window that cannot stand for the history
+            tracker = await super().retrieve(sender_id)
+        elif not self.domain or not events:
+            return None
+        else:
+            tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        if tracker is not None:
+            self._remember(tracker)
+        return tracker
+
+    async def retrieve_session(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """Every event since the session start, as Rasa's own ``retrieve``."""
+        tracker = await super().retrieve(sender_id)
+        if tracker is not None:
+            self._remember(tracker)
+        return tracker
+
+    def _capped_events(self, session: Any, sender_id: Text) -> Optional[List[dict]]:
+        """The prefix and the window as event dicts (every event of a short conversation), or
+        None to load every event the way Rasa does."""
+        event = self.SQLEvent
+        # Rasa's session filter (_event_query) with the session's start read once, not per query.
+        session_start = (session.query(sa.func.max(event.timestamp))
+                         .filter(event.sender_id == sender_id, event.type_name == SessionStarted.type_name).scalar())
+        since_start = session.query(event).filter(event.sender_id == sender_id)
+        if session_start is not None:
+            since_start = since_start.filter(event.timestamp >= session_start)
+        newest = since_start.order_by(event.id.desc()).limit(self.max_events + 1).all()
+        if len(newest) <= self.max_events:  # every event since the session start
+            return [json.loads(row.data) for row in reversed(newest)]
+        window = newest[:self.max_events][::-1]
+        first = next((i for i, row in enumerate(window)
+                      if row.type_name == "action" and row.action_name == ACTION_LISTEN_NAME), None)
+        if first is None:
+            return None
+        window = window[first:]
+        start_id = window[0].id
+
+        def latest(before_id: int) -> Tuple[Optional[int], Optional[int], Optional[int]]:
+            """One pass over the older rows: the latest application start, slot reset, form event."""
+            def newest_id(condition: Any) -> Any:
+                return sa.func.max(sa.case((condition, event.id), else_=None))
+            return (since_start.filter(event.id < before_id)
+                    .with_entities(newest_id(sa.and_(event.type_name == "action",
+                                                     event.action_name.in_(KEEP_FROM_ACTIONS))),
+                                   newest_id(event.type_name.in_(_RESETS_SLOTS)),
+                                   newest_id(event.type_name == "active_loop")).one())
+
+        keep_id, reset_id, loop_id = latest(start_id)
+        if keep_id is not None:  # from the turn in which the application started
+            start_id = (since_start.filter(event.id < keep_id, event.type_name == "action",
+                                           event.action_name == ACTION_LISTEN_NAME)
+                        .with_entities(sa.func.max(event.id)).scalar())
+            if start_id is None:
+                return None
+            window = since_start.filter(event.id >= start_id).order_by(event.id).all()
+            _, reset_id, loop_id = latest(start_id)
+        if any(row.type_name in _REACHES_BACK for row in window):
+            return None
+        # The latest value of every slot set before the window (after the latest reset).
+        latest_slots = (since_start.filter(event.id < start_id, event.type_name == "slot")
+                        .with_entities(sa.func.max(event.id)).group_by(event.action_name))
+        ids = [i for (i,) in latest_slots.all() if reset_id is None or i > reset_id]
+        if loop_id is not None and (reset_id is None or loop_id > reset_id):
+            ids.append(loop_id)  # the form, and the message that opened it (its trigger message)
+            trigger_id = (since_start.filter(event.id < loop_id, event.type_name == "user")
+                          .with_entities(sa.func.max(event.id)).scalar())
+            if trigger_id is not None and (reset_id is None or trigger_id > reset_id):
+                ids.append(trigger_id)
+        if reset_id is not None:
+            ids.append(reset_id)
+        prefix = session.query(event).filter(event.id.in_(ids)).order_by(event.id).all() if ids else []
+        return [json.loads(row.data) for row in prefix + window]
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        if self._stored_count(tracker) is not None:
+            self._remember(tracker)
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        stored = self._stored_count(tracker)
+        if stored is None:  # not loaded by this store: Rasa's own count of the stored rows
+            return super()._additional_events(session, tracker)
+        return iter(list(tracker.events)[stored:])

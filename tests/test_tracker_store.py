@@ -1,0 +1,181 @@
+"""The capped SQL tracker store gives Rasa the same conversation state as its own SQL store.
+
+A 130-turn conversation (buttons, slots set once at the start and slots changed every turn, the
+application form opened and closed) is saved turn by turn as Rasa's processor does: load, append
+the turn's events, save. After every turn the capped tracker is compared with stock Rasa's on the
+same database: slots, form, latest message and action, the buttons of the last turn, and the
+states the policies featurise (the capped history is a suffix of the full one). The stored rows
+are exactly the events appended, in order.
+"""
+import asyncio
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, create_tracker_store
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (ActionExecuted, ActiveLoop, BotUttered, Restarted, SessionStarted, SlotSet,
+                                     UserUttered)
+from rasa.utils.endpoints import read_endpoint_config
+
+from bot.channels import offered_buttons, payload_text
+from bot.tracker_store import CappedSQLTrackerStore
+
+ROOT = Path(__file__).resolve().parents[1]
+DOMAIN = Domain.load(str(ROOT / "bot" / "domain.yml"))
+CAP = 40
+TURNS = 130
+APPLICATION_TURN = 70
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def turn_events(i: int):
+    """One turn of the interview as Rasa records it (the slots change as the action sets them)."""
+    events = [UserUttered(f"svar {i}", intent={"name": "inform", "confidence": 0.9}),
+              ActionExecuted("action_turn"),
+              BotUttered(f"spørgsmål {i}", data={"buttons": [{"title": f"Ja {i}", "payload": f"/inform{{\"answer\": \"ja{i}\"}}"},
+                                                             {"title": "Ved ikke", "payload": "/dont_know"}]})]
+    if i == 0:
+        events += [SlotSet("municipality_code", "0661"), SlotSet("municipality", "Holstebro"), SlotSet("relation", "mor")]
+    events += [SlotSet("facts", {"age": 60 + i % 30, "turn": i}), SlotSet("said", [f"s{j}" for j in range(i % 7)])]
+    if i % 3 == 0:
+        events.append(SlotSet("asked_fact", f"fact{i}"))
+    if i == APPLICATION_TURN:  # the application form opens and stays open for 20 turns
+        events += [ActionExecuted("action_start_application"), ActionExecuted("application_form"),
+                   ActiveLoop("application_form"), SlotSet("requested_slot", "consent")]
+    if i == 90:
+        events += [ActionExecuted("application_form"), ActiveLoop(None), SlotSet("requested_slot", None),
+                   ActionExecuted("action_application_done")]
+    return events + [ActionExecuted("action_listen")]
+
+
+def same_state(capped, full):
+    assert capped.current_slot_values() == full.current_slot_values()
+    assert capped.active_loop == full.active_loop
+    assert capped.latest_message.as_dict() == full.latest_message.as_dict()
+    assert capped.latest_action == full.latest_action
+    assert capped.followup_action == full.followup_action
+    assert offered_buttons(capped.events)[0] == offered_buttons(full.events)[0]
+    capped_states = capped.past_states(DOMAIN)
+    full_states = full.past_states(DOMAIN)
+    assert len(capped_states) >= min(10, len(full_states))  # at least the MemoizationPolicy's 4 turns and every rule's length
+    assert capped_states[1:] == full_states[len(full_states) - len(capped_states) + 1:]
+
+
+def test_en_lang_samtale_beholder_sin_tilstand_og_hver_haendelse_gemmes_en_gang(database_url):
+    url = database_url
+    async def scenario():
+        capped = CappedSQLTrackerStore(domain=DOMAIN, host=url, max_events=CAP)
+        stock = SQLTrackerStore(domain=DOMAIN, host=url)
+        appended = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+        tracker = await capped.get_or_create_tracker("lang", append_action_listen=False)
+        tracker.update_with_events(appended, DOMAIN)
+        await capped.save(tracker)
+        loaded_sizes = []
+        for i in range(TURNS):
+            tracker = await capped.retrieve("lang")
+            loaded_sizes.append(len(tracker.events))
+            new = turn_events(i)
+            tracker.update_with_events(new, DOMAIN)
+            appended += new
+            await capped.save(tracker)
+            full = await stock.retrieve("lang")
+            ours = await capped.retrieve("lang")
+            same_state(ours, full)
+            if i >= APPLICATION_TURN:
+                since = [e.as_dict() for e in appended[application_turn_start(appended):]]
+                assert [e.as_dict() for e in ours.events][-len(since):] == since
+        stored = [e.as_dict() for e in (await stock.retrieve_full_tracker("lang")).events]
+        assert stored == [e.as_dict() for e in appended]
+        return loaded_sizes, full
+
+    loaded_sizes, full = run(scenario())
+    assert len(full.events) > 10 * CAP
+    assert max(loaded_sizes[:APPLICATION_TURN + 1]) <= CAP + 20  # the window and the carried-over slots
+    assert loaded_sizes[APPLICATION_TURN - 1] < loaded_sizes[-1] < len(full.events) / 2
+
+
+def application_turn_start(events):
+    """The index of the action_listen that opened the turn in which the latest application started."""
+    start = max(i for i, e in enumerate(events) if getattr(e, "action_name", None) == "action_start_application")
+    return max(i for i in range(start) if getattr(events[i], "action_name", None) == "action_listen")
+
+
+def test_efter_en_genstart_foeres_gamle_slots_ikke_over(tmp_path):
+    async def scenario():
+        url = f"sqlite:///{tmp_path / 'tracker.db'}"
+        capped = CappedSQLTrackerStore(domain=DOMAIN, host=url, max_events=CAP)
+        stock = SQLTrackerStore(domain=DOMAIN, host=url)
+        tracker = await capped.get_or_create_tracker("genstart", append_action_listen=False)
+        tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted(),
+                                    ActionExecuted("action_listen")], DOMAIN)
+        await capped.save(tracker)
+        for i in range(30):
+            tracker = await capped.retrieve("genstart")
+            events = turn_events(i)
+            if i == 10:
+                events = events[:-1] + [Restarted(), ActionExecuted("action_listen")]
+            tracker.update_with_events(events, DOMAIN)
+            await capped.save(tracker)
+        capped_tracker, full = await capped.retrieve("genstart"), await stock.retrieve("genstart")
+        assert len(capped_tracker.events) < len(full.events)
+        same_state(capped_tracker, full)
+        assert capped_tracker.get_slot("municipality") is None  # set before the restart only
+
+    run(scenario())
+
+
+def test_uden_loft_er_det_rasas_egen_indlaesning(tmp_path):
+    async def scenario():
+        url = f"sqlite:///{tmp_path / 'tracker.db'}"
+        capped = CappedSQLTrackerStore(domain=DOMAIN, host=url, max_events=0)
+        tracker = await capped.get_or_create_tracker("alt", append_action_listen=False)
+        tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted(),
+                                    ActionExecuted("action_listen")], DOMAIN)
+        await capped.save(tracker)
+        for i in range(20):
+            tracker = await capped.retrieve("alt")
+            tracker.update_with_events(turn_events(i), DOMAIN)
+            await capped.save(tracker)
+        ours = await capped.retrieve("alt")
+        stock = await SQLTrackerStore(domain=DOMAIN, host=url).retrieve("alt")
+        assert [e.as_dict() for e in ours.events] == [e.as_dict() for e in stock.events]
+
+    run(scenario())
+
+
+def test_en_gammel_knap_betyder_stadig_det_den_siger(tmp_path):
+    """The channels' payload check reads the whole session for a payload that is not one of the
+    latest buttons: an old button becomes its title, as with Rasa's own store."""
+    async def scenario():
+        url = f"sqlite:///{tmp_path / 'tracker.db'}"
+        capped = CappedSQLTrackerStore(domain=DOMAIN, host=url, max_events=CAP)
+        tracker = await capped.get_or_create_tracker("knap", append_action_listen=False)
+        tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted(),
+                                    ActionExecuted("action_listen")], DOMAIN)
+        await capped.save(tracker)
+        for i in range(30):
+            tracker = await capped.retrieve("knap")
+            tracker.update_with_events(turn_events(i), DOMAIN)
+            await capped.save(tracker)
+        old = '/inform{"answer": "ja2"}'
+        assert old not in offered_buttons((await capped.retrieve("knap")).events)[1]  # outside the window
+        agent = SimpleNamespace(tracker_store=FailSafeTrackerStore(capped))  # as Rasa's Agent holds it
+        return [await payload_text(agent, "knap", text)
+                for text in ('/inform{"answer": "ja29"}', old, "/restart")]
+
+    assert run(scenario()) == ['/inform{"answer": "ja29"}', "Ja 2", "restart"]
+
+
+@pytest.mark.parametrize("name", ["endpoints.yml", "deploy/endpoints.production.yml"])
+def test_endpoints_filerne_bruger_det_begraensede_lager(name, tmp_path, monkeypatch):
+    for var, value in {"TG_TRACKER_URL": f"sqlite:///{tmp_path / 'tracker.db'}", "TG_ACTION_URL": "http://127.0.0.1:1/webhook",
+                       "TG_ACTION_TOKEN": "x" * 32, "TG_REDIS_HOST": "127.0.0.1", "TG_REDIS_PORT": "6379",
+                       "TG_REDIS_DB": "0", "TG_REDIS_PASSWORD": "", "TG_SESSION_MAX_EVENTS": "123"}.items():
+        monkeypatch.setenv(var, value)
+    store = create_tracker_store(read_endpoint_config(str(ROOT / name), "tracker_store"), DOMAIN)
+    assert type(store) is CappedSQLTrackerStore  # an import error would give Rasa's in-memory store
+    assert store.max_events == 123
