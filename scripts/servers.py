@@ -178,9 +178,9 @@ def rasa_command(env: Dict[str, str], default_origin: Optional[str] = None) -> L
 
 
 def action_command(env: Dict[str, str]) -> List[str]:
-    """The action server (rasa_sdk, Python 3.11) on TG_ACTION_PORT (its address: SANIC_HOST, see
-    action_server_env)."""
-    return [str(APP_BIN / "python"), "-m", "rasa_sdk", "--actions", "bot.actions",
+    """The action server (rasa_sdk's app, Python 3.11, one process: bot/action_server.py) on
+    TG_ACTION_HOST:TG_ACTION_PORT."""
+    return [str(APP_BIN / "python"), "-m", "bot.action_server", "--actions", "bot.actions",
             "--port", str(get_settings(env).action_port)]
 
 

@@ -33,7 +33,13 @@ def test_etiketter_kan_ikke_baere_fritekst_eller_personoplysninger():
     metrics.question(found=False, code=None)
     body, content_type = metrics.exposition()
     assert content_type.startswith("text/plain")
-    assert b"Inge" not in body and b"010145" not in body
+    assert b"Inge" not in body and b"010145-1234" not in body
+    # Every label value of every sample (a number such as a timestamp may contain any digits)
+    from prometheus_client.parser import text_string_to_metric_families
+
+    labels = {v for family in text_string_to_metric_families(body.decode()) for sample in family.samples
+              for v in sample.labels.values()}
+    assert not any("Inge" in v or "010145" in v for v in labels), labels
     assert value("tg_assessments_total", outcome="ukendt", municipality="ukendt") >= 1
 
 
