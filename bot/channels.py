@@ -57,7 +57,7 @@ from sanic.request import Request
 
 from training_guidance.cpr import mask_cpr, mask_values
 
-from . import rasa_tuning
+from . import rasa_fixes, rasa_tuning
 
 logger = logging.getLogger(__name__)
 
@@ -527,6 +527,7 @@ class TraeningsguidenRest(RestInput):
         return None
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        rasa_fixes.apply()
         rasa_tuning.apply()
         app_ref = _AppRef()
         webhook = super().blueprint(guard(on_new_message, app_ref, self.name()))
@@ -577,6 +578,7 @@ class TraeningsguidenSocketIO(SocketIOInput):
         return "socketio"
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        rasa_fixes.apply()
         rasa_tuning.apply()
         keys = ChannelKeys.from_settings()
         app_ref = _AppRef()

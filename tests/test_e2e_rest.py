@@ -71,16 +71,16 @@ def test_en_samtale_paa_over_100_beskeder_husker_kommunen_og_gemmer_hver_besked(
     municipality given in the first message still answers the 100th, and every message is stored once."""
     from e2e import stored_events, slots, user_texts
 
-    assert "Holstebro Kommunes regler" in texts(say(servers, "lang-1", "jeg bor i holstebro"))
+    assert "Holstebro Kommunes regler" in texts(say(servers, "lang-100-beskeder", "jeg bor i holstebro"))
     sent = ["jeg bor i holstebro"]
     for i in range(104):
         message = LONG_QUESTIONS[i % len(LONG_QUESTIONS)]
-        reply = texts(say(servers, "lang-1", message))
+        reply = texts(say(servers, "lang-100-beskeder", message))
         sent.append(message)
         assert reply.strip(), f"no answer at turn {i + 2}"
         if message == "hvad koster kørsel?":
             assert "57 kr." in reply and "Holstebro Kommunes kvalitetsstandard" in reply, f"turn {i + 2}: {reply}"
-    events = stored_events(servers.env["TG_TRACKER_URL"], "lang-1")
+    events = stored_events(servers.env["TG_TRACKER_URL"], "lang-100-beskeder")
     assert user_texts(events) == sent
     assert len(events) > 300  # far more than the 40 events Rasa loads per message
     assert slots(events)["municipality_code"] == "0661"

@@ -170,3 +170,11 @@ def _lookup(ctx: Context, key: str) -> Optional[Found]:
 
 def contact(state: Conversation, ctx: Context, code: Optional[str], out: Replies) -> None:
     out.text("contact", contact_text(ctx.kb, code, state.voice))
+
+
+def said_in(answer_text: str, other: str) -> bool:
+    """Whether every sentence of an answer (its source line aside) is said in ``other`` too."""
+    said = _sentences(other)
+    sentences = [s for line in answer_text.splitlines() if not line.startswith("Kilde:")
+                 for s in _sentences(line)]
+    return bool(sentences) and all(_said_before(s, said) for s in sentences)

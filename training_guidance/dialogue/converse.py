@@ -53,7 +53,19 @@ def respond(state: Conversation, turn: Turn, ctx: Context) -> Tuple[Conversation
         _go_on_with_interview(state, turn, text, read, ctx, out)
     else:
         _outside_interview(state, turn, text, read, ctx, out)
-    return state, out
+    return state, _without_repeats(out)
+
+
+def _without_repeats(out: Replies) -> Replies:
+    """An answer whose every sentence the assessment of the same turn says again is left out: the
+    assessment already gives it as a reason, with its source."""
+    assessment = next((r.text for r in out.items if r.key == "assessment"), None)
+    if assessment is None:
+        return out
+    kept = [r for r in out.items if r.key != "answer" or not answers.said_in(r.text, assessment)]
+    if len(kept) < len(out.items):
+        out.items[:] = kept
+    return out
 
 
 @dataclass

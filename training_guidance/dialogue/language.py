@@ -78,10 +78,17 @@ _ELIGIBILITY = re.compile(
 _PERSONAL = re.compile(r"\b(?:jeg|mig|min|mit|mine|hun|han|hende|ham|vi|vores|du|din)\b")
 
 
+# "hvor længe kan jeg få vedligeholdende træning", "bliver det vurderet, om jeg stadig kan få
+# træning": questions about the training, not whether one can get it
+_ABOUT_THE_TRAINING = re.compile(r"^\s*(?:og\s+|men\s+)?(?:hvor|hvad|hvornar|hvordan|hvem|hvilke|hvilken|hvorfor)\b"
+                                 r"|\bom\s+(?:jeg|du|hun|han|vi|min\s+\w+)\s+(?:\w+\s+)?kan\b")
+
+
 def wants_assessment(question: str) -> bool:
     """'Kan min mor få genoptræning?': a question about a person, which the interview answers."""
     folded = fold(question)
-    return bool(_ELIGIBILITY.search(folded)) and bool(_PERSONAL.search(folded))
+    return (bool(_ELIGIBILITY.search(folded)) and bool(_PERSONAL.search(folded))
+            and not _ABOUT_THE_TRAINING.search(folded))
 
 
 _PLAIN_TRAINING = re.compile(r"(?:genop)?tr[ae](?:ning(?:en)?|ne|ner)|vedligeholdende")
@@ -90,17 +97,16 @@ _PLAIN_TRAINING = re.compile(r"(?:genop)?tr[ae](?:ning(?:en)?|ne|ner)|vedligehol
 def beyond_eligibility(question: str) -> str:
     """What a question about a person asks besides whether they can get training: "hjemme i
     stuen" in "kan hun få træning hjemme i stuen", "træningsplan" in "kan han få en
-    træningsplan"; "" for "kan min mor få genoptræning?" and "jeg har brækket benet, kan jeg
-    få genoptræning?"."""
+    træningsplan"; "" for "kan min mor få genoptræning?"."""
     folded = fold(question)
     match = _ELIGIBILITY.search(folded)
     if not match:
         return folded
     words = match.group(0).split()
     extra = [w for w in words[-1:] if not _PLAIN_TRAINING.fullmatch(w)]  # "træningsplan"
-    # What comes before is the situation ("jeg er 45 og har brækket benet, kan jeg få ..."), which
-    # the interview takes; what comes after is what they want to know about the training
-    rest = " ".join([*extra, folded[match.end():]])
+    # What comes before may be the situation the standard speaks of ("jeg træner allerede i et
+    # motionscenter, kan jeg så få genoptræning"), what comes after what they want to know
+    rest = " ".join([folded[:match.start()], *extra, folded[match.end():]])
     return " ".join(w for w in rest.split() if not _PLAIN_TRAINING.fullmatch(w.strip("?.,!")))
 
 

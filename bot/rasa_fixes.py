@@ -1,0 +1,49 @@
+"""One fix to Rasa 3.6, applied in the Rasa server process by the project's channels (always, unlike
+the speed-ups in rasa_tuning.py, which TG_RASA_TUNING=off turns off).
+
+Rasa 3.6's ``LogisticRegressionClassifier.process`` stacks each message's sentence features for
+scikit-learn. A message with no tokens ("", " ", "\\t": the featurizers give it no features) becomes
+a matrix with no columns, scikit-learn raises, the whole message fails and the user gets the
+technical apology. DIET, which it replaced, gives such a message no intent. ``apply()`` does the same
+here: no intent and confidence 0, so the FallbackClassifier marks it ``nlu_fallback`` and the
+conversation core answers it as it answers anything it cannot read; every other message is
+classified exactly as before.
+"""
+from __future__ import annotations
+
+from typing import Any, List
+
+_applied = False
+
+
+def has_features(message: Any) -> bool:
+    from rasa.shared.nlu.constants import TEXT
+
+    sparse = message.get_sparse_features(attribute=TEXT)[1]
+    dense = message.get_dense_features(attribute=TEXT)[1]
+    return sparse is not None or dense is not None
+
+
+def apply() -> bool:
+    """Patch once per process; whether the fix is active."""
+    global _applied
+    if _applied:
+        return True
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+
+    stock = LogisticRegressionClassifier.process
+
+    def process(self: LogisticRegressionClassifier, messages: List[Any]) -> List[Any]:
+        featured = [m for m in messages if has_features(m)]
+        if featured:
+            stock(self, featured)
+        for message in messages:
+            if not has_features(message):
+                message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+        return messages
+
+    LogisticRegressionClassifier.process = process  # type: ignore[method-assign]
+    _applied = True
+    return True
