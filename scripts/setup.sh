@@ -36,26 +36,27 @@ fi
 only=
 if [ "${1:-}" = "--only" ]; then only=${2:?--only 310 or 311}; fi
 
-if [ "$only" != 311 ]; then
-
-if [ -x .venv/bin/python ] && ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then
-  echo "setup: .venv uses $(.venv/bin/python -V 2>&1), not Python 3.10. Removing it." >&2
-  rm -rf .venv
-fi
-
-if [ ! -x .venv/bin/python ]; then
-  py=$(find_python "$want") || {
-    echo "setup: Python $want (3.10) was not found. Rasa 3.6 needs Python 3.8-3.10." >&2
-    echo "       Install it, e.g. 'pyenv install $want', and run this again." >&2
+# make_venv DIR VERSION WHY: DIR on Python VERSION's minor release, made anew if it has another.
+make_venv() {
+  local dir=$1 version=$2 why=$3 minor py
+  minor=$(echo "$version" | cut -d. -f1,2)
+  if [ -x "$dir/bin/python" ] && ! is_minor "$dir/bin/python" "$minor"; then
+    echo "setup: $dir uses $("$dir/bin/python" -V 2>&1), not Python $minor. Removing it." >&2
+    rm -rf "$dir"
+  fi
+  [ -x "$dir/bin/python" ] && return 0
+  py=$(find_python "$version") && is_minor "$py" "$minor" || {
+    echo "setup: Python $version was not found. $why" >&2
+    echo "       Install it, e.g. 'pyenv install $version', and run this again." >&2
     exit 1
   }
-  if ! "$py" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then
-    echo "setup: $py is $("$py" -V 2>&1); Træningsguiden needs Python 3.10 (Rasa 3.6 does not support newer)." >&2
-    exit 1
-  fi
-  echo "setup: creating .venv with $("$py" -V)"
-  "$py" -m venv .venv
-fi
+  echo "setup: creating $dir with $("$py" -V)"
+  "$py" -m venv "$dir"
+}
+
+if [ "$only" != 311 ]; then
+
+make_venv .venv "$want" "The Rasa server needs it: Rasa 3.6 supports Python 3.8-3.10."
 
 stamp=.venv/.tg-installed
 want_hash=$(cat requirements/lock.txt requirements/test.txt | sha256sum | cut -c1-16)
@@ -76,19 +77,7 @@ fi  # .venv
 if [ "$only" != 310 ]; then
 
 # --- .venv311: Python 3.11 for the action server, the core, the web server, the relay, the CLI ---
-if [ -x .venv311/bin/python ] && ! is_minor .venv311/bin/python "$want311"; then
-  echo "setup: .venv311 uses $(.venv311/bin/python -V 2>&1), not Python $want311. Removing it." >&2
-  rm -rf .venv311
-fi
-if [ ! -x .venv311/bin/python ]; then
-  py=$(find_python "$want311") || {
-    echo "setup: Python $want311 was not found. The action server, the web server, the relay and the" >&2
-    echo "       CLI run on Python $want311: install it, e.g. 'pyenv install 3.11', and run this again." >&2
-    exit 1
-  }
-  echo "setup: creating .venv311 with $("$py" -V)"
-  "$py" -m venv .venv311
-fi
+make_venv .venv311 "$want311" "The action server, the web server, the relay and the CLI run on it."
 stamp=.venv311/.tg-installed
 want_hash=$(cat requirements/lock311.txt requirements/test311.txt pyproject.toml | sha256sum | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want_hash" ]; then
