@@ -11,6 +11,7 @@ classified exactly as before.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, List
 
 _applied = False
@@ -34,6 +35,7 @@ def apply() -> bool:
 
     stock = LogisticRegressionClassifier.process
 
+    @functools.wraps(stock)  # process.__wrapped__ is Rasa's own
     def process(self: LogisticRegressionClassifier, messages: List[Any]) -> List[Any]:
         featured = [m for m in messages if has_features(m)]
         if featured:

@@ -35,7 +35,8 @@ def _message(text, features=None):
 
 
 def test_en_tom_besked_faar_ingen_hensigt_i_stedet_for_en_fejl(tmp_path, monkeypatch):
-    stock = LogisticRegressionClassifier.process
+    # Rasa's own method, also when the channels of another test applied the fix already
+    stock = getattr(LogisticRegressionClassifier.process, "__wrapped__", LogisticRegressionClassifier.process)
     classifier = _classifier(tmp_path)
     with pytest.raises(ValueError):  # Rasa 3.6 as it is: no columns, scikit-learn refuses
         stock(classifier, [_message("")])
