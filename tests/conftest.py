@@ -153,6 +153,20 @@ def record_store(database_url, clock):
     store.dispose()
 
 
+@pytest.fixture
+def database(tmp_path, monkeypatch, clock):
+    """A records store on SQLite in the test's folder, which a web server served in-process finds
+    by TG_DATABASE_URL (modules that need PostgreSQL as well define their own)."""
+    from training_guidance.handoff.store import RecordStore
+
+    url = f"sqlite:///{tmp_path / 'records.db'}"
+    monkeypatch.setenv("TG_DATABASE_URL", url)
+    store = RecordStore(url, clock=clock)
+    store.migrate()
+    yield store
+    store.dispose()
+
+
 @pytest.fixture(scope="session")
 def shared_data_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("tg-shared")

@@ -14,7 +14,6 @@ from records_helpers import draft
 from sanic_client import free_port, serve
 from training_guidance.handoff import security as sec
 from training_guidance.handoff.accounts import AccountStore
-from training_guidance.handoff.store import RecordStore
 from webapp import oidc
 from webapp.config import WebConfig
 from webapp.server import create_app
@@ -34,16 +33,6 @@ def provider(tmp_path_factory, web_port):
     folder = tmp_path_factory.mktemp("oidc")
     with running_provider(folder, [f"http://127.0.0.1:{web_port}/personale/sso/svar"], {"anne": ANNE}) as running:
         yield running
-
-
-@pytest.fixture
-def database(tmp_path, monkeypatch, clock):
-    url = f"sqlite:///{tmp_path / 'records.db'}"
-    monkeypatch.setenv("TG_DATABASE_URL", url)
-    store = RecordStore(url, clock=clock)
-    store.migrate()
-    yield store
-    store.dispose()
 
 
 def app_for(database, clock, provider, web_port, **settings):

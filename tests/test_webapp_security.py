@@ -8,7 +8,6 @@ from sanic import Sanic, response
 
 from sanic_client import serve
 from training_guidance.handoff import security as sec
-from training_guidance.handoff.store import RecordStore
 from webapp.config import WebConfig
 from webapp.server import create_app
 
@@ -28,16 +27,6 @@ class FakeRasa:
         async def webhook(request, channel):
             self.calls.append({"channel": channel, "body": request.json, "headers": dict(request.headers)})
             return response.json([{"recipient_id": request.json["sender"], "text": "Hej fra Rasa"}])
-
-
-@pytest.fixture
-def database(tmp_path, monkeypatch, clock):
-    url = f"sqlite:///{tmp_path / 'records.db'}"
-    monkeypatch.setenv("TG_DATABASE_URL", url)
-    store = RecordStore(url, clock=clock)
-    store.migrate()
-    yield store
-    store.dispose()
 
 
 def config(database, rasa_url="http://127.0.0.1:1", **env):
