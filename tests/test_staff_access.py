@@ -12,7 +12,6 @@ from sanic_client import serve
 from training_guidance.handoff import security as sec
 from training_guidance.handoff.accounts import AccountStore
 from training_guidance.handoff.questions import QuestionStore
-from training_guidance.handoff.store import RecordStore
 from webapp.config import WebConfig
 from webapp.server import create_app
 
@@ -28,12 +27,9 @@ def cheap_hasher():
 
 
 @pytest.fixture
-def database(database_url, tmp_path, monkeypatch, clock):
+def database(record_store, database_url, monkeypatch):
     monkeypatch.setenv("TG_DATABASE_URL", database_url)  # webapp/records.py reads the records store from it
-    store = RecordStore(database_url, clock=clock)
-    store.migrate()
-    yield store
-    store.dispose()
+    return record_store
 
 
 @pytest.fixture

@@ -65,6 +65,19 @@ def same_state(capped, full):
     assert capped_states[1:] == full_states[len(full_states) - len(capped_states) + 1:]
 
 
+async def start_session(store, sender: str, turns: int = 0):
+    """A new conversation in ``store``: the session start, then ``turns`` turns of turn_events,
+    each loaded and saved as the Rasa server does per message."""
+    tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
+    tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted(),
+                                ActionExecuted("action_listen")], DOMAIN)
+    await store.save(tracker)
+    for i in range(turns):
+        tracker = await store.retrieve(sender)
+        tracker.update_with_events(turn_events(i), DOMAIN)
+        await store.save(tracker)
+
+
 def test_en_lang_samtale_beholder_sin_tilstand_og_hver_haendelse_gemmes_en_gang(database_url):
     url = database_url
     async def scenario():
@@ -72,7 +85,7 @@ def test_en_lang_samtale_beholder_sin_tilstand_og_hver_haendelse_gemmes_en_gang(
         stock = SQLTrackerStore(domain=DOMAIN, host=url)
         appended = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
         tracker = await capped.get_or_create_tracker("lang", append_action_listen=False)
-        tracker.update_with_events(appended, DOMAIN)
+        tracker.update_with_events(appended, DOMAIN)  # the same event objects as compared at the end
         await capped.save(tracker)
         loaded_sizes = []
         for i in range(TURNS):
@@ -109,10 +122,7 @@ def test_efter_en_genstart_foeres_gamle_slots_ikke_over(tmp_path):
         url = f"sqlite:///{tmp_path / 'tracker.db'}"
         capped = CappedSQLTrackerStore(domain=DOMAIN, host=url, max_events=CAP)
         stock = SQLTrackerStore(domain=DOMAIN, host=url)
-        tracker = await capped.get_or_create_tracker("genstart", append_action_listen=False)
-        tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted(),
-                                    ActionExecuted("action_listen")], DOMAIN)
-        await capped.save(tracker)
+        await start_session(capped, "genstart")
         for i in range(30):
             tracker = await capped.retrieve("genstart")
             events = turn_events(i)
@@ -132,14 +142,7 @@ def test_uden_loft_er_det_rasas_egen_indlaesning(tmp_path):
     async def scenario():
         url = f"sqlite:///{tmp_path / 'tracker.db'}"
         capped = CappedSQLTrackerStore(domain=DOMAIN, host=url, max_events=0)
-        tracker = await capped.get_or_create_tracker("alt", append_action_listen=False)
-        tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted(),
-                                    ActionExecuted("action_listen")], DOMAIN)
-        await capped.save(tracker)
-        for i in range(20):
-            tracker = await capped.retrieve("alt")
-            tracker.update_with_events(turn_events(i), DOMAIN)
-            await capped.save(tracker)
+        await start_session(capped, "alt", turns=20)
         ours = await capped.retrieve("alt")
         stock = await SQLTrackerStore(domain=DOMAIN, host=url).retrieve("alt")
         assert [e.as_dict() for e in ours.events] == [e.as_dict() for e in stock.events]
@@ -153,14 +156,7 @@ def test_en_gammel_knap_betyder_stadig_det_den_siger(tmp_path):
     async def scenario():
         url = f"sqlite:///{tmp_path / 'tracker.db'}"
         capped = CappedSQLTrackerStore(domain=DOMAIN, host=url, max_events=CAP)
-        tracker = await capped.get_or_create_tracker("knap", append_action_listen=False)
-        tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted(),
-                                    ActionExecuted("action_listen")], DOMAIN)
-        await capped.save(tracker)
-        for i in range(30):
-            tracker = await capped.retrieve("knap")
-            tracker.update_with_events(turn_events(i), DOMAIN)
-            await capped.save(tracker)
+        await start_session(capped, "knap", turns=30)
         old = '/inform{"answer": "ja2"}'
         assert old not in offered_buttons((await capped.retrieve("knap")).events)[1]  # outside the window
         agent = SimpleNamespace(tracker_store=FailSafeTrackerStore(capped))  # as Rasa's Agent holds it
