@@ -19,7 +19,7 @@ that tracker has the same slots, form, latest message and the same recent turns 
 
 ``save`` writes exactly the events appended since the tracker was loaded (it remembers how many
 it loaded), so nothing is written twice or lost; rows in the table are the same as with Rasa's
-store. The buttons of turns older than the window are not in the tracker: the channels' payload
+store. Both run statements built once per store (``_Queries``), not ORM queries built per call. The buttons of turns older than the window are not in the tracker: the channels' payload
 check (bot/channels.py) reads the whole session with ``retrieve_session`` when a payload is not
 one of the latest buttons, so an old button still means what it says.
 ``retrieve_full_tracker`` (Rasa's HTTP API, exports) still reads everything.
@@ -32,11 +32,12 @@ from __future__ import annotations
 import json
 import logging
 import weakref
-from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -58,6 +59,40 @@ def configured_max_events() -> int:
     return get_settings().session_max_events
 
 
+class _Queries:
+    """The statements ``retrieve`` runs, built once per store. SQLAlchemy 1.4 computes a statement's
+    cache key on every execution of a newly built ORM query (a tenth of the Rasa server's CPU per
+    message in a profile); a statement built once keeps its key. Parameters: ``sender``, ``start``
+    (the session's start), ``limit``, ``before`` / ``first`` (event ids), ``ids``."""
+
+    def __init__(self, table: Any) -> None:
+        c = table.c
+        sender = c.sender_id == sa.bindparam("sender")
+        since = sa.and_(sender, c.timestamp >= sa.bindparam("start"))
+        before = c.id < sa.bindparam("before")
+        columns = (c.id, c.type_name, c.action_name, c.data)
+
+        def newest(condition: Any) -> Any:
+            return sa.func.max(sa.case((condition, c.id), else_=None))
+
+        self.session_start = sa.select(sa.func.max(c.timestamp)).where(
+            sender, c.type_name == SessionStarted.type_name)
+        self.newest = sa.select(*columns).where(since).order_by(c.id.desc()).limit(sa.bindparam("limit"))
+        # One pass over the older rows: the latest application start, slot reset, form event.
+        self.latest = sa.select(
+            newest(sa.and_(c.type_name == "action", c.action_name.in_(KEEP_FROM_ACTIONS))),
+            newest(c.type_name.in_(_RESETS_SLOTS)),
+            newest(c.type_name == "active_loop")).where(since, before)
+        self.listen_before = sa.select(sa.func.max(c.id)).where(
+            since, before, c.type_name == "action", c.action_name == ACTION_LISTEN_NAME)
+        self.window_from = sa.select(*columns).where(since, c.id >= sa.bindparam("first")).order_by(c.id)
+        self.latest_slots = sa.select(sa.func.max(c.id)).where(since, before, c.type_name == "slot").group_by(
+            c.action_name)
+        self.user_before = sa.select(sa.func.max(c.id)).where(since, before, c.type_name == "user")
+        self.insert = table.insert()
+        self.by_ids = sa.select(*columns).where(c.id.in_(sa.bindparam("ids", expanding=True))).order_by(c.id)
+
+
 class CappedSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` whose ``retrieve`` loads at most ``max_events`` recent events (see above)."""
 
@@ -67,6 +102,7 @@ class CappedSQLTrackerStore(SQLTrackerStore):
         # id(tracker) → (weak reference, number of its events already stored). Trackers compare by
         # value and are unhashable, so a WeakKeyDictionary cannot hold them.
         self._stored: Dict[int, Tuple["weakref.ref[DialogueStateTracker]", int]] = {}
+        self._sql: Optional[_Queries] = None
 
     def _remember(self, tracker: DialogueStateTracker) -> None:
         key = id(tracker)
@@ -101,14 +137,19 @@ class CappedSQLTrackerStore(SQLTrackerStore):
     def _capped_events(self, session: Any, sender_id: Text) -> Optional[List[dict]]:
         """The prefix and the window as event dicts (every event of a short conversation), or
         None to load every event the way Rasa does."""
-        event = self.SQLEvent
-        # Rasa's session filter (_event_query) with the session's start read once, not per query.
-        session_start = (session.query(sa.func.max(event.timestamp))
-                         .filter(event.sender_id == sender_id, event.type_name == SessionStarted.type_name).scalar())
-        since_start = session.query(event).filter(event.sender_id == sender_id)
-        if session_start is not None:
-            since_start = since_start.filter(event.timestamp >= session_start)
-        newest = since_start.order_by(event.id.desc()).limit(self.max_events + 1).all()
+        sql = self._queries()
+
+        def rows(statement: Any, **params: Any) -> List[Any]:
+            return session.execute(statement, {"sender": sender_id, "start": since, **params}).all()
+
+        def newest_id(statement: Any, before: int) -> Optional[int]:
+            return session.execute(statement, {"sender": sender_id, "start": since, "before": before}).scalar()
+
+        # Rasa's session filter (_event_query) with the session's start read once, not per query;
+        # no session start: every event (timestamps are seconds since 1970).
+        session_start = session.execute(sql.session_start, {"sender": sender_id}).scalar()
+        since = float("-inf") if session_start is None else session_start
+        newest = rows(sql.newest, limit=self.max_events + 1)
         if len(newest) <= self.max_events:  # every event since the session start
             return [json.loads(row.data) for row in reversed(newest)]
         window = newest[:self.max_events][::-1]
@@ -119,49 +160,52 @@ class CappedSQLTrackerStore(SQLTrackerStore):
         window = window[first:]
         start_id = window[0].id
 
-        def latest(before_id: int) -> Tuple[Optional[int], Optional[int], Optional[int]]:
-            """One pass over the older rows: the latest application start, slot reset, form event."""
-            def newest_id(condition: Any) -> Any:
-                return sa.func.max(sa.case((condition, event.id), else_=None))
-            return (since_start.filter(event.id < before_id)
-                    .with_entities(newest_id(sa.and_(event.type_name == "action",
-                                                     event.action_name.in_(KEEP_FROM_ACTIONS))),
-                                   newest_id(event.type_name.in_(_RESETS_SLOTS)),
-                                   newest_id(event.type_name == "active_loop")).one())
-
-        keep_id, reset_id, loop_id = latest(start_id)
+        keep_id, reset_id, loop_id = rows(sql.latest, before=start_id)[0]
         if keep_id is not None:  # from the turn in which the application started
-            start_id = (since_start.filter(event.id < keep_id, event.type_name == "action",
-                                           event.action_name == ACTION_LISTEN_NAME)
-                        .with_entities(sa.func.max(event.id)).scalar())
+            start_id = newest_id(sql.listen_before, keep_id)
             if start_id is None:
                 return None
-            window = since_start.filter(event.id >= start_id).order_by(event.id).all()
-            _, reset_id, loop_id = latest(start_id)
+            window = rows(sql.window_from, first=start_id)
+            _, reset_id, loop_id = rows(sql.latest, before=start_id)[0]
         if any(row.type_name in _REACHES_BACK for row in window):
             return None
         # The latest value of every slot set before the window (after the latest reset).
-        latest_slots = (since_start.filter(event.id < start_id, event.type_name == "slot")
-                        .with_entities(sa.func.max(event.id)).group_by(event.action_name))
-        ids = [i for (i,) in latest_slots.all() if reset_id is None or i > reset_id]
+        ids = [i for (i,) in rows(sql.latest_slots, before=start_id) if reset_id is None or i > reset_id]
         if loop_id is not None and (reset_id is None or loop_id > reset_id):
             ids.append(loop_id)  # the form, and the message that opened it (its trigger message)
-            trigger_id = (since_start.filter(event.id < loop_id, event.type_name == "user")
-                          .with_entities(sa.func.max(event.id)).scalar())
+            trigger_id = newest_id(sql.user_before, loop_id)
             if trigger_id is not None and (reset_id is None or trigger_id > reset_id):
                 ids.append(trigger_id)
         if reset_id is not None:
             ids.append(reset_id)
-        prefix = session.query(event).filter(event.id.in_(ids)).order_by(event.id).all() if ids else []
+        prefix = session.execute(sql.by_ids, {"ids": ids}).all() if ids else []
         return [json.loads(row.data) for row in prefix + window]
 
-    async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(tracker)
-        if self._stored_count(tracker) is not None:
-            self._remember(tracker)
+    def _queries(self) -> "_Queries":
+        if self._sql is None:
+            self._sql = _Queries(self.SQLEvent.__table__)
+        return self._sql
 
-    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+    async def save(self, tracker: DialogueStateTracker) -> None:
         stored = self._stored_count(tracker)
-        if stored is None:  # not loaded by this store: Rasa's own count of the stored rows
-            return super()._additional_events(session, tracker)
-        return iter(list(tracker.events)[stored:])
+        if stored is None:  # not loaded by this store (a new conversation): Rasa's own save, which
+            await super().save(tracker)  # stores every event the tracker holds
+            self._remember(tracker)
+            return
+        # Rasa's save with the same rows, written by one prepared INSERT instead of the ORM's
+        # unit of work (which cost as much CPU as loading the tracker).
+        await self.stream_events(tracker)
+        rows = [self._row(tracker.sender_id, event) for event in list(tracker.events)[stored:]]
+        if rows:
+            with self.session_scope() as session:
+                session.execute(self._queries().insert, rows)
+                session.commit()
+        self._remember(tracker)
+
+    @staticmethod
+    def _row(sender_id: Text, event: Any) -> Dict[str, Any]:
+        """The row Rasa's ``SQLTrackerStore.save`` writes for ``event``."""
+        data = event.as_dict()
+        return {"sender_id": sender_id, "type_name": event.type_name, "timestamp": data.get("timestamp"),
+                "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                "action_name": data.get("name"), "data": json.dumps(data)}

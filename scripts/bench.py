@@ -15,6 +15,8 @@ another file), so a later run can be compared with this one. Asserts nothing; no
            --untuned               also run ours with TG_RASA_TUNING=off (stock Rasa validation)
            --uncapped              also measure the long conversations loading every event (TG_SESSION_MAX_EVENTS=0)
            --instances N           Rasa server processes for ours' second load run (default 2; 1: none)
+           --production            also run the 20 users against the production layout (`make prod`:
+                                   HAProxy, two Rasa servers, PostgreSQL tracker store, Redis lock store)
            --long-conversations N  long conversations of --long-turns turns each (default 5 of 105)
            --json FILE             where to write the figures (default results/bench-<time>.json)
            --seconds-1 / --users / --conversations-per-user
@@ -283,6 +285,37 @@ def stock_project(directory: Path) -> Optional[float]:
     return seconds
 
 
+def bench_production(args) -> Dict[str, float]:
+    """The load phase against the production layout as `make prod` starts it (scripts/prod.py):
+    HAProxy routes each conversation to one of two Rasa servers by its sender id; tracker store on
+    PostgreSQL, lock store on Redis; the two web servers and the relay run too (idle here)."""
+    from prod import Layout  # noqa: E402 (needs HAProxy, PostgreSQL and Redis binaries)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        layout = Layout(Path(tmp) / "prod", extra_env={"TG_TODAY": "2026-11-23"})
+        layout.up()
+        try:
+            rasa_pids = [layout.state["pids"][unit] for unit in layout.rasa_units]
+            action_pid = layout.state["pids"]["traeningsguiden-actions.service"]
+            pids = {"postgres": layout.state["pids"]["postgresql"], "redis": layout.state["pids"]["redis"],
+                    "haproxy": layout.state["pids"]["haproxy"]}
+            for i in range(2):
+                our_conversation(layout.rest_url, f"prod-warmup-{i}")
+            before = {"rasa": sum(cpu_seconds(p) for p in rasa_pids), "actions": cpu_seconds(action_pid),
+                      **{name: cpu_seconds(pid) for name, pid in pids.items()}}
+            many, seconds = load(layout.rest_url, our_conversation, "prod", args.users, args.conversations_per_user)
+            after = {"rasa": sum(cpu_seconds(p) for p in rasa_pids), "actions": cpu_seconds(action_pid),
+                     **{name: cpu_seconds(pid) for name, pid in pids.items()}}
+            result = {"ready": layout.state["ready_seconds"], "turns": len(many), "p50": percentile(many, 50),
+                      "p95": percentile(many, 95), "p99": percentile(many, 99), "mps": len(many) / seconds,
+                      "rss_rasa": max(peak_rss_mb(p) for p in rasa_pids), "rss_actions": peak_rss_mb(action_pid)}
+            for name in before:
+                result[f"cpu_ms_{name}"] = (after[name] - before[name]) * 1000 / len(many)
+            return result
+        finally:
+            layout.down()
+
+
 def bench_stock(directory: Path, args) -> Dict[str, float]:
     """The stock bot with the same tracker store as ours (SQLite through Rasa's SQL store), so the
     comparison is bot against bot. `rasa init` has no custom actions, so no action server."""
@@ -344,7 +377,7 @@ def engine_figures() -> Tuple[float, float, float]:
 
 # --- the table -----------------------------------------------------------------------------------
 
-def table(ours, stock, untuned, uncapped, train_ours_s, train_stock_s, engine, args) -> str:
+def table(ours, stock, untuned, uncapped, prod, train_ours_s, train_stock_s, engine, args) -> str:
     def ms(v):
         return f"{v:.0f} ms"
 
@@ -391,6 +424,18 @@ def table(ours, stock, untuned, uncapped, train_ours_s, train_stock_s, engine, a
              ratio(ours["multi_mps"], stock["mps_20"]), f"≥ {TARGETS['mps_2']:.0f}, ratio ≥ 2",
              verdict(ours["multi_mps"] >= TARGETS["mps_2"] and ours["multi_mps"] / stock["mps_20"] >= 2)),
         ]
+    if prod:
+        rows += [
+            (f"{u} users, production layout (HAProxy, 2 Rasa, PostgreSQL, Redis): p50 / p95 ({prod['turns']} turns)",
+             f"{prod['p50']:.0f} / {prod['p95']:.0f} ms", "", ratio(prod["p95"], stock["p95_20"]),
+             f"p95 ≤ {TARGETS['p95_20']:.0f} ms", verdict(prod["p95"] <= TARGETS["p95_20"])),
+            (f"{u} users, production layout: messages per second", f"{prod['mps']:.1f}", f"{stock['mps_20']:.1f} (1 server)",
+             ratio(prod["mps"], stock["mps_20"]), f"≥ {TARGETS['mps_2']:.0f}, ratio ≥ 2",
+             verdict(prod["mps"] >= TARGETS["mps_2"] and prod["mps"] / stock["mps_20"] >= 2)),
+            ("production layout: CPU per message, Rasa (both) / actions / PostgreSQL / Redis / HAProxy",
+             " / ".join(f"{prod[f'cpu_ms_{n}']:.1f}" for n in ("rasa", "actions", "postgres", "redis", "haproxy")) + " ms",
+             "", "", "", ""),
+        ]
     if "p50_turn_5" in ours:
         turns = " / ".join(f"{ours.get(f'p50_turn_{t}', float('nan')):.0f}" for t in LONG_TURNS)
         growth = ours["p50_turn_100"] / ours["p50_turn_5"] if "p50_turn_100" in ours else None
@@ -436,6 +481,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--conversations-per-user", type=int, default=2)
     parser.add_argument("--instances", type=int, default=2)
+    parser.add_argument("--production", action="store_true")
     parser.add_argument("--long-conversations", type=int, default=5)
     parser.add_argument("--long-turns", type=int, default=105)
     parser.add_argument("--json", type=Path)
@@ -456,6 +502,7 @@ def main() -> int:
         ours = bench_ours(args)
         untuned = bench_ours(args, tuned=False) if args.untuned else None
         uncapped = bench_ours(args, capped=False, full=False) if args.uncapped else None
+        prod = bench_production(args) if args.production else None
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -466,13 +513,14 @@ def main() -> int:
     print(f"\nTræningsguiden benchmark, {now:%Y-%m-%d %H:%M} — {machine['host']}, {machine['cores']} cores, "
           f"{mem_gb:.0f} GB, Python {machine['python']}; load average before {load_before[0]:.2f}, "
           f"after {load_after[0]:.2f}; {time.monotonic() - started:.0f} s in all\n")
-    print(table(ours, stock, untuned, uncapped, train_ours_s, train_stock_s, engine, args))
+    print(table(ours, stock, untuned, uncapped, prod, train_ours_s, train_stock_s, engine, args))
     print(f"\nOurs: a full interview per conversation (opening, buttons until the assessment, two follow-ups); "
           f"stock: {len(STOCK_SCRIPT)} messages. Both with Rasa's SQL tracker store on SQLite.")
     figures = {"time": now.isoformat(timespec="seconds"), "machine": machine, "options": {k: str(v) for k, v in vars(args).items()},
                "targets": TARGETS, "training_s": {"ours": train_ours_s, "stock": train_stock_s},
                "engine": {"knowledge_load_ms": engine[0], "assessment_us": engine[1], "ranking_ms": engine[2]},
-               "ours": ours, "stock": stock, "ours_untuned": untuned, "ours_uncapped": uncapped}
+               "ours": ours, "stock": stock, "ours_untuned": untuned, "ours_uncapped": uncapped,
+               "ours_production": prod}
     out = args.json or ROOT / "results" / f"bench-{now:%Y%m%d-%H%M}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")

@@ -8,6 +8,7 @@ states the policies featurise (the capped history is a suffix of the full one). 
 are exactly the events appended, in order.
 """
 import asyncio
+import json
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -115,6 +116,39 @@ def application_turn_start(events):
     """The index of the action_listen that opened the turn in which the latest application started."""
     start = max(i for i, e in enumerate(events) if getattr(e, "action_name", None) == "action_start_application")
     return max(i for i in range(start) if getattr(events[i], "action_name", None) == "action_listen")
+
+
+def test_raekkerne_er_dem_rasas_eget_lager_skriver(database_url):
+    """Every column of the stored rows (type, intent, action or slot name, data, and the time as in
+    the data) is what Rasa's own ``save`` writes for the same events, in the same order."""
+    async def scenario():
+        capped = CappedSQLTrackerStore(domain=DOMAIN, host=database_url, max_events=CAP)
+        stock = SQLTrackerStore(domain=DOMAIN, host=database_url)
+        start = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+        for store, sender in ((capped, "raekker-capped"), (stock, "raekker-stock")):
+            tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
+            tracker.update_with_events(start, DOMAIN)  # the same event objects: the same timestamps
+            await store.save(tracker)
+        for i in range(12):
+            events = turn_events(i)
+            for store, sender in ((capped, "raekker-capped"), (stock, "raekker-stock")):
+                tracker = await store.retrieve(sender)
+                tracker.update_with_events(events, DOMAIN)
+                await store.save(tracker)
+        with stock.session_scope() as session:
+            def rows(sender):
+                query = session.query(stock.SQLEvent).filter(stock.SQLEvent.sender_id == sender).order_by(stock.SQLEvent.id)
+                out = []
+                for r in query:  # the tracker stamps its own copies of the events: compare without the time
+                    data = json.loads(r.data)
+                    assert r.timestamp == data.pop("timestamp")
+                    out.append((r.type_name, r.intent_name, r.action_name, data))
+                return out
+            return rows("raekker-capped"), rows("raekker-stock")
+
+    ours, stocks = run(scenario())
+    assert len(ours) > 12 * 6
+    assert ours == stocks
 
 
 def test_efter_en_genstart_foeres_gamle_slots_ikke_over(tmp_path):
