@@ -1,4 +1,4 @@
-"""Two performance fixes to Rasa 3.6, applied in the Rasa server process by the project's channels.
+"""Performance fixes to Rasa 3.6, applied in the Rasa server process by the project's channels.
 
 Rasa 3.6 checks every response of the action server with ``jsonschema.validate(response,
 schema)``. ``jsonschema.validate`` first checks the *schema itself* against the JSON Schema
@@ -10,6 +10,14 @@ of the Rasa server's CPU time in a py-spy profile under load (README, "Benchmark
 built once: the same schema, the same validator class, the same error (jsonschema's
 ``best_match``, which ``validate`` raises) with the same message Rasa adds.
 
+Even built once, the check cost about 9 ms for a response with a dozen events: the schema says
+each event is ``oneOf`` 23 event schemas, so jsonschema tries all 23 on every event. Each of them
+requires its own ``event`` name (``const``, all different), so exactly one can match: the one named
+by the event. ``EventTypeValidator`` checks each event against that one schema only (plus what
+every event must have) and the rest of the response without the events: valid in exactly the same
+cases, about 20 times faster. A response it finds invalid goes through the full check, which
+raises the same error as before.
+
 ``Event.resolve_by_type``, called for every event read from the tracker store, walks the whole
 tree of Event subclasses (``all_subclasses``, recursive, with an ``inspect.isabstract`` check per
 class) to find the class of a type name: 80,000 calls and about 2.4 ms of CPU per message in a
@@ -17,11 +25,19 @@ profile of the interview. ``apply()`` looks the name up in a table built from th
 the same order (the first class with that name wins, as in Rasa), and asks Rasa's own function for a
 name the table does not know (so an unknown name gets Rasa's default or error).
 
+``LogisticRegressionClassifier._create_X`` gets a message's features with Rasa's
+``get_sparse_features``, which deep-copies the first featurizer's matrix and stacks the next onto
+it, then stacks the result again with an empty dense matrix. ``stacked_features`` stacks the same
+matrices once, in the same order (the order the featurizers added them, as Rasa's combination
+does): the same matrix, without the copies.
+
 Set ``TG_RASA_TUNING=off`` to run stock Rasa (the benchmark does, to measure the difference).
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text
+
+import numpy as np
 
 _applied = False
 
@@ -40,6 +56,7 @@ def apply() -> bool:
     from jsonschema import validators
     from jsonschema.exceptions import best_match
     from rasa.core.actions.action import RemoteAction
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
     from rasa.shared.constants import DOCS_BASE_URL
     from rasa.shared.core.events import Event
 
@@ -47,8 +64,11 @@ def apply() -> bool:
     validator_class = validators.validator_for(schema)
     validator_class.check_schema(schema)  # once, as jsonschema.validate would on every call
     validator = validator_class(schema)
+    fast = EventTypeValidator.for_schema(schema, validator_class)
 
     def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+        if fast is not None and fast.is_valid(result):
+            return True
         error = best_match(validator.iter_errors(result))
         if error is not None:
             error.message += (
@@ -61,9 +81,62 @@ def apply() -> bool:
         return True
 
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    LogisticRegressionClassifier._create_X = staticmethod(stacked_features)  # type: ignore[method-assign]
     Event.resolve_by_type = staticmethod(cached_resolve_by_type(Event.resolve_by_type))  # type: ignore[method-assign]
     _applied = True
     return True
+
+
+def stacked_features(messages: List[Any]) -> Any:
+    """The classifier's input: per message, its text's sentence features, sparse then dense, each
+    kind in the order the featurizers added them; one row per message (see the module docstring)."""
+    from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+    from scipy.sparse import csr_matrix, hstack, vstack
+
+    rows = []
+    for message in messages:
+        sentence = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
+        parts = [f.features for f in sentence if f.is_sparse()] or [csr_matrix([])]
+        dense = [f.features for f in sentence if f.is_dense()]
+        parts.append(csr_matrix(np.concatenate(dense, axis=-1)) if dense else csr_matrix([]))
+        rows.append(hstack(parts))
+    return vstack(rows)
+
+
+class EventTypeValidator:
+    """Validity of an action response by the schema of each event's own type (module docstring)."""
+
+    def __init__(self, outer: Any, by_type: Dict[Text, Any]) -> None:
+        self.outer = outer
+        self.by_type = by_type
+
+    @classmethod
+    def for_schema(cls, schema: Dict[Text, Any], validator_class: Any) -> Optional["EventTypeValidator"]:
+        """None when the schema does not have the shape this relies on (then the full check runs)."""
+        try:
+            items = schema["properties"]["events"]["items"]
+            branches = items["oneOf"]
+            names = [branch["properties"]["event"]["const"] for branch in branches]
+        except (KeyError, TypeError):
+            return None
+        if len(set(names)) != len(names) or set(items) != {"type", "properties", "required", "oneOf"}:
+            return None
+        common = {key: value for key, value in items.items() if key != "oneOf"}
+        by_type = {name: validator_class({"allOf": [common, branch]}) for name, branch in zip(names, branches)}
+        outer = {**schema, "properties": {**schema["properties"], "events": {
+            key: value for key, value in schema["properties"]["events"].items() if key != "items"}}}
+        validator_class.check_schema(outer)
+        return cls(validator_class(outer), by_type)
+
+    def is_valid(self, result: Any) -> bool:
+        if not self.outer.is_valid(result):
+            return False
+        for event in result.get("events", []):
+            name = event.get("event") if isinstance(event, dict) else None
+            validator = self.by_type.get(name) if isinstance(name, str) else None
+            if validator is None or not validator.is_valid(event):
+                return False
+        return True
 
 
 def cached_resolve_by_type(stock: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,7 +1,10 @@
-"""The cached validation of action server responses accepts and rejects exactly what Rasa's does."""
+"""The Rasa speed-ups change nothing but the time: the action server's responses are accepted and
+rejected exactly as by Rasa's own check, event types resolve to the same classes, the classifier gets
+the same matrix."""
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 
@@ -26,6 +29,7 @@ INVALID = [
 def stock_and_tuned(monkeypatch):
     stock = RemoteAction._validate_action_result
     monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])  # restored afterwards
+    monkeypatch.setattr(LogisticRegressionClassifier, "_create_X", LogisticRegressionClassifier.__dict__["_create_X"])
     monkeypatch.setattr(rasa_tuning, "_applied", False)
     monkeypatch.setenv("TG_RASA_TUNING", "on")
     assert rasa_tuning.apply()
@@ -67,3 +71,98 @@ def test_kontrollen_kan_slaas_fra(monkeypatch):
     monkeypatch.setattr(rasa_tuning, "_applied", False)
     monkeypatch.setenv("TG_RASA_TUNING", "off")
     assert rasa_tuning.apply() is False
+
+
+def _events_of_every_type():
+    """One real event of each type the schema knows, as Rasa serialises it."""
+    from datetime import datetime
+
+    from rasa.shared.core import events as ev
+
+    return [e.as_dict() for e in [
+        ev.UserUttered("hej", intent={"name": "greet", "confidence": 0.9},
+                       entities=[{"entity": "by", "value": "Ishøj", "start": 0, "end": 5}],
+                       parse_data={"intent_ranking": [{"name": "greet", "confidence": 0.9}]}, input_channel="rest"),
+        ev.ActionExecuted("action_turn", policy="RulePolicy", confidence=1.0),
+        ev.SlotSet("facts", {"age": 82, "relation": "mor"}), ev.EntitiesAdded([{"entity": "by", "value": "Ishøj"}]),
+        ev.DefinePrevUserUtteredFeaturization(True), ev.ReminderCancelled(name="r"),
+        ev.ReminderScheduled("remind", datetime(2026, 1, 2, 3, 4), name="r"), ev.ActionExecutionRejected("a", "p", 0.5),
+        ev.LegacyFormValidation(True), ev.LoopInterrupted(True), ev.LegacyForm("application_form"),
+        ev.ActiveLoop("application_form"), ev.AllSlotsReset(), ev.ConversationResumed(), ev.ConversationPaused(),
+        ev.FollowupAction("action_listen"), ev.StoryExported(), ev.Restarted(), ev.UserUtteranceReverted(),
+        ev.ActionReverted(), ev.BotUttered("Hvor bor du?", data={"buttons": [{"title": "Ishøj", "payload": "/x"}]}),
+        ev.SessionStarted(), ev.AgentUttered("tekst"),
+    ]] + [{"event": "form", "name": "application_form", "timestamp": None},  # Rasa 2's form events, which
+          {"event": "form_validation", "validate": True, "timestamp": None}]  # Rasa 3 writes as active_loop
+
+
+def _mutations(value):
+    """The value itself, and for a dict: each key removed, and each value replaced by another type
+    (one level down as well)."""
+    yield value
+    if isinstance(value, dict):
+        yield {**value, "event": "slot" if value.get("event") != "slot" else "user"}  # another type's name
+        for key in value:
+            yield {k: v for k, v in value.items() if k != key}
+            for other in (None, 5, 1.5, "x", True, [], {}, [1], {"a": 1}):
+                yield {**value, key: other}
+            if isinstance(value[key], (dict, list)) and value[key]:
+                inner = value[key] if isinstance(value[key], dict) else value[key][0]
+                if isinstance(inner, dict):
+                    for mutated in list(_mutations(inner))[1:]:
+                        yield {**value, key: mutated if isinstance(value[key], dict) else [mutated]}
+
+
+def test_kontrollen_pr_haendelsestype_er_gyldig_i_praecis_de_samme_tilfaelde(monkeypatch):
+    """Every event type, and hundreds of broken variants of each (a field missing, a field of
+    another type, one level down too), alone and after a valid event: the check by the event's own
+    type accepts exactly what the full schema accepts."""
+    from jsonschema import validators
+
+    schema = RemoteAction.action_response_format_spec()
+    full = validators.validator_for(schema)(schema)
+    fast = rasa_tuning.EventTypeValidator.for_schema(schema, validators.validator_for(schema))
+    assert fast is not None
+    events = _events_of_every_type()
+    assert {e["event"] for e in events} == set(fast.by_type)  # every type in the schema is tried
+    valid = events[1]
+    cases = 0
+    for event in events:
+        assert full.is_valid({"events": [event]}), event
+        for mutated in _mutations(event):
+            for response in ({"events": [mutated]}, {"events": [valid, mutated], "responses": [{"text": "x"}]}):
+                assert fast.is_valid(response) == full.is_valid(response), response
+                cases += 1
+    for response in VALID + INVALID + [{"events": [5]}, {"events": [None]}, {"events": [{}]}, {"responses": {}}]:
+        assert fast.is_valid(response) == full.is_valid(response), response
+    assert cases > 1000
+
+
+def test_klassifikatorens_input_er_den_samme_matrix_som_rasas():
+    """Messages with the features two count-vector featurizers give (sequence and sentence, text
+    and other attributes), one with none: the stacked features equal Rasa's own _create_X, value by
+    value, in the same columns."""
+    import numpy as np
+    import scipy.sparse as sp
+    from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, TEXT
+    from rasa.shared.nlu.training_data.features import Features
+    from rasa.shared.nlu.training_data.message import Message
+
+    rng = np.random.default_rng(7)
+
+    def message(tokens, widths=(40, 300)):
+        m = Message(data={TEXT: "x"})
+        for origin, width in zip(("words", "chars"), widths):
+            for kind, rows in ((FEATURE_TYPE_SEQUENCE, tokens), (FEATURE_TYPE_SENTENCE, 1)):
+                m.add_features(Features(sp.random(rows, width, density=0.2, format="coo", random_state=rng),
+                                        kind, TEXT, origin))
+            m.add_features(Features(sp.random(1, width, density=0.3, format="coo", random_state=rng),
+                                    FEATURE_TYPE_SENTENCE, "intent", origin))
+        return m
+
+    messages = [message(n) for n in (1, 3, 7)]
+    stock = LogisticRegressionClassifier.__dict__["_create_X"]
+    for batch in (messages, messages[:1]):
+        ours, theirs = rasa_tuning.stacked_features(batch), stock(None, batch)
+        assert ours.shape == theirs.shape == (len(batch), 340)
+        assert np.array_equal(ours.toarray(), theirs.toarray())
