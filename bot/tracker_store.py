@@ -49,6 +49,7 @@ _REACHES_BACK = {"rewind", "undo"}
 # application started (training_guidance/handoff/consent.py: the privacy notice, the yes, the
 # summary and the send), so a window never begins after the latest of these actions.
 KEEP_FROM_ACTIONS = ("action_start_application",)
+INDEX_NAME = "tg_events_sender_type"
 # Events after which older slot values no longer count.
 _RESETS_SLOTS = ("restart", "reset_slots", "session_started")
 
@@ -98,6 +99,7 @@ class CappedSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, max_events: Optional[int] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._add_index()
         self.max_events = configured_max_events() if max_events is None else int(max_events)
         # id(tracker) → (weak reference, number of its events already stored). Trackers compare by
         # value and are unhashable, so a WeakKeyDictionary cannot hold them.
@@ -180,6 +182,19 @@ class CappedSQLTrackerStore(SQLTrackerStore):
             ids.append(reset_id)
         prefix = session.execute(sql.by_ids, {"ids": ids}).all() if ids else []
         return [json.loads(row.data) for row in prefix + window]
+
+    def _add_index(self) -> None:
+        """An index on (sender_id, type_name) beside Rasa's own on sender_id: the session start and
+        the latest slot values are found through it instead of by reading every row of the
+        conversation, so their cost does not grow with it. Rasa's columns stay as they are; created
+        once, by the first server that starts (a second server starting at the same moment may find
+        it half made: it goes on without, as it would on a database that cannot make it)."""
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {INDEX_NAME} "
+                                           f"ON {self.SQLEvent.__tablename__} (sender_id, type_name)"))
+        except sa.exc.SQLAlchemyError as error:
+            logger.info("tracker store: no index on (sender_id, type_name): %s", error)
 
     def _queries(self) -> "_Queries":
         if self._sql is None:

@@ -209,3 +209,16 @@ def test_endpoints_filerne_bruger_det_begraensede_lager(name, tmp_path, monkeypa
     store = create_tracker_store(read_endpoint_config(str(ROOT / name), "tracker_store"), DOMAIN)
     assert type(store) is CappedSQLTrackerStore  # an import error would give Rasa's in-memory store
     assert store.max_events == 123
+
+
+def test_lageret_har_et_indeks_paa_afsender_og_haendelsestype(database_url):
+    """The session start and the latest slots are found by index (sender_id, type_name), on SQLite
+    and PostgreSQL; a second store on the same database (a second Rasa server) starts as well."""
+    import sqlalchemy as sa
+
+    from bot.tracker_store import INDEX_NAME
+
+    first = CappedSQLTrackerStore(domain=DOMAIN, host=database_url, max_events=CAP)
+    CappedSQLTrackerStore(domain=DOMAIN, host=database_url, max_events=CAP)
+    indexes = {i["name"]: i["column_names"] for i in sa.inspect(first.engine).get_indexes("events")}
+    assert indexes[INDEX_NAME] == ["sender_id", "type_name"]
