@@ -54,8 +54,7 @@ make_venv() {
   "$py" -m venv "$dir"
 }
 
-if [ "$only" != 311 ]; then
-
+setup_310() {
 make_venv .venv "$want" "The Rasa server needs it: Rasa 3.6 supports Python 3.8-3.10."
 
 stamp=.venv/.tg-installed
@@ -72,10 +71,9 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want_hash" ]; then
 else
   echo "setup: .venv dependencies up to date"
 fi
-fi  # .venv
+}
 
-if [ "$only" != 310 ]; then
-
+setup_311() {
 # --- .venv311: Python 3.11 for the action server, the core, the web server, the relay, the CLI ---
 make_venv .venv311 "$want311" "The action server, the web server, the relay and the CLI run on it."
 stamp=.venv311/.tg-installed
@@ -93,7 +91,27 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want_hash" ]; then
 else
   echo "setup: .venv311 dependencies up to date"
 fi
-fi  # .venv311
+}
+
+# Both environments at once when both are wanted: each install mostly waits on one core for
+# downloads and unpacking, so together they take little longer than the larger one alone. The
+# 3.11 side's messages come after the 3.10 side's.
+case "$only" in
+  310) setup_310 ;;
+  311) setup_311 ;;
+  *)
+    log311=$(mktemp)
+    setup_311 >"$log311" 2>&1 &
+    pid311=$!
+    status310=0
+    (setup_310) || status310=$?
+    status311=0
+    wait "$pid311" || status311=$?
+    cat "$log311"
+    rm -f "$log311"
+    [ "$status310" -eq 0 ] && [ "$status311" -eq 0 ] || exit 1
+    ;;
+esac
 
 if [ "$only" = 311 ]; then exit 0; fi
 if [ ! -f build/spacy-da/meta.json ]; then
