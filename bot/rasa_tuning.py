@@ -40,6 +40,7 @@ from typing import Any, Callable, Dict, List, Optional, Text
 import numpy as np
 
 _applied = False
+stock_create_x: Optional[Callable[..., Any]] = None
 
 
 def enabled() -> bool:
@@ -81,6 +82,9 @@ def apply() -> bool:
         return True
 
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    global stock_create_x
+    if not isinstance(LogisticRegressionClassifier.__dict__["_create_X"], staticmethod):
+        stock_create_x = LogisticRegressionClassifier.__dict__["_create_X"]  # Rasa's, for the tests
     LogisticRegressionClassifier._create_X = staticmethod(stacked_features)  # type: ignore[method-assign]
     Event.resolve_by_type = staticmethod(cached_resolve_by_type(Event.resolve_by_type))  # type: ignore[method-assign]
     _applied = True

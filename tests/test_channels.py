@@ -186,6 +186,7 @@ RASA_PROCESS_MODULES = {
 RASA_PROCESS_SCRIPT = """
 import json, sys
 import jsonschema, sanic, rasa.core.channels.rest, rasa.core.channels.socketio, rasa.core.actions.action
+import rasa.nlu.classifiers.logistic_regression_classifier  # the model's classifier: the server loads it
 loaded = set(sys.modules)
 import bot.channels as channels, bot.rasa_tuning as tuning
 channels.ChannelKeys.from_settings(); tuning.apply(); text = channels.apology("0661")
