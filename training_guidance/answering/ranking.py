@@ -7,6 +7,7 @@ item matches well enough: then the standard does not say anything about it.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
@@ -26,6 +27,20 @@ RELATIVE = 0.45               # further items only with this share of the best i
 NATIONAL_WEIGHT = 0.7         # where a standard says it, its own words come before the national rule
 CANDIDATES = 10               # how far down the ranking items are checked for coverage
 COVERAGE_MIX = 2.0            # order candidates by score × (COVERAGE_MIX + coverage)
+
+
+def named_offer(question: str) -> Optional[str]:
+    """stk1 or stk2 when the question names the kind of training ("vedligeholdende", "genoptræning"):
+    "bliver min mor kørt til genoptræningen" is not answered by a rule about maintenance training.
+    A question that compares ("forskel på genoptræning og ...") is about both."""
+    low = question.lower()
+    if re.search(r"forskel|sammenlign|i forhold til", low):
+        return None
+    if re.search(r"vedligehold|stk\.?\s*2", low):
+        return "stk2"
+    if re.search(r"genoptr[æae]+n|stk\.?\s*1", low):
+        return "stk1"
+    return None
 
 
 @dataclass(frozen=True)
@@ -67,10 +82,11 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
                     offer: Optional[str] = None, limit: int = 3) -> Answer:
     """The best one to ``limit`` items that answer ``question`` for municipality ``code``.
 
-    ``offer`` ("stk1"/"stk2") keeps to that offer's items (and the national ones); None ranks
-    both. The caller decides ``code`` (see resolve_municipality); items of another municipality
+    ``offer`` ("stk1"/"stk2") keeps to that offer's items (and the national ones); None: the
+    offer the question names (named_offer), else both. The caller decides ``code`` (see resolve_municipality); items of another municipality
     are never returned."""
     index = indexes(kb).for_code(code)
+    offer = offer or named_offer(question)
     tokens, units, about, everyday = index.analyzer.analyse(without_names(question, kb), question=True)
     scores = index.scores(tokens).astype(np.float64)
     if len(index.entries) and code in indexes(kb).by_code:
