@@ -29,6 +29,11 @@ CANDIDATES = 10               # how far down the ranking items are checked for c
 COVERAGE_MIX = 2.0            # order candidates by score × (COVERAGE_MIX + coverage)
 
 
+# A question that asks for an address ("hvad er adressen", "adressen på hjemmesiden") is answered by an
+# item that gives one: a street, web or e-mail address
+_ASKS_ADDRESS = re.compile(r"\badresse", re.IGNORECASE)
+
+
 def named_offer(question: str) -> Optional[str]:
     """stk1 or stk2 when the question names the kind of training ("vedligeholdende", "genoptræning"):
     "bliver min mor kørt til genoptræningen" is not answered by a rule about maintenance training.
@@ -103,11 +108,15 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     order = sorted(coverage, key=lambda i: -scores[i] * (COVERAGE_MIX + coverage[i]))
     hits: List[Hit] = []
     floor = MIN_SCORE
+    wants_address = bool(_ASKS_ADDRESS.search(question))
     for i in order:
         if len(hits) == limit:
             break
         if scores[i] < floor or coverage[i] < min_coverage:
             continue  # it matches, but on too little of what was asked
+        item = index.entries[i].item
+        if wants_address and not (item.address or item.url or item.email):
+            continue  # "hvad er adressen på aktivitetscentret": an item on the centre without one is no answer
         hits.append(_hit(index.entries[i], scores[i], offer))
         # The best item that says enough sets the bar for the others; one that matched on too
         # little of the question does not
