@@ -25,7 +25,7 @@ QUESTIONS = Path(__file__).resolve().parent / "questions"
 
 
 def load(part: str) -> List[Dict]:
-    """"dev" or "heldout" to "heldout6"."""
+    """"dev" or "heldout" to "heldout7"."""
     with (QUESTIONS / f"{part}.yml").open(encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 

@@ -6,7 +6,8 @@ another municipality, at most one off-topic question in ten answered). dev.yml i
 heldout.yml was split off before any tuning, heldout2.yml was written after its first measurement,
 heldout3.yml before the one measurement of the final engine, heldout4.yml on the merged knowledge
 before any tuning on it, heldout5.yml after its measurement, heldout6.yml after the measurement of
-heldout5.yml (docs/answering.md has the blind figures of each).
+heldout5.yml, heldout7.yml after the measurement of heldout6.yml (docs/answering.md has the blind
+figures of each).
 """
 import fnmatch
 import re
@@ -30,12 +31,13 @@ from training_guidance.answering import (
 from training_guidance.knowledge import load_knowledge
 
 WITH_STANDARD = ("0316", "0163", "0661", "0615", "0183")
-PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
+PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
 MAX_OFF_TOPIC_ANSWERED = 0.10  # share of off-topic questions that may get an item
 # The newest part's one blind measurement missed the targets (docs/answering.md): it stays measured
 # and printed, and is marked so; it passes again when the engine reaches them.
-BELOW_TARGET = pytest.mark.xfail(reason="blind measurement below the targets (top-3 81.6 %, false "
-                                        "'not found' 13.2 %), see docs/answering.md", strict=False)
+BELOW_TARGET = pytest.mark.xfail(reason="blind measurement below the targets (top-3 69.0 %, false "
+                                        "'not found' 10.3 %, 3 wrongly split), see docs/answering.md",
+                                 strict=False)
 
 
 def _all_keys(kb):
@@ -109,7 +111,8 @@ def test_hver_etiket_peger_paa_et_element_i_den_rigtige_kommune(kb, part):
     ("heldout3", "Testdel 3 (held-out, skrevet før målingen af den endelige motor)"),
     ("heldout4", "Testdel 4 (held-out, skrevet på den flettede viden før tuningen på den)"),
     ("heldout5", "Testdel 5 (held-out, skrevet efter målingen af del 4)"),
-    pytest.param("heldout6", "Testdel 6 (held-out, skrevet efter målingen af del 5, før rettelserne efter den)",
+    ("heldout6", "Testdel 6 (held-out, skrevet efter målingen af del 5, før rettelserne efter den)"),
+    pytest.param("heldout7", "Testdel 7 (held-out, skrevet efter målingen af del 6, før rettelserne efter den)",
                  marks=BELOW_TARGET),
 ])
 def test_testdelene_naar_maalene(kb, capsys, part, title):

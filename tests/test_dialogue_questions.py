@@ -17,9 +17,10 @@ from training_guidance.knowledge import cached_knowledge
 from training_guidance.texts import in_voice
 
 PARTS = {"heldout": "det første udeladte sæt", "heldout5": "det femte udeladte sæt",
-         "heldout6": "det nyeste udeladte sæt"}
-# The newest part's one blind measurement missed the targets (73.7 % answered, 13.2 % false "står
+         "heldout6": "det sjette udeladte sæt", "heldout7": "det nyeste udeladte sæt"}
+# The newest part's one blind measurement missed the targets (62.1 % answered, 8.6 % false "står
 # ikke"; docs/answering.md): measured and printed, marked so until the engine reaches them.
+MARKED = ("heldout7",)
 BELOW_TARGET = pytest.mark.xfail(reason="blind measurement below the targets, see docs/answering.md",
                                  strict=False)
 
@@ -72,7 +73,7 @@ def run(entries: List[Dict]):
     return asked, answered, not_found, wrong_place, failures, problems
 
 
-@pytest.mark.parametrize("part", [pytest.param(p, marks=BELOW_TARGET) if p == "heldout6" else p
+@pytest.mark.parametrize("part", [pytest.param(p, marks=BELOW_TARGET) if p in MARKED else p
                                   for p in PARTS])
 def test_det_udeladte_saet_besvares_med_det_maerkede_svar_og_kilde_i_samtalen(capsys, part):
     asked, answered, not_found, wrong_place, failures, problems = run(load(part))

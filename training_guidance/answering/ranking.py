@@ -7,6 +7,7 @@ item matches well enough: then the standard does not say anything about it.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
@@ -26,6 +27,25 @@ RELATIVE = 0.45               # further items only with this share of the best i
 NATIONAL_WEIGHT = 0.7         # where a standard says it, its own words come before the national rule
 CANDIDATES = 10               # how far down the ranking items are checked for coverage
 COVERAGE_MIX = 2.0            # order candidates by score × (COVERAGE_MIX + coverage)
+
+
+# A question that asks for an address ("hvad er adressen", "adressen på hjemmesiden") is answered by an
+# item that gives one: a street, web or e-mail address
+_ASKS_ADDRESS = re.compile(r"\badresse", re.IGNORECASE)
+
+
+def named_offer(question: str) -> Optional[str]:
+    """stk1 or stk2 when the question names the kind of training ("vedligeholdende", "genoptræning"):
+    "bliver min mor kørt til genoptræningen" is not answered by a rule about maintenance training.
+    A question that compares ("forskel på genoptræning og ...") is about both."""
+    low = question.lower()
+    if re.search(r"forskel|sammenlign|i forhold til", low):
+        return None
+    if re.search(r"vedligehold|stk\.?\s*2", low):
+        return "stk2"
+    if re.search(r"genoptr[æae]+n|stk\.?\s*1", low):
+        return "stk1"
+    return None
 
 
 @dataclass(frozen=True)
@@ -67,10 +87,11 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
                     offer: Optional[str] = None, limit: int = 3) -> Answer:
     """The best one to ``limit`` items that answer ``question`` for municipality ``code``.
 
-    ``offer`` ("stk1"/"stk2") keeps to that offer's items (and the national ones); None ranks
-    both. The caller decides ``code`` (see resolve_municipality); items of another municipality
+    ``offer`` ("stk1"/"stk2") keeps to that offer's items (and the national ones); None: the
+    offer the question names (named_offer), else both. The caller decides ``code`` (see resolve_municipality); items of another municipality
     are never returned."""
     index = indexes(kb).for_code(code)
+    offer = offer or named_offer(question)
     tokens, units, about, everyday = index.analyzer.analyse(without_names(question, kb), question=True)
     scores = index.scores(tokens).astype(np.float64)
     if len(index.entries) and code in indexes(kb).by_code:
@@ -87,11 +108,15 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     order = sorted(coverage, key=lambda i: -scores[i] * (COVERAGE_MIX + coverage[i]))
     hits: List[Hit] = []
     floor = MIN_SCORE
+    wants_address = bool(_ASKS_ADDRESS.search(question))
     for i in order:
         if len(hits) == limit:
             break
         if scores[i] < floor or coverage[i] < min_coverage:
             continue  # it matches, but on too little of what was asked
+        item = index.entries[i].item
+        if wants_address and not (item.address or item.url or item.email):
+            continue  # "hvad er adressen på aktivitetscentret": an item on the centre without one is no answer
         hits.append(_hit(index.entries[i], scores[i], offer))
         # The best item that says enough sets the bar for the others; one that matched on too
         # little of the question does not

@@ -5,6 +5,11 @@ word follows ("og hvornår", ", hvad", "og kan jeg"). A part that asks nothing (
 Horsens.", "min far ryger,") is context: it stays with the question that follows it (or, at the
 end, the one before), so its words still count; so does a condition before a question in the same
 sentence ("hvad hvis hun er på aflastning, kan hun så træne").
+
+Not cut: two question words joined by "og" ("hvornår og hvor jeg skal møde" asks one thing
+about a time and a place), a piece of punctuation only ("klager??"), and a question after a comma
+that offers alternatives ("hvordan søger man, skal man ringe eller udfylde noget"): it narrows the
+question before it, it does not ask a new one.
 """
 from __future__ import annotations
 
@@ -30,6 +35,12 @@ _JOINED = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[?!])\s*|(?<=[.])\s+(?=\D)|\n+")
 _CONDITION = re.compile(r"^\s*(?:og\s+)?(?:hvad\s+(?:nu\s+)?hvis|hvis)\b")
 _ASKS = re.compile(rf"^\s*(?:og\s+|men\s+|så\s+|sa\s+)?{_QUESTION_WORD}\b", re.IGNORECASE)
+# The piece before ends in a question word: "hvornår og hvor ..." is one question about both
+_ENDS_IN_QUESTION_WORD = re.compile(r"\bhv[a-zæøå]*\s*$", re.IGNORECASE)
+# A yes/no question offering alternatives ("skal man ringe eller udfylde noget") after a comma
+# names the candidate ways of a "hvordan" question before it
+_HOW = re.compile(r"^\s*(?:og\s+|men\s+)?hvordan\b")
+_ALTERNATIVES = re.compile(r"\beller\b", re.IGNORECASE)
 
 
 def _asks(part: str) -> bool:
@@ -42,7 +53,21 @@ def split_questions(text: str) -> List[str]:
         return []
     pieces: List[Tuple[int, str]] = []  # (sentence number, piece)
     for n, sentence in enumerate(_SENTENCE_END.split(text or "")):
-        pieces.extend((n, p) for p in _JOINED.split(sentence) if p and p.strip(" ,.;"))
+        if not re.search(r"[^\W_]", sentence):
+            continue  # "??" or "!": nothing asked
+        joined: List[str] = []
+        start, separator = 0, ""
+        for cut in [*_JOINED.finditer(sentence), None]:
+            piece = sentence[start:cut.start() if cut else len(sentence)]
+            if joined and (_ENDS_IN_QUESTION_WORD.search(joined[-1]) or (
+                    separator.strip() == "," and _HOW.match(fold(joined[-1]))
+                    and _ALTERNATIVES.search(piece))):
+                joined[-1] += separator + piece
+            elif piece.strip(" ,.;"):
+                joined.append(piece)
+            if cut:
+                start, separator = cut.end(), cut.group()
+        pieces.extend((n, p) for p in joined)
     questions: List[str] = []
     context: List[str] = []
     for k, (n, piece) in enumerate(pieces):

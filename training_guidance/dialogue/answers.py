@@ -41,13 +41,8 @@ class Found:
 
 
 def offer_in_question(text: str) -> Optional[str]:
-    """stk1 or stk2 when the question names the kind of training."""
-    low = text.lower()
-    if re.search(r"vedligehold|stk\.?\s*2", low):
-        return "stk2"
-    if re.search(r"genoptr[æae]+n|stk\.?\s*1", low):
-        return "stk1"
-    return None
+    """stk1 or stk2 when the question names the kind of training (the ranker's rule)."""
+    return answering.named_offer(text)
 
 
 def answer(state: Conversation, question: str, ctx: Context, code: Optional[str], named: bool,

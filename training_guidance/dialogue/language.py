@@ -22,17 +22,28 @@ _STARTS_QUESTION = re.compile(rf"^(?:{_QUESTION_WORDS})\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
+# A question this short says nothing on its own after a statement: "... starte om 3 uger. Må de
+# det?", "... ingen har ringet. Er det normalt?"
+_SHORT_QUESTION_WORDS = 4
+
+
 def split_message(text: str) -> Tuple[List[str], List[str]]:
-    """(statements, questions) in the order written."""
+    """(statements, questions) in the order written. A short question after statements is asked
+    about them: it carries them with it (they stay statements too)."""
     statements, questions = [], []
+    since_question: List[str] = []
     for sentence in (s.strip() for s in _SENTENCE.split(text or "")):
         if not sentence:
             continue
         if looks_like_question(sentence):
-            parts = _split_joined(sentence)
-            questions.extend(p for p in parts if p)
+            parts = [p for p in _split_joined(sentence) if p]
+            if since_question and len(parts) == 1 and len(sentence.split()) <= _SHORT_QUESTION_WORDS:
+                parts = [" ".join(since_question + parts)]
+            questions.extend(parts)
+            since_question = []
         else:
             statements.append(sentence)
+            since_question.append(sentence)
     return statements, questions
 
 
