@@ -439,24 +439,24 @@ def table(ours, stock, untuned, uncapped, prod, train_ours_s, train_stock_s, eng
          ratio(ours["cpu_ms_rasa_20"], stock["cpu_ms_rasa_20"]), f"≤ {TARGETS['cpu_ms']:.0f} ms",
          verdict(ours["cpu_ms_rasa_20"] <= TARGETS["cpu_ms"])),
     ]
-    if "multi_mps" in ours:
-        n = args.instances
-        rows += [
-            (f"{u} users, {n} Rasa servers: p50 / p95 ({ours['multi_turns']} turns)",
-             f"{ours['multi_p50']:.0f} / {ours['multi_p95']:.0f} ms", "", ratio(ours["multi_p95"], stock["p95_20"]),
-             f"p95 ≤ {TARGETS['p95_20']:.0f} ms", verdict(ours["multi_p95"] <= TARGETS["p95_20"])),
-            (f"{u} users, {n} Rasa servers: messages per second", f"{ours['multi_mps']:.1f}", f"{stock['mps_20']:.1f} (1 server)",
-             ratio(ours["multi_mps"], stock["mps_20"]), f"≥ {TARGETS['mps_2']:.0f}, ratio ≥ 2",
-             verdict(ours["multi_mps"] >= TARGETS["mps_2"] and ours["multi_mps"] / stock["mps_20"] >= 2)),
+
+    def load_rows(label: str, turns: int, p50: float, p95: float, mps: float) -> list:
+        """The p50 / p95 and msg/s rows of a load run with more than one Rasa server."""
+        return [
+            (f"{u} users, {label}: p50 / p95 ({turns} turns)", f"{p50:.0f} / {p95:.0f} ms", "",
+             ratio(p95, stock["p95_20"]), f"p95 ≤ {TARGETS['p95_20']:.0f} ms", verdict(p95 <= TARGETS["p95_20"])),
+            (f"{u} users, {label}: messages per second", f"{mps:.1f}", f"{stock['mps_20']:.1f} (1 server)",
+             ratio(mps, stock["mps_20"]), f"≥ {TARGETS['mps_2']:.0f}, ratio ≥ 2",
+             verdict(mps >= TARGETS["mps_2"] and mps / stock["mps_20"] >= 2)),
         ]
+
+    if "multi_mps" in ours:
+        rows += load_rows(f"{args.instances} Rasa servers", ours["multi_turns"], ours["multi_p50"], ours["multi_p95"],
+                          ours["multi_mps"])
     if prod:
+        rows += load_rows("production layout (HAProxy, 2 Rasa, PostgreSQL, Redis)", prod["turns"], prod["p50"],
+                          prod["p95"], prod["mps"])
         rows += [
-            (f"{u} users, production layout (HAProxy, 2 Rasa, PostgreSQL, Redis): p50 / p95 ({prod['turns']} turns)",
-             f"{prod['p50']:.0f} / {prod['p95']:.0f} ms", "", ratio(prod["p95"], stock["p95_20"]),
-             f"p95 ≤ {TARGETS['p95_20']:.0f} ms", verdict(prod["p95"] <= TARGETS["p95_20"])),
-            (f"{u} users, production layout: messages per second", f"{prod['mps']:.1f}", f"{stock['mps_20']:.1f} (1 server)",
-             ratio(prod["mps"], stock["mps_20"]), f"≥ {TARGETS['mps_2']:.0f}, ratio ≥ 2",
-             verdict(prod["mps"] >= TARGETS["mps_2"] and prod["mps"] / stock["mps_20"] >= 2)),
             ("production layout: CPU per message, Rasa (both) / actions / PostgreSQL / Redis / HAProxy / load client",
              " / ".join(f"{prod[f'cpu_ms_{n}']:.1f}" for n in ("rasa", "actions", "postgres", "redis", "haproxy", "client")) + " ms",
              "", "", "", ""),
