@@ -182,3 +182,26 @@ def test_uden_fil_gaelder_de_fælles_indstillinger_for_alle(tmp_path):
     config = HandoffConfig.from_env({"TG_DATA_DIR": str(tmp_path), "TG_RECORD_RETENTION_DAYS": "50"})
     assert config.for_municipality(HOLSTEBRO) is config
     assert config.targets == ("folder",) and config.record_retention_days == 50 and not config.by_code
+
+
+def test_filen_laeses_en_gang_pr_udgave_og_igen_naar_den_aendres(tmp_path):
+    """Every message's action asks for the file: it is parsed once per version, and an edited file
+    (or one that became broken) counts at once."""
+    from training_guidance.handoff.config import load_municipalities_file
+
+    path = write(tmp_path, f"""
+        municipalities:
+          "{HOLSTEBRO}": {{name: Holstebro, folder: ud/holstebro}}
+        """)
+    first = load_municipalities_file(path)
+    assert load_municipalities_file(path) is first  # not parsed again
+    write(tmp_path, f"""
+        municipalities:
+          "{HOLSTEBRO}": {{name: Holstebro, folder: ud/holstebro}}
+          "{HORSENS}": {{name: Horsens, folder: ud/horsens}}
+        """)
+    assert set(load_municipalities_file(path).municipalities) == {HOLSTEBRO, HORSENS}
+    write(tmp_path, "municipalities: [ikke, en, tabel\n")
+    for _ in range(2):
+        with pytest.raises(ConfigError, match="not valid YAML"):
+            load_municipalities_file(path)

@@ -8,6 +8,7 @@ Without the file, the TG_HANDOFF_* and retention settings apply to every municip
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
 import urllib.parse
 from dataclasses import dataclass, field, replace
@@ -100,6 +101,19 @@ class MunicipalitiesFile(_Strict):
 
 
 def load_municipalities_file(path: Path) -> MunicipalitiesFile:
+    """The file, read and checked once per version of it (its modification time and size): every
+    message's action asks for it, and parsing the YAML cost the action server more CPU than the
+    rest of the message (a profile of the production layout). An edited file is read again; a
+    file that fails is not remembered, so it fails again until it is mended."""
+    try:
+        stat = Path(path).stat()
+    except OSError as exc:
+        raise ConfigError(f"{path}: {exc.strerror or exc}") from None
+    return _parsed_municipalities_file(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_municipalities_file(path: str, _mtime_ns: int, _size: int) -> MunicipalitiesFile:
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
