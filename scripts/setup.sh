@@ -54,43 +54,39 @@ make_venv() {
   "$py" -m venv "$dir"
 }
 
-setup_310() {
-make_venv .venv "$want" "The Rasa server needs it: Rasa 3.6 supports Python 3.8-3.10."
-
-stamp=.venv/.tg-installed
-want_hash=$(cat requirements/lock.txt requirements/test.txt | sha256sum | cut -c1-16)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want_hash" ]; then
-  echo "setup: installing the Rasa server's locked dependencies into .venv (about 2 minutes the first time)"
-  # The runtime lock and the test tools, every file checked against its hash (requirements/compile.sh).
-  .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes \
-    -r requirements/lock.txt -r requirements/test.txt 2>&1 \
+# install_locked DIR LOCK TEST IMPORTS [project]: the locked dependencies and test tools into DIR,
+# every file checked against its hash (requirements/compile.sh), once per version of the lock files;
+# with "project", this checkout as a package too (the `tg` command). IMPORTS proves the install.
+install_locked() {
+  local dir=$1 lock=$2 test=$3 imports=$4 project=${5:-} stamp want_hash
+  stamp=$dir/.tg-installed
+  want_hash=$(cat "$lock" "$test" ${project:+pyproject.toml} | sha256sum | cut -c1-16)
+  if [ "$(cat "$stamp" 2>/dev/null)" = "$want_hash" ]; then
+    echo "setup: $dir dependencies up to date"
+    return 0
+  fi
+  echo "setup: installing the locked dependencies into $dir (one to two minutes the first time)"
+  "$dir/bin/python" -m pip install -q --disable-pip-version-check --require-hashes -r "$lock" -r "$test" 2>&1 \
     | grep -vE "Location 'file:.*is ignored|DEPRECATION: .*legacy 'setup.py install'" || true
-  .venv/bin/python -c 'import rasa, rasa_sdk, spacy_lookups_data, holidays, babel, prometheus_client, pytest' 2>/dev/null \
-    || { echo "setup: the install did not complete" >&2; exit 1; }
+  if [ -n "$project" ]; then
+    "$dir/bin/python" -m pip install -q --disable-pip-version-check --no-deps -e . 2>&1 \
+      | grep -vE "Location 'file:.*is ignored" || true
+  fi
+  "$dir/bin/python" -c "import $imports" 2>/dev/null \
+    || { echo "setup: the install into $dir did not complete" >&2; exit 1; }
   echo "$want_hash" > "$stamp"
-else
-  echo "setup: .venv dependencies up to date"
-fi
 }
 
-setup_311() {
-# --- .venv311: Python 3.11 for the action server, the core, the web server, the relay, the CLI ---
-make_venv .venv311 "$want311" "The action server, the web server, the relay and the CLI run on it."
-stamp=.venv311/.tg-installed
-want_hash=$(cat requirements/lock311.txt requirements/test311.txt pyproject.toml | sha256sum | cut -c1-16)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want_hash" ]; then
-  echo "setup: installing the locked dependencies into .venv311 (about a minute the first time)"
-  .venv311/bin/python -m pip install -q --disable-pip-version-check --require-hashes \
-    -r requirements/lock311.txt -r requirements/test311.txt 2>&1 \
-    | grep -vE "Location 'file:.*is ignored" || true
-  .venv311/bin/python -m pip install -q --disable-pip-version-check --no-deps -e . 2>&1 \
-    | grep -vE "Location 'file:.*is ignored" || true
-  .venv311/bin/python -c 'import rasa_sdk, sanic, sqlalchemy, pydantic, psycopg, training_guidance.cli, pytest' 2>/dev/null \
-    || { echo "setup: the install into .venv311 did not complete" >&2; exit 1; }
-  echo "$want_hash" > "$stamp"
-else
-  echo "setup: .venv311 dependencies up to date"
-fi
+setup_310() {  # .venv: Python 3.10, the Rasa server only
+  make_venv .venv "$want" "The Rasa server needs it: Rasa 3.6 supports Python 3.8-3.10."
+  install_locked .venv requirements/lock.txt requirements/test.txt \
+    "rasa, rasa_sdk, spacy_lookups_data, holidays, babel, prometheus_client, pytest"
+}
+
+setup_311() {  # .venv311: Python 3.11 for the action server, the core, the web server, the relay, the CLI
+  make_venv .venv311 "$want311" "The action server, the web server, the relay and the CLI run on it."
+  install_locked .venv311 requirements/lock311.txt requirements/test311.txt \
+    "rasa_sdk, sanic, sqlalchemy, pydantic, psycopg, training_guidance.cli, pytest" project
 }
 
 # Both environments at once when both are wanted: each install mostly waits on one core for
