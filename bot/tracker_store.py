@@ -19,9 +19,10 @@ that tracker has the same slots, form, latest message and the same recent turns 
 
 ``save`` writes exactly the events appended since the tracker was loaded (it remembers how many
 it loaded), so nothing is written twice or lost; rows in the table are the same as with Rasa's
-store. Both run statements built once per store (``_Queries``), not ORM queries built per call. The buttons of turns older than the window are not in the tracker: the channels' payload
-check (bot/channels.py) reads the whole session with ``retrieve_session`` when a payload is not
-one of the latest buttons, so an old button still means what it says.
+store. Both run statements built once per store (``_Queries``), not ORM queries built per call.
+The buttons of turns older than the window are not in the tracker: the channels' payload check
+(bot/channels.py) reads the whole session with ``retrieve_session`` when a payload is not one of
+the latest buttons, so an old button still means what it says.
 ``retrieve_full_tracker`` (Rasa's HTTP API, exports) still reads everything.
 
 Configured in endpoints.yml as ``type: bot.tracker_store.CappedSQLTrackerStore``;
@@ -104,7 +105,7 @@ class CappedSQLTrackerStore(SQLTrackerStore):
         # id(tracker) → (weak reference, number of its events already stored). Trackers compare by
         # value and are unhashable, so a WeakKeyDictionary cannot hold them.
         self._stored: Dict[int, Tuple["weakref.ref[DialogueStateTracker]", int]] = {}
-        self._sql: Optional[_Queries] = None
+        self._sql = _Queries(self.SQLEvent.__table__)
 
     def _remember(self, tracker: DialogueStateTracker) -> None:
         key = id(tracker)
@@ -139,7 +140,7 @@ class CappedSQLTrackerStore(SQLTrackerStore):
     def _capped_events(self, session: Any, sender_id: Text) -> Optional[List[dict]]:
         """The prefix and the window as event dicts (every event of a short conversation), or
         None to load every event the way Rasa does."""
-        sql = self._queries()
+        sql = self._sql
 
         def rows(statement: Any, **params: Any) -> List[Any]:
             return session.execute(statement, {"sender": sender_id, "start": since, **params}).all()
@@ -196,11 +197,6 @@ class CappedSQLTrackerStore(SQLTrackerStore):
         except sa.exc.SQLAlchemyError as error:
             logger.info("tracker store: no index on (sender_id, type_name): %s", error)
 
-    def _queries(self) -> "_Queries":
-        if self._sql is None:
-            self._sql = _Queries(self.SQLEvent.__table__)
-        return self._sql
-
     async def save(self, tracker: DialogueStateTracker) -> None:
         stored = self._stored_count(tracker)
         if stored is None:  # not loaded by this store (a new conversation): Rasa's own save, which
@@ -213,7 +209,7 @@ class CappedSQLTrackerStore(SQLTrackerStore):
         rows = [self._row(tracker.sender_id, event) for event in list(tracker.events)[stored:]]
         if rows:
             with self.session_scope() as session:
-                session.execute(self._queries().insert, rows)
+                session.execute(self._sql.insert, rows)
                 session.commit()
         self._remember(tracker)
 
