@@ -6,8 +6,8 @@ another municipality, at most one off-topic question in ten answered). dev.yml i
 heldout.yml was split off before any tuning, heldout2.yml was written after its first measurement,
 heldout3.yml before the one measurement of the final engine, heldout4.yml on the merged knowledge
 before any tuning on it, heldout5.yml after its measurement, heldout6.yml after the measurement of
-heldout5.yml, heldout7.yml after the measurement of heldout6.yml (docs/answering.md has the blind
-figures of each).
+heldout5.yml, heldout7.yml after the measurement of heldout6.yml, heldout8.yml after that of
+heldout7.yml (docs/answering.md has the blind figures of each).
 """
 import fnmatch
 import re
@@ -31,13 +31,12 @@ from training_guidance.answering import (
 from training_guidance.knowledge import load_knowledge
 
 WITH_STANDARD = ("0316", "0163", "0661", "0615", "0183")
-PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
+PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8")
 MAX_OFF_TOPIC_ANSWERED = 0.10  # share of off-topic questions that may get an item
-# The newest part's one blind measurement missed the targets (docs/answering.md): it stays measured
-# and printed, and is marked so; it passes again when the engine reaches them.
-BELOW_TARGET = pytest.mark.xfail(reason="blind measurement below the targets (top-3 69.0 %, false "
-                                        "'not found' 10.3 %, 3 wrongly split), see docs/answering.md",
-                                 strict=False)
+# A part whose blind measurement missed the targets (docs/answering.md) and that has not reached
+# them since: measured and printed every run, and marked so; it passes when the engine reaches them.
+def below_target(figures: str):
+    return pytest.mark.xfail(reason=f"below the targets ({figures}), see docs/answering.md", strict=False)
 
 
 def _all_keys(kb):
@@ -113,7 +112,9 @@ def test_hver_etiket_peger_paa_et_element_i_den_rigtige_kommune(kb, part):
     ("heldout5", "Testdel 5 (held-out, skrevet efter målingen af del 4)"),
     ("heldout6", "Testdel 6 (held-out, skrevet efter målingen af del 5, før rettelserne efter den)"),
     pytest.param("heldout7", "Testdel 7 (held-out, skrevet efter målingen af del 6, før rettelserne efter den)",
-                 marks=BELOW_TARGET),
+                 marks=below_target("blind: top-3 69.0 %, false 'not found' 10.3 %")),
+    pytest.param("heldout8", "Testdel 8 (held-out, skrevet efter målingen af del 7, før rettelserne efter den)",
+                 marks=below_target("blind: top-3 58.6 %, false 'not found' 19.0 %, 1 wrong municipality")),
 ])
 def test_testdelene_naar_maalene(kb, capsys, part, title):
     report = qs.evaluate(kb, qs.load(part))

@@ -17,10 +17,12 @@ from training_guidance.knowledge import cached_knowledge
 from training_guidance.texts import in_voice
 
 PARTS = {"heldout": "det første udeladte sæt", "heldout5": "det femte udeladte sæt",
-         "heldout6": "det sjette udeladte sæt", "heldout7": "det nyeste udeladte sæt"}
-# The newest part's one blind measurement missed the targets (62.1 % answered, 8.6 % false "står
-# ikke"; docs/answering.md): measured and printed, marked so until the engine reaches them.
-MARKED = ("heldout7",)
+         "heldout6": "det sjette udeladte sæt", "heldout7": "det syvende udeladte sæt",
+         "heldout8": "det nyeste udeladte sæt"}
+# Parts whose blind measurement missed the targets (heldout7: 62.1 % answered, 8.6 % false "står
+# ikke"; heldout8: 53.4 %, 6.9 %; docs/answering.md) and have not reached them since: measured and
+# printed, marked so until the engine reaches them.
+MARKED = ("heldout7", "heldout8")
 BELOW_TARGET = pytest.mark.xfail(reason="blind measurement below the targets, see docs/answering.md",
                                  strict=False)
 
