@@ -460,6 +460,10 @@ def test_tg_validate_godkender_synonymfilen(capsys):
     # an everyday word no item uses ("i morgen", "ligger", "den nye") does not make it another topic
     ("jeg kan ikke komme i morgen, hvem skal jeg give besked", "0316", "0316:stk1:afbud"),
     ("jeg ligger på sygehuset, kan jeg få genoptræning", "0615", "0615:stk1:hospital_treatment"),
+    # an ordinary Danish word no item uses ("opkald", "motion") weighs less than a rare one
+    ("ringer de eller får jeg et opkald når de har besluttet noget", "0661", "0661:stk1:message_after_visitation"),
+    ("min far gik til motion i en forening men kan ikke mere, skal han prøve andre tilbud først", "0183",
+     "0183:stk1:own_options_first"),
     # in a question about training, an illness no item names is the situation
     ("kan jeg få genoptræning efter et ankelbrud i herlev", "0163", None),
     ("skal min svigermor betale for genoptræningen efter sit lårbenshalsbrud", "0316", "0316:stk1:training"),
@@ -483,6 +487,15 @@ def test_et_sjaeldent_ord_som_ingen_standard_bruger_goer_spoergsmaalet_emnefremm
     assert not answer_question(kb, question, code=code).found
 
 
+def test_almindelige_ord_skilles_fra_hverdagsord_og_sjaeldne_ord(kb):
+    """wordfreq's Danish frequencies: "opkald", "computer" are ordinary words, "i morgen" everyday,
+    "storskrald" rare; a letter ("p-billet") is frequent only as a string, never ordinary."""
+    analysis = indexes(kb).analyzer.analyse("får jeg et opkald i morgen om storskrald på min computer", question=True)
+    assert {"opkald", "comput"} <= analysis.common and "morg" in analysis.everyday
+    assert not {"storskrald", "morg"} & analysis.common
+    assert "p" not in indexes(kb).analyzer.analyse("hvad koster en p-billet", question=True).common
+
+
 def test_et_stopord_er_ikke_et_synonym_fordi_stammen_er_den_samme(kb):
     """"være"/"var" share a stem with "varer"/"varig", "dem" with "demens", "vide" with "videre"."""
     analyzer = indexes(kb).analyzer
@@ -490,6 +503,9 @@ def test_et_stopord_er_ikke_et_synonym_fordi_stammen_er_den_samme(kb):
     assert "=varig" not in analyzer.tokens("hvad var det nu", question=True)
     assert "=ankestyrelsen" not in analyzer.tokens("hvornår får jeg det at vide", question=True)
     assert "=varighed" in analyzer.tokens("hvor længe varer det", question=True)
+    # "ændre" is stemmed as "andre" is: the words of a synonym group are chosen so that it is not
+    assert "=tilpasse" not in analyzer.tokens("kan vi træne sammen med andre på hold", question=True)
+    assert "=tilpasse" in analyzer.tokens("kan jeg ændre mine mål undervejs", question=True)
 
 
 def test_saetninger_kun_til_vurderingen_er_aldrig_et_svar(kb):

@@ -134,6 +134,25 @@ def test_kan_min_mor_faa_genoptraening_starter_vurderingen_og_giver_ikke_tilfael
     assert not [r for r in replies if r.key in ("answer", "answer_not_found")]
 
 
+def test_flyttet_fra_en_kommune_til_en_anden_svarer_for_den_nye():
+    talk = Talk()
+    text = talk.say("vi er lige flyttet fra Kalundborg til Holbæk, hvad koster kørsel").texts
+    assert "50 kr." in text and "Holbæk Kommunes kvalitetsstandard" in text
+    assert "Hvilken kommune" not in text
+    assert talk.state.code == HOLBAEK
+
+
+def test_et_ja_nej_spoergsmaal_efter_et_komma_besvares_uden_spoergsmaalstegn():
+    """"…, kommer der en fysioterapeut" and "…, tæller store bededag med": the verb first after a
+    comma asks; the assessment is offered, not forced."""
+    talk = Talk()
+    text = talk.say("min mor er lige flyttet på plejecenter i herlev, kommer der en fysioterapeut og kigger på hende").texts
+    assert "plejecentre" in text and "fysioterapeut" in text and "Kilde:" in text
+    assert "indlagt" not in text  # not the interview's first question
+    text = Talk().say("bor i kolding, fristen i mit brev er 10 hverdage, tæller store bededag med som fridag").texts
+    assert "Store bededag er ikke en helligdag" in text and "Kilde:" in text
+
+
 def test_et_spoergsmaal_om_en_person_uden_spoergsmaalstegn_og_med_et_emne_faar_svar_og_vurdering():
     """'min mor er 90 kan hun godt få træning hjemme i stuen': where she can train is answered
     from the standard, and the assessment of her starts; her age is not asked again."""

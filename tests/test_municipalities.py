@@ -130,6 +130,12 @@ def test_flere_kommuner_i_en_besked(kb):
     ("jeg bor i Horsens, men jeg er født i Aarhus", "0661", None, "0615", True, False, "text"),
     ("min mor og jeg bor i Aarhus, men hun er flyttet til Holbæk", None, None, None, True, True, "text"),
     ("Holbæk og Holbæk igen", None, None, "0316", True, False, "text"),
+    # moved: the new home is the one after "til", with or without "Kommune", in any tense
+    ("jeg er lige flyttet fra kalundborg til holbæk, er det nu holbæk jeg skal have træning fra",
+     "0661", None, "0316", True, False, "text"),
+    ("min mor flyttede fra Aarhus Kommune til Odense i sommer", None, "0316", "0461", True, False, "text"),
+    ("vi flyttede til Horsens fra Vejle", None, None, "0615", True, False, "text"),
+    ("hun flytter fra Ishøj til Herlev til jul", None, None, None, True, True, "text"),  # not yet: ask
 ])
 def test_hvilken_kommune_et_spoergsmaal_handler_om(kb, text, conversation, page, code, named, ambiguous,
                                                    source):

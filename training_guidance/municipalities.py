@@ -150,7 +150,9 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # starts with 0), or any form after "kommunekode"/"kommunenr.".
 _CODE = re.compile(r"(?<![\d-])\b(0\d{3})\b(?![-\d])|\bkommune\s*-?\s*(?:kode|nr\.?|nummer)\s*:?\s*(\d{3,4})\b",
                    re.IGNORECASE)
-_LIVES_BEFORE = re.compile(r"\b(?:bor|boende|borger|bosat)\s+i\s*$|\bflytte[td]?\s+til\s*$")
+_LIVES_BEFORE = re.compile(r"\b(?:bor|boende|borger|bosat)\s+i\s*$|\bflytte(?:t|de)?\s+til\s*$")
+# "flyttet fra Kalundborg (Kommune) til Holbæk": the new home is the one after "til"
+_MOVED_FROM_BEFORE = re.compile(r"\bflytte(?:t|de)?\s+(?:\w+\s+)?fra\s+[\w-]+(?:\s+[\w-]+){0,2}\s+til\s*$")
 _PLACE_BEFORE = re.compile(r"\b(?:i|fra|til|ved)\s*$")
 _KOMMUNE_AFTER = re.compile(r"\s*kommunes?\b|\s*kommune\b", re.IGNORECASE)
 _HOSPITAL_AFTER = re.compile(r"\s*-?\s*\w*(?:sygehus|hospital)")
@@ -213,7 +215,8 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None) -> List[Mention
         if _HOSPITAL_AFTER.match(fold(after)):
             continue  # "Holbæk Sygehus" says where the hospital is, not where they live
         kommune = _KOMMUNE_AFTER.match(after)
-        lives = bool(_LIVES_BEFORE.search(before) or kommune)
+        lives = bool(_LIVES_BEFORE.search(before) or kommune
+                     or _MOVED_FROM_BEFORE.search(fold(text[max(0, start - 60):start])))
         capitalised = span[:1].isupper() and not _sentence_start(text, start)
         alone = not text[:start].strip() and not text[end:].strip(" .!?")
         after_preposition = bool(_PLACE_BEFORE.search(before))

@@ -44,6 +44,10 @@ MAX_GAP = 3  # stop words allowed between two words of a phrase
 # words and says little about what is asked ("i morgen", "ligger", "den nye")
 REAL_WORD_ZIPF = 3.0
 EVERYDAY_ZIPF = 5.5
+# From COMMON it is ordinary Danish ("opkald", "døde", "computer", "motion"): a question that uses
+# one the knowledge files do not is not therefore about something else; rare words
+# ("storskrald", "høreapparater", "rengøring", "parkering") still say so
+COMMON_ZIPF = 4.3
 
 # One thing a question says, as the ways of saying it: each a set of words that must all occur.
 Unit = FrozenSet[FrozenSet[str]]
@@ -54,6 +58,7 @@ class Analysis(NamedTuple):
     units: List[Unit]   # the things it says, for coverage
     about: bool         # it names training (an `about` word of the synonyms file)
     everyday: FrozenSet[str] = frozenset()  # stems of its everyday Danish words (questions only)
+    common: FrozenSet[str] = frozenset()    # stems of its ordinary, not everyday, Danish words
 
 
 def _words(text: str) -> List[str]:
@@ -179,9 +184,13 @@ class Analyzer:
         is not said by "CPR-nummer")."""
         words = _words(text)
         everyday: FrozenSet[str] = frozenset()
+        common: FrozenSet[str] = frozenset()
         if question:
             typed = {fold(w): self._zipf(w) for w in (m.lower() for m in _WORD.findall(text or ""))}
             everyday = frozenset(self._stem(w) for w, z in typed.items() if z >= EVERYDAY_ZIPF)
+            # a letter or an abbreviation ("p-billet", "tlf") is frequent as a string, not as a word
+            common = frozenset(self._stem(w) for w, z in typed.items()
+                               if COMMON_ZIPF <= z < EVERYDAY_ZIPF and len(w) >= 4)
             words = [w for word in words
                      for w in ([word] if typed.get(word, 0.0) >= REAL_WORD_ZIPF else self._mend(word))]
         stems = [self._stem(w) for w in words]
@@ -214,4 +223,4 @@ class Analyzer:
         for j in range(len(stems)):
             if content[j] and j not in in_phrase:
                 units.add(frozenset(frozenset({t}) for t in {stems[j]} | covering[j]))
-        return Analysis(out, sorted(units, key=sorted), any(s in self._about for s in stems), everyday)
+        return Analysis(out, sorted(units, key=sorted), any(s in self._about for s in stems), everyday, common)

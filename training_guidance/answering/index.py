@@ -32,6 +32,7 @@ from .synonyms import Synonyms, knowledge_dir, load_synonyms
 UNKNOWN_WEIGHT = 3.0
 UNKNOWN_WEIGHT_ABOUT = 0.25
 EVERYDAY_WEIGHT = 0.25  # an everyday Danish word of no synonym group ("i morgen", "ligger")
+COMMON_WEIGHT = 1.5     # an ordinary Danish word no knowledge file uses weighs half as much as a rare one
 # Less length normalisation than the default (0.75): an item's document is its text plus words
 # added from the synonyms file, so a long document is not a wordy one. Tuned on the development
 # questions.
@@ -159,25 +160,32 @@ class SearchIndex:
             self._offer_masks[offer] = mask
         return mask
 
-    def weight(self, unit: Unit, about: bool = False, everyday: FrozenSet[str] = frozenset()) -> float:
+    def weight(self, unit: Unit, about: bool = False, everyday: FrozenSet[str] = frozenset(),
+               common: FrozenSet[str] = frozenset()) -> float:
         """How much a unit of a question tells: the inverse document frequency (as BM25 weighs a
         word) of its commonest way of being said here; a thing no item says weighs the most. A
         word no knowledge file uses weighs more still - unless it is everyday Danish
-        (``everyday``: "i morgen") or the question names training (``about``): "storskrald" is
-        what is asked, "lårbenshalsbrud" in a question about genoptræning is the situation."""
+        (``everyday``: "i morgen"), ordinary Danish (``common``: "opkald", "computer") or the
+        question names training (``about``): "storskrald" is what is asked, "lårbenshalsbrud" in a
+        question about genoptræning is the situation."""
         n = len(self.entries)
         df = max((min(self._df.get(t, 0) for t in way) for way in unit), default=0)
         weight = math.log(1 + (n - df + 0.5) / (df + 0.5))
         if all(way <= everyday for way in unit):
             weight *= EVERYDAY_WEIGHT  # an everyday word of no group, known or not
         elif not any(way <= self.analyzer.known for way in unit):
-            weight *= UNKNOWN_WEIGHT_ABOUT if about else UNKNOWN_WEIGHT
+            if about:
+                weight *= UNKNOWN_WEIGHT_ABOUT
+            elif all(way <= common for way in unit):
+                weight *= COMMON_WEIGHT
+            else:
+                weight *= UNKNOWN_WEIGHT
         return weight
 
     def coverage(self, i: int, units: List[Unit], about: bool = False,
-                 everyday: FrozenSet[str] = frozenset()) -> float:
+                 everyday: FrozenSet[str] = frozenset(), common: FrozenSet[str] = frozenset()) -> float:
         """The weighted share of a question's units that entry i says."""
-        weights = [self.weight(u, about, everyday) for u in units]
+        weights = [self.weight(u, about, everyday, common) for u in units]
         total = sum(weights)
         if not total:
             return 0.0

@@ -92,7 +92,8 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     are never returned."""
     index = indexes(kb).for_code(code)
     offer = offer or named_offer(question)
-    tokens, units, about, everyday = index.analyzer.analyse(without_names(question, kb), question=True)
+    analysis = index.analyzer.analyse(without_names(question, kb), question=True)
+    tokens, units = analysis.tokens, analysis.units
     scores = index.scores(tokens).astype(np.float64)
     if len(index.entries) and code in indexes(kb).by_code:
         scores = np.where(index.national, scores * NATIONAL_WEIGHT, scores)
@@ -104,7 +105,8 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     # BM25 counts matching words; coverage says how much of the question an item answers. Among
     # the best-scoring items, one that answers all of it comes before one that repeats a word of
     # it often ("ergoterapeut til at spise": the item about eating, not every one naming ergo).
-    coverage = {int(i): index.coverage(i, units, about, everyday) for i in order if scores[i] >= MIN_SCORE}
+    coverage = {int(i): index.coverage(i, units, analysis.about, analysis.everyday, analysis.common)
+                for i in order if scores[i] >= MIN_SCORE}
     order = sorted(coverage, key=lambda i: -scores[i] * (COVERAGE_MIX + coverage[i]))
     hits: List[Hit] = []
     floor = MIN_SCORE

@@ -12,7 +12,7 @@ __all__ = ["fold", "split_message", "looks_like_question", "wants_assessment", "
            "is_restart", "is_english", "is_greeting_only", "asks_for_reference"]
 
 _QUESTION_WORDS = (r"hvad|hvordan|hvorfor|hvornar|hvor|hvem|hvilke|hvilken|hvilket|hvis\s+jeg|kan|ma|skal|er|har|far"
-                   r"|gar|koster|galder|findes|vil|bliver|tager|sker|betaler|daekker|dakker")
+                   r"|gar|koster|galder|findes|vil|bliver|tager|sker|betaler|daekker|dakker|taller")
 _QUESTION_START = re.compile(rf"^\s*(?:og\s+|men\s+|sa\s+|ogsa\s+)?(?:{_QUESTION_WORDS})\b")
 _WANT_TO_KNOW = re.compile(r"\b(?:vil|ville)\s+(?:gerne\s+|bare\s+|lige\s+|godt\s+)*(?:vide|hore|sporge)\b"
                            r"|\bjeg\s+(?:undrer|sporger)\b|\bsporgsmal\b")
@@ -64,8 +64,11 @@ _NEGATED_START = re.compile(r"^\s*\w+\s+(?:ikke|ik|ikk|aldrig)\b")
 # "Bor i Holbæk" says where one lives ("i" is not "I" there), "bor du i Holbæk?" asks
 _VERB_FIRST = re.compile(r"^\s*(?:og\s+|men\s+)?(?!(?:bor|boede)\s+i\b)[a-z]+(?:er|r|s)\s+"
                          r"(?:man|de|i|jeg|du|hun|han|vi|det|der|min|mit|mine)\b")
-# "… , hvad kan jeg gøre", "min far ryger, er det et problem"
-_LATER_QUESTION = re.compile(rf",\s*(?:og\s+|men\s+|sa\s+)?(?:{_QUESTION_WORDS})\b\s+\w+")
+# "… , hvad kan jeg gøre", "min far ryger, er det et problem", and a yes/no question after a
+# comma: "min mor er flyttet på plejecenter, kommer der en fysioterapeut"
+_LATER_QUESTION = re.compile(rf",\s*(?:og\s+|men\s+|sa\s+)?(?:{_QUESTION_WORDS})\b\s+\w+"
+                             r"|,\s*(?:og\s+|men\s+|sa\s+)?(?!(?:bor|boede)\s+i\b)[a-z]+(?:er|r)\s+"
+                             r"(?:man|de|i|jeg|du|hun|han|vi|det|der)\b")
 
 
 def looks_like_question(sentence: str) -> bool:
