@@ -25,14 +25,23 @@ The buttons of turns older than the window are not in the tracker: the channels'
 the latest buttons, so an old button still means what it says.
 ``retrieve_full_tracker`` (Rasa's HTTP API, exports) still reads everything.
 
+The database work of ``retrieve`` and ``save`` runs on the store's own thread(s), not on the
+server's event loop: Rasa's store waits for the database (a commit's write to disk, PostgreSQL's
+round trips) on the loop, and the server handles no other message meanwhile. The loop awaits the
+result, so one message's load and save still come in order (and Rasa's lock store keeps one
+conversation's messages one at a time). SQLite gets one thread (one writer at a time, as before);
+another database up to ``IO_THREADS``.
+
 Configured in endpoints.yml as ``type: bot.tracker_store.CappedSQLTrackerStore``;
 ``TG_SESSION_MAX_EVENTS=0`` loads every event as Rasa does.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 import sqlalchemy as sa
@@ -53,6 +62,7 @@ KEEP_FROM_ACTIONS = ("action_start_application",)
 INDEX_NAME = "tg_events_sender_type"
 # Events after which older slot values no longer count.
 _RESETS_SLOTS = ("restart", "reset_slots", "session_started")
+IO_THREADS = 4  # threads for a database server's work (PostgreSQL); SQLite gets one
 
 
 def configured_max_events() -> int:
@@ -106,6 +116,12 @@ class CappedSQLTrackerStore(SQLTrackerStore):
         # value and are unhashable, so a WeakKeyDictionary cannot hold them.
         self._stored: Dict[int, Tuple["weakref.ref[DialogueStateTracker]", int]] = {}
         self._sql = _Queries(self.SQLEvent.__table__)
+        threads = 1 if self.engine.dialect.name == "sqlite" else IO_THREADS
+        self._io = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tracker-store")
+
+    async def _off_loop(self, work: Any, *args: Any) -> Any:
+        """``work(*args)`` on the store's thread; the event loop serves other messages meanwhile."""
+        return await asyncio.get_running_loop().run_in_executor(self._io, work, *args)
 
     def _remember(self, tracker: DialogueStateTracker) -> None:
         key = id(tracker)
@@ -118,8 +134,7 @@ class CappedSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         if not self.max_events:
             return await super().retrieve(sender_id)
-        with self.session_scope() as session:
-            events = self._capped_events(session, sender_id)
+        events = await self._off_loop(self._read_capped, sender_id)
         if events is None:  # a window that cannot stand for the history
             tracker = await super().retrieve(sender_id)
         elif not self.domain or not events:
@@ -136,6 +151,10 @@ class CappedSQLTrackerStore(SQLTrackerStore):
         if tracker is not None:
             self._remember(tracker)
         return tracker
+
+    def _read_capped(self, sender_id: Text) -> Optional[List[dict]]:
+        with self.session_scope() as session:
+            return self._capped_events(session, sender_id)
 
     def _capped_events(self, session: Any, sender_id: Text) -> Optional[List[dict]]:
         """The prefix and the window as event dicts (every event of a short conversation), or
@@ -199,8 +218,9 @@ class CappedSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         stored = self._stored_count(tracker)
-        if stored is None:  # not loaded by this store (a new conversation): Rasa's own save, which
-            await super().save(tracker)  # stores every event the tracker holds
+        if stored is None:  # not loaded by this store (a new conversation): what Rasa's own save
+            await self.stream_events(tracker)  # does, off the loop
+            await self._off_loop(self._insert_unstored, tracker)
             self._remember(tracker)
             return
         # Rasa's save with the same rows, written by one prepared INSERT instead of the ORM's
@@ -208,10 +228,22 @@ class CappedSQLTrackerStore(SQLTrackerStore):
         await self.stream_events(tracker)
         rows = [self._row(tracker.sender_id, event) for event in list(tracker.events)[stored:]]
         if rows:
-            with self.session_scope() as session:
+            await self._off_loop(self._insert, rows)
+        self._remember(tracker)
+
+    def _insert_unstored(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's ``save`` for a tracker this store did not load: the events after those stored
+        since the session start (Rasa counts them), as the same rows."""
+        with self.session_scope() as session:
+            rows = [self._row(tracker.sender_id, event) for event in self._additional_events(session, tracker)]
+            if rows:
                 session.execute(self._sql.insert, rows)
                 session.commit()
-        self._remember(tracker)
+
+    def _insert(self, rows: List[Dict[str, Any]]) -> None:
+        with self.session_scope() as session:
+            session.execute(self._sql.insert, rows)
+            session.commit()
 
     @staticmethod
     def _row(sender_id: Text, event: Any) -> Dict[str, Any]:

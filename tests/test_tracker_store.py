@@ -222,3 +222,69 @@ def test_lageret_har_et_indeks_paa_afsender_og_haendelsestype(database_url):
     CappedSQLTrackerStore(domain=DOMAIN, host=database_url, max_events=CAP)
     indexes = {i["name"]: i["column_names"] for i in sa.inspect(first.engine).get_indexes("events")}
     assert indexes[INDEX_NAME] == ["sender_id", "type_name"]
+
+
+def test_databasearbejdet_holder_ikke_serverens_loekke_hen(tmp_path):
+    """While a load or a save waits for the database (a slow disk, a database server far away), the
+    event loop serves other messages: here a ticker keeps ticking through a 0.3 s wait."""
+    import time
+
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    store = CappedSQLTrackerStore(domain=DOMAIN, host=url, max_events=CAP)
+    read, insert = store._read_capped, store._insert
+
+    def slow(work):
+        def wrapped(*args):
+            time.sleep(0.3)  # blocks its own thread, as a commit waiting for the disk does
+            return work(*args)
+        return wrapped
+
+    async def ticks_while(coro):
+        done, count = False, 0
+
+        async def ticker():
+            nonlocal count
+            while not done:
+                await asyncio.sleep(0.01)
+                count += 1
+
+        task = asyncio.ensure_future(ticker())
+        result = await coro
+        done = True
+        await task
+        return result, count
+
+    async def scenario():
+        await start_session(store, "langsom", turns=3)
+        store._read_capped, store._insert = slow(read), slow(insert)
+        tracker, read_ticks = await ticks_while(store.retrieve("langsom"))
+        tracker.update_with_events(turn_events(3), DOMAIN)
+        _, save_ticks = await ticks_while(store.save(tracker))
+        store._read_capped, store._insert = read, insert
+        stored = await SQLTrackerStore(domain=DOMAIN, host=url).retrieve("langsom")
+        return read_ticks, save_ticks, stored
+
+    read_ticks, save_ticks, stored = run(scenario())
+    assert read_ticks >= 10 and save_ticks >= 10
+    assert stored.get_slot("facts") == {"age": 63, "turn": 3}
+
+
+def test_mange_samtaler_paa_en_gang_gemmer_hver_haendelse_en_gang_i_orden(database_url):
+    """Twenty conversations load and save at the same time (the store's threads, one for SQLite):
+    every conversation's rows are its events in order, none lost, none twice."""
+    async def conversation(store, sender):
+        await start_session(store, sender, turns=6)
+
+    async def scenario():
+        store = CappedSQLTrackerStore(domain=DOMAIN, host=database_url, max_events=CAP)
+        senders = [f"samtidig-{i}" for i in range(20)]
+        await asyncio.gather(*(conversation(store, s) for s in senders))
+        stock = SQLTrackerStore(domain=DOMAIN, host=database_url)
+        return {s: [e.as_dict() for e in (await stock.retrieve_full_tracker(s)).events] for s in senders}
+
+    expected = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+    for i in range(6):
+        expected += turn_events(i)
+    for sender, stored in run(scenario()).items():
+        assert [{k: v for k, v in e.items() if k != "timestamp"} for e in stored] == \
+               [{k: v for k, v in e.as_dict().items() if k != "timestamp"} for e in expected], sender
