@@ -89,6 +89,7 @@ class _Queries:
 
         self.session_start = sa.select(sa.func.max(c.timestamp)).where(
             sender, c.type_name == SessionStarted.type_name)
+        self.count_since = sa.select(sa.func.count()).select_from(table).where(since)
         self.newest = sa.select(*columns).where(since).order_by(c.id.desc()).limit(sa.bindparam("limit"))
         # One pass over the older rows: the latest application start, slot reset, form event.
         self.latest = sa.select(
@@ -233,9 +234,13 @@ class CappedSQLTrackerStore(SQLTrackerStore):
 
     def _insert_unstored(self, tracker: DialogueStateTracker) -> None:
         """Rasa's ``save`` for a tracker this store did not load: the events after those stored
-        since the session start (Rasa counts them), as the same rows."""
+        since the session start (counted as Rasa's ``_additional_events`` does), as the same rows."""
         with self.session_scope() as session:
-            rows = [self._row(tracker.sender_id, event) for event in self._additional_events(session, tracker)]
+            sender = tracker.sender_id
+            start = session.execute(self._sql.session_start, {"sender": sender}).scalar()
+            stored = session.execute(self._sql.count_since, {
+                "sender": sender, "start": float("-inf") if start is None else start}).scalar()
+            rows = [self._row(sender, event) for event in list(tracker.events)[stored:]]
             if rows:
                 session.execute(self._sql.insert, rows)
                 session.commit()

@@ -168,3 +168,54 @@ def test_klassifikatorens_input_er_den_samme_matrix_som_rasas():
         ours, theirs = rasa_tuning.stacked_features(batch), stock(None, batch)
         assert ours.shape == theirs.shape == (len(batch), 340)
         assert np.array_equal(ours.toarray(), theirs.toarray())
+
+
+def test_en_slot_kopieres_som_copy_copy_goer_det_uden_pickle_protokollen():
+    """Every slot of the domain and every slot class Rasa has: the same class, the same attributes
+    (the very same objects, as a shallow copy), a new instance; changing the copy's value leaves
+    the original alone; and a tracker built with the fast copy has the same slots as stock Rasa's."""
+    import copy as copymodule
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import SlotSet
+    from rasa.shared.core.slots import AnySlot, BooleanSlot, CategoricalSlot, FloatSlot, ListSlot, TextSlot
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.load(str(rasa_tuning_root() / "bot" / "domain.yml"))
+    extra = [TextSlot("t", [], initial_value="x"), BooleanSlot("b", [], initial_value=True),
+             FloatSlot("f", [], max_value=2.0, min_value=-1.0), ListSlot("l", [], initial_value=[1]),
+             CategoricalSlot("c", [], values=["a", "b"]), AnySlot("a", [], initial_value={"k": 1})]
+    slots = list(domain.slots) + extra
+    assert {type(s) for s in slots} >= {TextSlot, BooleanSlot, FloatSlot, ListSlot, CategoricalSlot, AnySlot}
+    for slot in slots:
+        fast = rasa_tuning.shallow_copy(slot)
+        stock = copymodule._reconstruct(slot, None, *slot.__reduce_ex__(4))
+        assert type(fast) is type(stock) is type(slot) and fast is not slot
+        assert fast.__dict__.keys() == stock.__dict__.keys()
+        assert all(fast.__dict__[k] is stock.__dict__[k] for k in stock.__dict__)
+        fast.value = "ændret"
+        assert slot.value != "ændret"
+
+    class Pickled(TextSlot):  # a slot class with its own pickling goes the usual way
+        type_name = "pickled"
+
+        def __getstate__(self):
+            state = dict(self.__dict__)
+            state["copied"] = True
+            return state
+
+    odd = Pickled("p", [])
+    assert rasa_tuning.shallow_copy(odd).__dict__["copied"] is True
+
+    rasa_tuning.apply()  # as the Rasa server does (once per process)
+    events = [SlotSet("municipality_code", "0661"), SlotSet("facts", {"age": 82})]
+    tracker = DialogueStateTracker.from_events("kopi", events, domain.slots)
+    assert tracker.current_slot_values()["municipality_code"] == "0661"
+    assert all(tracker.slots[s.name] is not s for s in domain.slots)
+    assert all(s.value is None or s.name not in ("municipality_code", "facts") for s in domain.slots)
+
+
+def rasa_tuning_root():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[1]

@@ -288,3 +288,25 @@ def test_mange_samtaler_paa_en_gang_gemmer_hver_haendelse_en_gang_i_orden(databa
     for sender, stored in run(scenario()).items():
         assert [{k: v for k, v in e.items() if k != "timestamp"} for e in stored] == \
                [{k: v for k, v in e.as_dict().items() if k != "timestamp"} for e in expected], sender
+
+
+def test_en_samtale_som_en_anden_server_har_indlaest_gemmes_uden_huller_og_dobbelte(database_url):
+    """A tracker this store did not load (the conversation moved from another server): only the
+    events after those stored since the session start are written, as Rasa's own save does."""
+    async def scenario():
+        first = CappedSQLTrackerStore(domain=DOMAIN, host=database_url, max_events=CAP)
+        await start_session(first, "flyttet", turns=4)
+        other = SQLTrackerStore(domain=DOMAIN, host=database_url)
+        tracker = await other.retrieve("flyttet")  # loaded elsewhere
+        tracker.update_with_events(turn_events(4), DOMAIN)
+        second = CappedSQLTrackerStore(domain=DOMAIN, host=database_url, max_events=CAP)
+        await second.save(tracker)
+        await second.save(tracker)  # nothing new: nothing written
+        return [e.as_dict() for e in (await other.retrieve_full_tracker("flyttet")).events]
+
+    stored = run(scenario())
+    expected = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+    for i in range(5):
+        expected += turn_events(i)
+    assert [{k: v for k, v in e.items() if k != "timestamp"} for e in stored] == \
+           [{k: v for k, v in e.as_dict().items() if k != "timestamp"} for e in expected]
