@@ -296,16 +296,23 @@ class Layout:
         return urls
 
     def wait_ready(self, deadline: float) -> None:
-        """Every process answers, and every web server says /ready (database, Rasa, actions, relay)."""
+        """Every process answers, every web server says /ready (database, Rasa, actions, relay), and
+        HAProxy's health checks count every server up: until they do, HAProxy sends a conversation
+        to the servers it has seen up and moves it once the others come up."""
         pending = dict(self.health_urls())
         pending.update({f"{u} ready": f"http://{HOST}:{p}/ready" for u, p in zip(self.web_units, self.state["ports"]["web"])})
+        backends = {"rasa": len(self.rasa_units), "rasa_socketio": len(self.rasa_units), "web": len(self.web_units)}
+        stats = f"http://{HOST}:{self.state['ports']['stats']}/metrics"
         while time.monotonic() < deadline:
             for name, pid in self.state["pids"].items():
                 if not _alive(pid):
                     raise RuntimeError(f"{name} stopped; see {self.logs}")
             pending = {n: u for n, u in pending.items() if _status(u) != 200}
             if not pending:
-                return
+                down = [name for name, active in _active_servers(stats, backends).items() if active < backends[name]]
+                if not down:
+                    return
+                pending = {f"HAProxy: {name}": stats for name in down}
             time.sleep(0.5)
         raise TimeoutError(f"not ready: {', '.join(pending)}; see {self.logs}")
 
@@ -352,6 +359,22 @@ def _create_database_if_missing(url: str, name: str) -> None:
         if cur.fetchone() is None:
             cur.execute(f'CREATE DATABASE "{name}"')
     conn.close()
+
+
+def _active_servers(metrics_url: str, backends: Dict[str, int]) -> Dict[str, int]:
+    """HAProxy's count of servers up per backend (its Prometheus exporter); 0 where not known."""
+    found = dict.fromkeys(backends, 0)
+    try:
+        with urllib.request.urlopen(metrics_url, timeout=2) as resp:
+            text = resp.read().decode()
+    except Exception:  # noqa: BLE001 - not up yet
+        return found
+    for line in text.splitlines():
+        if line.startswith("haproxy_backend_active_servers{"):
+            proxy = line.split('proxy="', 1)[1].split('"', 1)[0] if 'proxy="' in line else ""
+            if proxy in found:
+                found[proxy] = int(float(line.rsplit(" ", 1)[1]))
+    return found
 
 
 def _status(url: str) -> int:

@@ -88,7 +88,7 @@ def assessment_of(replies):
 def server_changes(layout):
     """HAProxy's own lines about servers going down or up (why a conversation moved)."""
     log = (layout.logs / "haproxy.log").read_text(encoding="utf-8", errors="replace")
-    return [line for line in log.splitlines() if " is DOWN" in line or " is UP" in line]
+    return "\n".join(line for line in log.splitlines() if " is DOWN" in line or " is UP" in line)
 
 
 def user_messages(layout, sender):
