@@ -352,12 +352,24 @@ async def _session_tracker(agent: Any, sender_id: str) -> Any:
     return await inner.retrieve_session(sender_id)
 
 
+async def _recent_events(agent: Any, sender_id: str) -> Optional[List[Any]]:
+    """The recent events as the capped tracker store gives them without replaying a tracker
+    (bot/tracker_store.py); None where the store cannot (then the tracker is read)."""
+    store = getattr(agent, "tracker_store", None)
+    inner = getattr(store, "_tracker_store", store)
+    if not hasattr(inner, "recent_events"):
+        return None
+    return await inner.recent_events(sender_id)
+
+
 async def payload_text(agent: Any, sender_id: str, text: str) -> str:
     """``harden_payload`` on the conversation's events. A payload that is not one of the latest
     buttons is looked up again in the whole session, since the tracker store loads only the recent
     events of a long conversation and an old button should still mean what it says."""
-    tracker = await _tracker(agent, sender_id)
-    events = list(tracker.events) if tracker else []
+    events = await _recent_events(agent, sender_id)
+    if events is None:
+        tracker = await _tracker(agent, sender_id)
+        events = list(tracker.events) if tracker else []
     hardened = harden_payload(text, events)
     if hardened != text and events:
         session = await _session_tracker(agent, sender_id)

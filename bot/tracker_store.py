@@ -42,7 +42,7 @@ import json
 import logging
 import weakref
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Text, Tuple
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -106,6 +106,13 @@ class _Queries:
         self.by_ids = sa.select(*columns).where(c.id.in_(sa.bindparam("ids", expanding=True))).order_by(c.id)
 
 
+class EventView(NamedTuple):
+    """A stored event's kind ("user", "bot", "slot" ...) and its ``data`` (a bot message's buttons)."""
+
+    type_name: Optional[Text]
+    data: Optional[Dict[str, Any]]
+
+
 class CappedSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` whose ``retrieve`` loads at most ``max_events`` recent events (see above)."""
 
@@ -145,6 +152,18 @@ class CappedSQLTrackerStore(SQLTrackerStore):
         if tracker is not None:
             self._remember(tracker)
         return tracker
+
+    async def recent_events(self, sender_id: Text) -> Optional[List["EventView"]]:
+        """The events ``retrieve`` would load, each as its kind and data only, without a tracker
+        replaying them (1.5 ms of CPU for a window of 40 events): the channels' payload check
+        reads no more. ``[]`` for a conversation with none; None where ``retrieve`` would read
+        every event (no cap, or a window that cannot stand for the history): use ``retrieve``."""
+        if not self.max_events:
+            return None
+        events = await self._off_loop(self._read_capped, sender_id)
+        if events is None:
+            return None
+        return [EventView(e.get("event"), e.get("data")) for e in events]
 
     async def retrieve_session(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """Every event since the session start, as Rasa's own ``retrieve``."""

@@ -200,6 +200,34 @@ def test_en_gammel_knap_betyder_stadig_det_den_siger(tmp_path):
     assert run(scenario()) == ['/inform{"answer": "ja29"}', "Ja 2", "restart"]
 
 
+def test_knaptjekket_uden_tracker_giver_det_samme_som_med(database_url):
+    """The channels' payload check reads the recent events without replaying a tracker: at every
+    turn of a long conversation (the application form included) the latest buttons, the older
+    ones and what each payload becomes are what the loaded tracker gives; a new conversation has
+    none; without a cap the store says so (None) and the tracker is read."""
+    from bot.channels import harden_payload
+
+    async def scenario():
+        capped = CappedSQLTrackerStore(domain=DOMAIN, host=database_url, max_events=CAP)
+        assert await capped.recent_events("ny") == []
+        await start_session(capped, "knapper")
+        for i in range(TURNS):
+            tracker = await capped.retrieve("knapper")
+            tracker.update_with_events(turn_events(i), DOMAIN)
+            await capped.save(tracker)
+            light = await capped.recent_events("knapper")
+            full = (await capped.retrieve("knapper")).events
+            assert [e.type_name for e in light] == [e.type_name for e in full]
+            assert offered_buttons(light) == offered_buttons(full)
+            for text in (f'/inform{{"answer": "ja{i}"}}', f'/inform{{"answer": "ja{max(i - 3, 0)}"}}', "/dont_know",
+                         "/greet", "/restart", "hej"):
+                assert harden_payload(text, light) == harden_payload(text, full), (i, text)
+        uncapped = CappedSQLTrackerStore(domain=DOMAIN, host=database_url, max_events=0)
+        return await uncapped.recent_events("knapper")
+
+    assert run(scenario()) is None
+
+
 @pytest.mark.parametrize("name", ["endpoints.yml", "deploy/endpoints.production.yml"])
 def test_endpoints_filerne_bruger_det_begraensede_lager(name, tmp_path, monkeypatch):
     for var, value in {"TG_TRACKER_URL": f"sqlite:///{tmp_path / 'tracker.db'}", "TG_ACTION_URL": "http://127.0.0.1:1/webhook",
