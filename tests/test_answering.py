@@ -7,7 +7,8 @@ heldout.yml was split off before any tuning, heldout2.yml was written after its 
 heldout3.yml before the one measurement of the final engine, heldout4.yml on the merged knowledge
 before any tuning on it, heldout5.yml after its measurement, heldout6.yml after the measurement of
 heldout5.yml, heldout7.yml after the measurement of heldout6.yml, heldout8.yml after that of
-heldout7.yml (docs/answering.md has the blind figures of each).
+heldout7.yml, heldout9.yml after the changes that followed it (docs/answering.md has the blind
+figures of each).
 """
 import fnmatch
 import re
@@ -31,7 +32,7 @@ from training_guidance.answering import (
 from training_guidance.knowledge import load_knowledge
 
 WITH_STANDARD = ("0316", "0163", "0661", "0615", "0183")
-PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8")
+PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9")
 MAX_OFF_TOPIC_ANSWERED = 0.10  # share of off-topic questions that may get an item
 # A part whose blind measurement missed the targets (docs/answering.md) and that has not reached
 # them since: measured and printed every run, and marked so; it passes when the engine reaches them.
@@ -115,6 +116,8 @@ def test_hver_etiket_peger_paa_et_element_i_den_rigtige_kommune(kb, part):
                  marks=below_target("blind: top-3 69.0 %, false 'not found' 10.3 %")),
     pytest.param("heldout8", "Testdel 8 (held-out, skrevet efter målingen af del 7, før rettelserne efter den)",
                  marks=below_target("blind: top-3 58.6 %, false 'not found' 19.0 %, 1 wrong municipality")),
+    pytest.param("heldout9", "Testdel 9 (held-out, skrevet efter rettelserne efter del 8)",
+                 marks=below_target("blind: top-3 67.2 %, false 'not found' 17.2 %, 3 wrongly split")),
 ])
 def test_testdelene_naar_maalene(kb, capsys, part, title):
     report = qs.evaluate(kb, qs.load(part))
@@ -485,6 +488,17 @@ def test_hverdagsord_sygdomme_og_alder_i_spoergsmaalet(kb, question, code, expec
 ])
 def test_et_sjaeldent_ord_som_ingen_standard_bruger_goer_spoergsmaalet_emnefremmed(kb, question, code):
     assert not answer_question(kb, question, code=code).found
+
+
+def test_et_svar_skal_sige_mere_end_at_det_handler_om_traening(kb):
+    """"får han træning mens han ligger der" shares only "træning" with every item: no item (the
+    first would have been "Du er under 18 år"); a question that names nothing but training, or
+    training and a situation no item names, is still answered."""
+    assert not answer_question(kb, "faar han traening mens han ligger der", code="0561").found
+    assert answer_question(kb, "hvad er genoptræning", code="0661").found
+    assert answer_question(kb, "kan jeg få genoptræning efter en hjernerystelse i holstebro", code="0661").found
+    hits = answer_question(kb, "kan jeg få en anden fysioterapeut end kommunens", code="0183").hits
+    assert "0183:stk1:no_free_choice" in [k for h in hits for k in h.keys]
 
 
 def test_almindelige_ord_skilles_fra_hverdagsord_og_sjaeldne_ord(kb):

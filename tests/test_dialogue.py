@@ -153,6 +153,19 @@ def test_et_ja_nej_spoergsmaal_efter_et_komma_besvares_uden_spoergsmaalstegn():
     assert "Store bededag er ikke en helligdag" in text and "Kilde:" in text
 
 
+def test_en_far_paa_sygehuset_faar_ikke_reglen_om_boern():
+    talk = Talk()
+    text = talk.say("min far i esbjerg er indlagt med en braekket hofte. faar han traening mens han ligger der, "
+                    "og hvad skal vi goere naar han kommer hjem").texts
+    assert "under 18" not in text
+    assert "Er din far indlagt nu, står sygehuset for hans træning" in text
+
+
+def test_en_regel_om_paaroerende_til_borgeren_skrives_om_den_der_spoerges_om():
+    text = Talk(code=ISHOEJ, name="Ishøj").say("hvem kan bede om et træningsforløb til min far").texts
+    assert "til dig" not in text
+
+
 def test_et_spoergsmaal_om_en_person_uden_spoergsmaalstegn_og_med_et_emne_faar_svar_og_vurdering():
     """'min mor er 90 kan hun godt få træning hjemme i stuen': where she can train is answered
     from the standard, and the assessment of her starts; her age is not asked again."""

@@ -99,3 +99,13 @@ def test_standardernes_du_form_skrives_i_laeserens_stemme(text, mother, staff):
     assert in_voice(text, Voice("relative", "din mor")) == mother
     assert in_voice(text, Voice("staff")) == staff
     assert in_voice(text, Voice("citizen")) == text
+
+
+def test_en_regel_om_paaroerende_taler_til_den_der_laeser_den():
+    """An item of the topic "relatives" that speaks to the relative stays "du" for a relative; one
+    that speaks to the citizen about "dine pårørende" is about the person written about."""
+    mother = Voice("relative", "din mor")
+    to_relative = "Er du pårørende? Så kan du få en samtale med en pårørendekonsulent."
+    assert in_voice(to_relative, mother, about_relatives=True) == to_relative
+    to_citizen = "Dine pårørende kan bede om et træningsforløb til dig."
+    assert in_voice(to_citizen, mother, about_relatives=True) == "Din mors pårørende kan bede om et træningsforløb til hende."

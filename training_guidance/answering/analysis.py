@@ -89,10 +89,19 @@ class Analyzer:
         for stems, names in self._phrases.items():
             self._by_first.setdefault(stems[0], []).append((stems, names))
         self._about: Set[str] = {self._stem(w) for phrase in synonyms.about for w in _words(phrase)}
+        # Groups whose every phrase names training ("træning", "genoptræne" ...)
+        self._about |= {GROUP_PREFIX + fold(name) for name, phrases in synonyms.groups.items()
+                        if all({self._stem(w) for w in _words(p)} <= self._about for p in phrases)}
         self._zipf_cache: Dict[str, float] = {}
         self.vocabulary: Counter = Counter()  # folded word → how many texts use it
         self.known: Set[str] = set()          # every search word some text of the corpus has
         self._vocab_list: List[str] = []
+
+    def generic(self, unit: "Unit") -> bool:
+        """A unit that only says the question is about training ("træning", "genoptræner"): every
+        item of a standard is about that. "en anden fysioterapeut" is not: it is a phrase of the
+        group on free choice."""
+        return all(way <= self._about for way in unit)
 
     # -- vocabulary --------------------------------------------------------------------------
     def learn(self, texts: Iterable[str]) -> None:

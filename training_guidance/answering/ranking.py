@@ -111,11 +111,19 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     hits: List[Hit] = []
     floor = MIN_SCORE
     wants_address = bool(_ASKS_ADDRESS.search(question))
+    # "får han træning mens han ligger der": with nothing but "træning" in common, every item ties
+    # and the first would be a rule on children. An item must say something of what is asked
+    # besides training - unless training is all the question names ("hvad er genoptræning?").
+    # (A word no knowledge file uses is said by no item either: it does not count here.)
+    known = index.analyzer.known
+    specific = [u for u in units if not index.analyzer.generic(u) and any(way <= known for way in u)]
     for i in order:
         if len(hits) == limit:
             break
         if scores[i] < floor or coverage[i] < min_coverage:
             continue  # it matches, but on too little of what was asked
+        if specific and not any(any(way <= index.words[i] for way in u) for u in specific):
+            continue  # it shares only "træning" with the question
         item = index.entries[i].item
         if wants_address and not (item.address or item.url or item.email):
             continue  # "hvad er adressen på aktivitetscentret": an item on the centre without one is no answer

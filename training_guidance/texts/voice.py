@@ -103,13 +103,17 @@ _REFLEXIVE = re.compile(
     re.IGNORECASE)  # "(?:du)": a question or a condition puts the verb first ("Henvender du dig i dag")
 # Text that speaks to a relative as "du": "Du kan som pårørende …", "Er du pårørende, …".
 _ABOUT_RELATIVE = re.compile(r"\b(?:som|er|være|bliver)\s+pårørende\b|\bpårørende\s+som\s+dig\b", re.IGNORECASE)
+# Text about relatives that speaks to the citizen: "Dine pårørende kan bede om et forløb til dig".
+_CITIZENS_RELATIVES = re.compile(r"\bdine?\s+pårørende", re.IGNORECASE)
 
 
 def in_voice(text: str, voice: Voice, about_relatives: bool = False) -> str:
     """The standards' du-form ``text`` as ``voice`` should read it."""
     if voice.kind == "citizen":
         return text
-    if about_relatives or _ABOUT_RELATIVE.search(text):
+    # An item on relatives speaks to the relative ("Er du pårørende? Så kan du …"), unless it
+    # speaks to the citizen about their relatives
+    if _ABOUT_RELATIVE.search(text) or about_relatives and not _CITIZENS_RELATIVES.search(text):
         if voice.kind == "relative":
             return text  # addressed to the relative: "du" is right
         return _rewrite(text, person="den pårørende", pronoun="vedkommende", obj="den pårørende",
