@@ -279,6 +279,9 @@ def test_standarden_svarer_ikke_paa_det_den_ikke_naevner(kb):
     ("far er stadig indlagt, hvad sker der når han kommer hjem",
      ["far er stadig indlagt hvad sker der når han kommer hjem"]),
     ("far jeg kørsel? og ma jeg ryge", ["far jeg kørsel?", "ma jeg ryge"]),
+    # a guess at the answer after a comma checks it, it asks nothing new
+    ("hvem bestemmer hvor længe jeg træner, er det terapeuten", ["hvem bestemmer hvor længe jeg træner, er det terapeuten"]),
+    ("hvad koster det, og er det gratis for pensionister", ["hvad koster det", "er det gratis for pensionister"]),
     ("", []),
 ])
 def test_en_besked_deles_i_sine_spoergsmaal(message, parts):

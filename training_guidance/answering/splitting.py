@@ -8,8 +8,8 @@ sentence ("hvad hvis hun er på aflastning, kan hun så træne").
 
 Not cut: two question words joined by "og" ("hvornår og hvor jeg skal møde" asks one thing
 about a time and a place), a piece of punctuation only ("klager??"), and a question after a comma
-that offers alternatives ("hvordan søger man, skal man ringe eller udfylde noget"): it narrows the
-question before it, it does not ask a new one.
+that offers alternatives ("hvordan søger man, skal man ringe eller udfylde noget") or a guess
+("hvem sætter målene, er det lægen"): it narrows the question before it, it does not ask a new one.
 """
 from __future__ import annotations
 
@@ -41,6 +41,10 @@ _ENDS_IN_QUESTION_WORD = re.compile(r"\bhv[a-zæøå]*\s*$", re.IGNORECASE)
 # names the candidate ways of a "hvordan" question before it
 _HOW = re.compile(r"^\s*(?:og\s+|men\s+)?hvordan\b")
 _ALTERNATIVES = re.compile(r"\beller\b", re.IGNORECASE)
+# "hvem sætter målene, er det lægen": after a comma, "er det …" offers an answer to the question
+# before it ("hv…"): it checks a guess, it does not ask something new
+_WH = re.compile(r"^\s*(?:og\s+|men\s+)?hv[a-zæøå]*\b")
+_GUESS = re.compile(r"^\s*er\s+det\b")
 
 
 def _asks(part: str) -> bool:
@@ -61,7 +65,8 @@ def split_questions(text: str) -> List[str]:
             piece = sentence[start:cut.start() if cut else len(sentence)]
             if joined and (_ENDS_IN_QUESTION_WORD.search(joined[-1]) or (
                     separator.strip() == "," and _HOW.match(fold(joined[-1]))
-                    and _ALTERNATIVES.search(piece))):
+                    and _ALTERNATIVES.search(piece)) or (
+                    separator.strip() == "," and _WH.match(fold(joined[-1])) and _GUESS.match(fold(piece)))):
                 joined[-1] += separator + piece
             elif piece.strip(" ,.;"):
                 joined.append(piece)
