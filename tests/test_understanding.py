@@ -158,6 +158,10 @@ UNDERSTAND = [
     ("hun er 250 år", {}, ["age"]),
     ("Jeg skriver på vegne af min nabo, hun er 88",
      {"age": 88, "writer": "relative", "relation": None}, []),
+    # a neighbour or a friend as an example, not the person written about: the writer's own training
+    ("min nabo går hos en privat fysioterapeut, kan jeg vælge at få min genoptræning der",
+     {"writer": "citizen", "relation": None}, []),
+    ("min veninde er faldet, jeg kan ikke få hende til at træne", {"writer": "relative", "relation": None}, []),
     ("ring på 12 34 56 78, min mor er 77, cpr 010145-1234", {"age": 77}, []),
     # --- words that look like cues but are not ---
     ("Hvad er vedligeholdende træning?", {}, ["condition_course"]),

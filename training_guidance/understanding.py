@@ -120,8 +120,15 @@ _TOPIC_BEFORE = _rx(r"\b(?:for|om|af|angaende|vedrorende|vedr)\s*$")
 _OTHER_PERSON = _rx(  # the writer is not the citizen, even if no family word is used
     r"\bparorende\b|\bpa\s+vegne\s+af\b|\b(?:for|om|af)\s+(?:hende|ham)\b"
     rf"|\b(?:hendes|hans)\s+(?:{_REL_RX})\b"
-    r"|\b(?:min|mit|vores)\s+(?:nabo|ven|veninde|bekendt|borger|patient|klient)\b"
+    r"|\b(?:min|mit|vores)\s+(?:borger|patient|klient)\b"
 )
+# A neighbour or a friend may be the person written about ("min nabo er faldet, kan hun få
+# træning") or only an example ("min nabo går hos en privat fysioterapeut, kan jeg vælge at få min
+# genoptræning der"): the writer's own training decides
+_ACQUAINTANCE = _rx(r"\b(?:min|mit|vores)\s+(?:nabo|ven|veninde|bekendt)\b")
+_OWN_TRAINING = _rx(r"\b(?:min|mit)\s+(?:egen\s+)?(?:genoptraning|traning|forlob|ansogning|afgorelse)\b"
+                    r"|\b(?:(?:kan|ma|skal)\s+jeg|jeg\s+(?:kan|ma|skal))\s+(?:\w+\s+){0,2}"
+                    r"(?:fa|vaelge|valge|soge|trane|genoptrane)\b")
 _VERBS = (r"(?:er|har|kan|bor|ligger|blev|bliver|var|fik|far|faldt|vil|gider|skal|traner|gar|gik|kom|"
           r"klarer|fylder|fyldte|nagter|venter|onsker|hedder)")
 _THIRD_PERSON = _rx(  # "hun er", "hun kan ikke", "fik hun", "hende"
@@ -150,6 +157,9 @@ def _relation(folded: str) -> Optional[str]:
 def _writer(folded: str, relation: Optional[str]) -> Optional[str]:
     if relation or _OTHER_PERSON.search(folded):
         return "relative"
+    if _ACQUAINTANCE.search(folded):
+        own = _OWN_TRAINING.search(folded) and not _THIRD_PERSON.search(folded)
+        return "citizen" if own else "relative"
     third, first = bool(_THIRD_PERSON.search(folded)), bool(_FIRST_PERSON.search(folded))
     if third and not first:
         return "relative"
