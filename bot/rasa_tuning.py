@@ -43,6 +43,7 @@ Set ``TG_RASA_TUNING=off`` to run stock Rasa (the benchmark does, to measure the
 """
 from __future__ import annotations
 
+import copy
 from typing import Any, Callable, Dict, List, Optional, Text
 
 import numpy as np
@@ -189,8 +190,6 @@ def _plain(cls: type) -> bool:
 
 def shallow_copy(self: Any) -> Any:
     """``copy.copy(slot)`` without the pickle protocol (see the module docstring)."""
-    import copy
-
     cls = type(self)
     if not _plain(cls):
         return copy._reconstruct(self, None, *self.__reduce_ex__(4))  # type: ignore[attr-defined]

@@ -303,6 +303,7 @@ class Layout:
         pending.update({f"{u} ready": f"http://{HOST}:{p}/ready" for u, p in zip(self.web_units, self.state["ports"]["web"])})
         backends = {"rasa": len(self.rasa_units), "rasa_socketio": len(self.rasa_units), "web": len(self.web_units)}
         stats = f"http://{HOST}:{self.state['ports']['stats']}/metrics"
+        down: List[str] = []
         while time.monotonic() < deadline:
             for name, pid in self.state["pids"].items():
                 if not _alive(pid):
@@ -312,9 +313,9 @@ class Layout:
                 down = [name for name, active in _active_servers(stats, backends).items() if active < backends[name]]
                 if not down:
                     return
-                pending = {f"HAProxy: {name}": stats for name in down}
             time.sleep(0.5)
-        raise TimeoutError(f"not ready: {', '.join(pending)}; see {self.logs}")
+        waiting = [*pending, *(f"HAProxy: {name}" for name in down)]
+        raise TimeoutError(f"not ready: {', '.join(waiting)}; see {self.logs}")
 
     # --- stopping ------------------------------------------------------------------------------
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
