@@ -259,13 +259,15 @@ class CappedSQLTrackerStore(SQLTrackerStore):
             start = session.execute(self._sql.session_start, {"sender": sender}).scalar()
             stored = session.execute(self._sql.count_since, {
                 "sender": sender, "start": float("-inf") if start is None else start}).scalar()
-            rows = [self._row(sender, event) for event in list(tracker.events)[stored:]]
-            if rows:
-                session.execute(self._sql.insert, rows)
-                session.commit()
+            self._write(session, [self._row(sender, event) for event in list(tracker.events)[stored:]])
 
     def _insert(self, rows: List[Dict[str, Any]]) -> None:
         with self.session_scope() as session:
+            self._write(session, rows)
+
+    def _write(self, session: Any, rows: List[Dict[str, Any]]) -> None:
+        """The rows, by one prepared INSERT, committed (nothing to do for none)."""
+        if rows:
             session.execute(self._sql.insert, rows)
             session.commit()
 

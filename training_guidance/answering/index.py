@@ -13,7 +13,7 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Dict, FrozenSet, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -21,7 +21,7 @@ from ..folding import fold
 from ..knowledge import KnowledgeBase
 from ..knowledge.schema import Item, Standard, Topic
 from ..municipalities import find_mentions
-from .analysis import Analyzer, Unit
+from .analysis import Analysis, Analyzer, Unit
 from .bm25 import bm25s
 from .keys import item_key
 from .synonyms import Synonyms, knowledge_dir, load_synonyms
@@ -160,37 +160,42 @@ class SearchIndex:
             self._offer_masks[offer] = mask
         return mask
 
-    def weight(self, unit: Unit, about: bool = False, everyday: FrozenSet[str] = frozenset(),
-               common: FrozenSet[str] = frozenset()) -> float:
+    def weight(self, unit: Unit, question: Optional[Analysis] = None) -> float:
         """How much a unit of a question tells: the inverse document frequency (as BM25 weighs a
         word) of its commonest way of being said here; a thing no item says weighs the most. A
         word no knowledge file uses weighs more still - unless it is everyday Danish
-        (``everyday``: "i morgen"), ordinary Danish (``common``: "opkald", "computer") or the
-        question names training (``about``): "storskrald" is what is asked, "lårbenshalsbrud" in a
-        question about genoptræning is the situation."""
+        (``question.everyday``: "i morgen"), ordinary Danish (``question.common``: "opkald",
+        "computer") or the question names training (``question.about``): "storskrald" is what is
+        asked, "lårbenshalsbrud" in a question about genoptræning is the situation."""
+        everyday = question.everyday if question else frozenset()
         n = len(self.entries)
         df = max((min(self._df.get(t, 0) for t in way) for way in unit), default=0)
         weight = math.log(1 + (n - df + 0.5) / (df + 0.5))
         if all(way <= everyday for way in unit):
             weight *= EVERYDAY_WEIGHT  # an everyday word of no group, known or not
         elif not any(way <= self.analyzer.known for way in unit):
-            if about:
+            if question is not None and question.about:
                 weight *= UNKNOWN_WEIGHT_ABOUT
-            elif all(way <= common for way in unit):
+            elif question is not None and all(way <= question.common for way in unit):
                 weight *= COMMON_WEIGHT
             else:
                 weight *= UNKNOWN_WEIGHT
         return weight
 
-    def coverage(self, i: int, units: List[Unit], about: bool = False,
-                 everyday: FrozenSet[str] = frozenset(), common: FrozenSet[str] = frozenset()) -> float:
-        """The weighted share of a question's units that entry i says."""
-        weights = [self.weight(u, about, everyday, common) for u in units]
+    def weights(self, question: Analysis) -> List[float]:
+        """The weight of each of the question's units (the same for every entry)."""
+        return [self.weight(u, question) for u in question.units]
+
+    def says(self, i: int, unit: Unit) -> bool:
+        """Whether entry i says the unit, in any of its ways."""
+        return any(way <= self.words[i] for way in unit)
+
+    def coverage(self, i: int, units: List[Unit], weights: List[float]) -> float:
+        """The weighted share of a question's units that entry i says (``weights``: from ``weights``)."""
         total = sum(weights)
         if not total:
             return 0.0
-        words = self.words[i]
-        return sum(w for u, w in zip(units, weights) if any(way <= words for way in u)) / total
+        return sum(w for u, w in zip(units, weights) if self.says(i, u)) / total
 
     def scores(self, tokens: List[str]) -> np.ndarray:
         if not tokens:

@@ -105,8 +105,8 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     # BM25 counts matching words; coverage says how much of the question an item answers. Among
     # the best-scoring items, one that answers all of it comes before one that repeats a word of
     # it often ("ergoterapeut til at spise": the item about eating, not every one naming ergo).
-    coverage = {int(i): index.coverage(i, units, analysis.about, analysis.everyday, analysis.common)
-                for i in order if scores[i] >= MIN_SCORE}
+    weights = index.weights(analysis)
+    coverage = {int(i): index.coverage(i, units, weights) for i in order if scores[i] >= MIN_SCORE}
     order = sorted(coverage, key=lambda i: -scores[i] * (COVERAGE_MIX + coverage[i]))
     hits: List[Hit] = []
     floor = MIN_SCORE
@@ -122,7 +122,7 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
             break
         if scores[i] < floor or coverage[i] < min_coverage:
             continue  # it matches, but on too little of what was asked
-        if specific and not any(any(way <= index.words[i] for way in u) for u in specific):
+        if specific and not any(index.says(i, u) for u in specific):
             continue  # it shares only "træning" with the question
         item = index.entries[i].item
         if wants_address and not (item.address or item.url or item.email):
