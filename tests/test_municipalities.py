@@ -136,6 +136,11 @@ def test_flere_kommuner_i_en_besked(kb):
     ("min mor flyttede fra Aarhus Kommune til Odense i sommer", None, "0316", "0461", True, False, "text"),
     ("vi flyttede til Horsens fra Vejle", None, None, "0615", True, False, "text"),
     ("hun flytter fra Ishøj til Herlev til jul", None, None, None, True, True, "text"),  # not yet: ask
+    # a hospital's town says where the hospital is, not where they live
+    ("min far blev udskrevet fra Hvidovre i går. hvis vi søger i Ishøj, hvornår hører vi noget",
+     None, None, "0183", True, False, "text"),
+    ("hun er opereret i Vejle, hvad koster kørsel", "0661", None, "0661", False, False, "conversation"),
+    ("han er indlagt på Holbæk Sygehus, og vi bor i Horsens", None, None, "0615", True, False, "text"),
 ])
 def test_hvilken_kommune_et_spoergsmaal_handler_om(kb, text, conversation, page, code, named, ambiguous,
                                                    source):

@@ -156,6 +156,8 @@ _MOVED_FROM_BEFORE = re.compile(r"\bflytte(?:t|de)?\s+(?:\w+\s+)?fra\s+[\w-]+(?:
 _PLACE_BEFORE = re.compile(r"\b(?:i|fra|til|ved)\s*$")
 _KOMMUNE_AFTER = re.compile(r"\s*kommunes?\b|\s*kommune\b", re.IGNORECASE)
 _HOSPITAL_AFTER = re.compile(r"\s*-?\s*\w*(?:sygehus|hospital)")
+# "udskrevet fra Hvidovre", "opereret i Vejle": where the hospital is, not where they live
+_HOSPITAL_BEFORE = re.compile(r"\b(?:udskrev(?:et|ne|es)?|indlagt|indlagte|opereret|opereres)\s+(?:fra|i|pa)\s*$")
 
 
 @dataclass(frozen=True)
@@ -212,8 +214,8 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None) -> List[Mention
         before = fold(text[max(0, start - 14):start])
         i += n
         after = text[end:end + 30]
-        if _HOSPITAL_AFTER.match(fold(after)):
-            continue  # "Holbæk Sygehus" says where the hospital is, not where they live
+        if _HOSPITAL_AFTER.match(fold(after)) or _HOSPITAL_BEFORE.search(fold(text[max(0, start - 30):start])):
+            continue  # "Holbæk Sygehus", "udskrevet fra Hvidovre": where the hospital is, not the home
         kommune = _KOMMUNE_AFTER.match(after)
         lives = bool(_LIVES_BEFORE.search(before) or kommune
                      or _MOVED_FROM_BEFORE.search(fold(text[max(0, start - 60):start])))

@@ -17,7 +17,7 @@ from ..knowledge import KnowledgeBase
 from ..knowledge.schema import Item, Topic
 from ..municipalities import MunicipalityChoice, resolve_municipality
 from .index import Entry, indexes, without_names
-from .splitting import split_questions
+from .splitting import asking_sentence, split_questions
 
 # Chosen on the development questions (docs/answering.md tells which parts were measured when).
 MIN_SCORE = 0.5               # BM25 score below which an item does not answer the question
@@ -107,6 +107,14 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     # it often ("ergoterapeut til at spise": the item about eating, not every one naming ergo).
     weights = index.weights(analysis)
     coverage = {int(i): index.coverage(i, units, weights) for i in order if scores[i] >= MIN_SCORE}
+    # "min far er 89 … efter en slem influenza kan han ikke gå ned til postkassen. … Kan han få hjælp
+    # til at træne sig op igen": the story before the question may be about anything; an item
+    # that answers the sentence that asks answers the question
+    asking = asking_sentence(question)
+    if asking:
+        said = index.analyzer.analyse(without_names(asking, kb), question=True)
+        said_weights = index.weights(said)
+        coverage = {i: max(c, index.coverage(i, said.units, said_weights)) for i, c in coverage.items()}
     order = sorted(coverage, key=lambda i: -scores[i] * (COVERAGE_MIX + coverage[i]))
     hits: List[Hit] = []
     floor = MIN_SCORE

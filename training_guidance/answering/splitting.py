@@ -14,7 +14,7 @@ that offers alternatives ("hvordan søger man, skal man ringe eller udfylde noge
 from __future__ import annotations
 
 import re
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 from ..folding import fold
 
@@ -25,16 +25,23 @@ _QUESTION_WORD = (
     rf"(?:hv[a-zæøå]*|kan|skal|må|får|(?:ma|far)(?={_SUBJECT})|er|har|vil|bliver|galder|gælder|"
     r"findes|tilbyder|koster|hjalper|hjælper|hjaelper)"
 )
+# "bliver det målt", "søger man begge dele samme sted": a verb in the present tense (-r) followed by
+# its subject asks (not "efter det", "der er")
+_VERB_FIRST = (r"(?!(?:efter|over|under|for|før|der|her|hver|eller|mer|ingen|sommer|vinter)\b)[a-zæøå]+r"
+               r"\s+(?:jeg|du|man|hun|han|de|vi|det|den)\b")
 # "og hvornår", ", hvad", "og kan jeg": a new question starts. "og" alone joins words of one
 # question ("massage og bassin"), so a question word must follow.
 _JOINED = re.compile(
     rf"(?:,\s*(?:og\s+)?|\s+og\s+|\s+samt\s+)(?=(?:hv[a-zæøå]*|(?:kan|skal|må|ma|får|far|er|har|vil)"
-    rf"\s+(?:jeg|man|hun|han|de|vi|der|det|min|mit|i)\b)\b)",
+    rf"\s+(?:jeg|man|hun|han|de|vi|der|det|min|mit|i)\b)\b)"
+    # ", og bliver det målt", ", og søger man begge dele samme sted": after ", og" any verb in the
+    # present tense (-r) followed by its subject asks (not "efter det", "der er")
+    rf"|,\s*og\s+(?={_VERB_FIRST})",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?<=[?!])\s*|(?<=[.])\s+(?=\D)|\n+")
 _CONDITION = re.compile(r"^\s*(?:og\s+)?(?:hvad\s+(?:nu\s+)?hvis|hvis)\b")
-_ASKS = re.compile(rf"^\s*(?:og\s+|men\s+|så\s+|sa\s+)?{_QUESTION_WORD}\b", re.IGNORECASE)
+_ASKS = re.compile(rf"^\s*(?:og\s+|men\s+|så\s+|sa\s+)?(?:{_QUESTION_WORD}\b|{_VERB_FIRST})", re.IGNORECASE)
 # The piece before ends in a question word: "hvornår og hvor ..." is one question about both
 _ENDS_IN_QUESTION_WORD = re.compile(r"\bhv[a-zæøå]*\s*$", re.IGNORECASE)
 # A yes/no question offering alternatives ("skal man ringe eller udfylde noget") after a comma
@@ -90,3 +97,13 @@ def split_questions(text: str) -> List[str]:
         else:
             questions.append(" ".join(context))
     return questions
+
+
+def asking_sentence(question: str) -> Optional[str]:
+    """The last sentence that asks, in a question of several sentences (one of split_questions):
+    "Min far er 89 og bor alene. … Kan han få hjælp til at træne sig op igen?" → the last one.
+    None for a question of one sentence."""
+    sentences = [s for s in _SENTENCE_END.split(question or "") if re.search(r"[^\W_]", s)]
+    if len(sentences) < 2:
+        return None
+    return next((s.strip() for s in reversed(sentences) if _asks(s)), None)
