@@ -45,6 +45,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, List, NamedTuple, Optional, Text, Tuple
 
 import sqlalchemy as sa
+from sqlalchemy.orm import sessionmaker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -118,6 +119,7 @@ class CappedSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, max_events: Optional[int] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._keep_sqlite_connections()
         self._add_index()
         self.max_events = configured_max_events() if max_events is None else int(max_events)
         # id(tracker) → (weak reference, number of its events already stored). Trackers compare by
@@ -126,6 +128,18 @@ class CappedSQLTrackerStore(SQLTrackerStore):
         self._sql = _Queries(self.SQLEvent.__table__)
         threads = 1 if self.engine.dialect.name == "sqlite" else IO_THREADS
         self._io = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tracker-store")
+
+    def _keep_sqlite_connections(self) -> None:
+        """SQLAlchemy 1.4 gives an SQLite file ``NullPool``: every session opened a new connection
+        (about a tenth of the Rasa server's CPU under load). One connection per thread is kept
+        instead (``SingletonThreadPool``; an SQLite connection belongs to the thread that opened
+        it): the store's own thread and the event loop's. PostgreSQL keeps its ``QueuePool``."""
+        if self.engine.dialect.name != "sqlite" or not isinstance(self.engine.pool, sa.pool.NullPool):
+            return
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, poolclass=sa.pool.SingletonThreadPool)
+        self.sessionmaker = sessionmaker(bind=self.engine)
 
     async def _off_loop(self, work: Any, *args: Any) -> Any:
         """``work(*args)`` on the store's thread; the event loop serves other messages meanwhile."""

@@ -365,3 +365,11 @@ def test_en_datotekst_kraever_et_kriterium_om_maaneder(tmp_path):
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(KnowledgeError, match=r"date_text"):
         load_knowledge(base)
+
+
+def test_et_element_under_begge_tilbud_naevnes_een_gang(kb):
+    # Holstebro's standard says the same on transport under stk. 1 and stk. 2
+    both = [(i.id, i.text) for offer in ("stk1", "stk2") for i in kb.items("0661", Topic.transport, offer)]
+    listed = [(i.id, i.text) for i in kb.items("0661", Topic.transport)]
+    assert len(set(both)) < len(both)
+    assert len(listed) == len(set(listed)) == len(set(both))

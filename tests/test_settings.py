@@ -57,3 +57,16 @@ def test_en_fastlaast_dag_flytter_hele_uret_men_ikke_klokkeslaettet(monkeypatch)
     moved = clock.now()
     assert clock.danish_date(moved) == pinned
     assert abs((moved - clock.system_now()) + dt.timedelta(days=40)) < dt.timedelta(minutes=1)
+
+
+def test_de_samme_variabler_giver_de_samme_indstillinger_en_aendring_ses_straks(monkeypatch):
+    monkeypatch.setenv("TG_RECORD_RETENTION_DAYS", "30")
+    first = get_settings()
+    assert get_settings() is first  # not validated again on every call (three times per action)
+    monkeypatch.setenv("TG_RECORD_RETENTION_DAYS", "31")
+    assert get_settings().record_retention_days == 31
+    monkeypatch.delenv("TG_RECORD_RETENTION_DAYS")
+    assert get_settings().record_retention_days == 90
+    assert get_settings({"TG_RECORD_RETENTION_DAYS": "30"}) is first  # a mapping with the same values
+    with pytest.raises(Exception):
+        first.record_retention_days = 1  # shared, so immutable

@@ -338,3 +338,27 @@ def test_en_samtale_som_en_anden_server_har_indlaest_gemmes_uden_huller_og_dobbe
         expected += turn_events(i)
     assert [{k: v for k, v in e.items() if k != "timestamp"} for e in stored] == \
            [{k: v for k, v in e.as_dict().items() if k != "timestamp"} for e in expected]
+
+
+def test_sqlite_forbindelsen_genbruges_i_stedet_for_at_aabnes_pr_besked(tmp_path):
+    """SQLAlchemy 1.4 opened a new SQLite connection for every load and save (NullPool); the store
+    keeps one per thread, and a second store on the same file (a second Rasa server) sees every
+    event the first one saved."""
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    store = CappedSQLTrackerStore(domain=DOMAIN, host=url, max_events=CAP)
+    assert isinstance(store.engine.pool, sa.pool.SingletonThreadPool)
+    connections = []
+    sa.event.listen(store.engine, "connect", lambda dbapi_connection, record: connections.append(dbapi_connection))
+
+    async def scenario():
+        await start_session(store, "genbrug", turns=12)
+        other = CappedSQLTrackerStore(domain=DOMAIN, host=url, max_events=0)
+        return await other.retrieve("genbrug")
+
+    seen = run(scenario())
+    assert len(connections) <= 2  # the store's own thread's and the event loop's, not one per message
+    assert sum(isinstance(e, UserUttered) for e in seen.events) == 12
+    # PostgreSQL (and any other database) keeps the pool Rasa gave it
+    assert not isinstance(SQLTrackerStore(domain=DOMAIN, host=url).engine.pool, sa.pool.SingletonThreadPool)

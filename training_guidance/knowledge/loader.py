@@ -112,11 +112,16 @@ class KnowledgeBase:
         if standard is None:
             return []
         found: List[Item] = []
+        # The same item under both offers is said once. Compared by id and words: pydantic's ==
+        # builds a dict of every field of both, which cost a sixth of the action server's CPU
+        said = set()
         offers = [offer] if offer else list(standard.offers)
         for key in offers:
             off = standard.offers.get(key)
-            if off:
-                found.extend(i for i in off.topics.get(topic, []) if i not in found)
+            for item in off.topics.get(topic, []) if off else []:
+                if (item.id, item.text) not in said:
+                    said.add((item.id, item.text))
+                    found.append(item)
         found.extend(standard.topics.get(topic, []))
         return found
 
