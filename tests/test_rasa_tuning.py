@@ -4,6 +4,7 @@ the same matrix."""
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
@@ -30,6 +31,7 @@ def stock_and_tuned(monkeypatch):
     stock = RemoteAction._validate_action_result
     monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])  # restored afterwards
     monkeypatch.setattr(LogisticRegressionClassifier, "_create_X", LogisticRegressionClassifier.__dict__["_create_X"])
+    monkeypatch.setattr(DaskGraphRunner, "run", DaskGraphRunner.__dict__["run"])
     monkeypatch.setattr(rasa_tuning, "_applied", False)
     monkeypatch.setenv("TG_RASA_TUNING", "on")
     assert rasa_tuning.apply()
@@ -219,3 +221,72 @@ def rasa_tuning_root():
     from pathlib import Path
 
     return Path(__file__).resolve().parents[1]
+
+
+class _Counted:
+    calls = []
+
+
+def _graph_components():
+    from rasa.engine.graph import GraphComponent
+
+    class Join(GraphComponent):
+        """Joins its inputs in the order its needs name them; counts its calls."""
+
+        def __init__(self, name):
+            self.name = name
+
+        @classmethod
+        def create(cls, config, model_storage, resource, execution_context):
+            return cls(config["name"])
+
+        def join(self, **parts):
+            _Counted.calls.append(self.name)
+            if "boom" in parts.values():
+                raise ValueError(f"{self.name}: boom")
+            return f"{self.name}(" + ",".join(f"{k}={v}" for k, v in parts.items()) + ")"
+
+    return Join
+
+
+def _runner(tmp_path):
+    from rasa.engine.graph import ExecutionContext, GraphSchema, SchemaNode
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    Join = _graph_components()
+
+    def node(name, needs, target=False):
+        return SchemaNode(needs=needs, uses=Join, constructor_name="create", fn="join",
+                          config={"name": name}, is_target=target)
+
+    # a diamond: both targets need "shared", which needs the input and "leaf"
+    schema = GraphSchema({
+        "leaf": node("leaf", {}),
+        "shared": node("shared", {"x": "__message__", "y": "leaf"}),
+        "first": node("first", {"b": "shared", "a": "leaf"}, target=True),
+        "second": node("second", {"s": "shared"}, target=True),
+        "unused": node("unused", {"s": "shared"}),
+    })
+    storage = LocalModelStorage(tmp_path)
+    return DaskGraphRunner(schema, storage, ExecutionContext(schema, "test"))
+
+
+@pytest.mark.parametrize("targets", [None, ["second"], ["first", "second"], ["second", "first"]])
+@pytest.mark.parametrize("message", ["hej", "boom"])
+def test_grafen_koeres_uden_dask_med_samme_resultat_og_samme_kald(tmp_path, targets, message):
+    runner = _runner(tmp_path)
+
+    def outcome(run):
+        _Counted.calls = []
+        try:
+            result = run(runner, inputs={"__message__": message}, targets=targets)
+        except Exception as error:  # the node's own error, as dask raises it
+            result = (type(error), str(error))
+        return result, sorted(_Counted.calls)
+
+    stock = outcome(DaskGraphRunner.__dict__["run"])
+    tuned = outcome(rasa_tuning.run_graph)
+    assert tuned == stock
+    assert tuned == outcome(rasa_tuning.run_graph)  # the graph kept for these targets runs the same again
+    if message == "hej":
+        assert stock[1].count("shared") == 1 and "unused" not in stock[1]  # each node once, only what is needed
