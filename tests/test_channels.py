@@ -187,6 +187,8 @@ RASA_PROCESS_SCRIPT = """
 import json, sys
 import jsonschema, sanic, rasa.core.channels.rest, rasa.core.channels.socketio, rasa.core.actions.action
 import rasa.nlu.classifiers.logistic_regression_classifier  # the model's classifier: the server loads it
+import rasa.core.processor, rasa.engine.runner.dask  # the server's processor and graph runner
+import rasa.core.policies.rule_policy, rasa.core.policies.memoization  # the model's policies
 loaded = set(sys.modules)
 import bot.channels as channels, bot.rasa_tuning as tuning
 channels.ChannelKeys.from_settings(); tuning.apply(); text = channels.apology("0661")

@@ -1,10 +1,19 @@
 """The Rasa speed-ups change nothing but the time: the action server's responses are accepted and
 rejected exactly as by Rasa's own check, event types resolve to the same classes, the classifier gets
 the same matrix."""
+import ast
+import copy
+import importlib
+import inspect
+import logging
+
 import pytest
+import structlog
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.core.policies.policy import Policy
 from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
@@ -32,6 +41,11 @@ def stock_and_tuned(monkeypatch):
     monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])  # restored afterwards
     monkeypatch.setattr(LogisticRegressionClassifier, "_create_X", LogisticRegressionClassifier.__dict__["_create_X"])
     monkeypatch.setattr(DaskGraphRunner, "run", DaskGraphRunner.__dict__["run"])
+    monkeypatch.setattr(Policy, "format_tracker_states", Policy.__dict__["format_tracker_states"])
+    monkeypatch.setattr(DialogueStateTracker, "past_states", DialogueStateTracker.__dict__["past_states"])
+    for name in rasa_tuning.LOG_COPYING_MODULES:
+        module = importlib.import_module(name)
+        monkeypatch.setattr(module, "copy", module.copy)
     monkeypatch.setattr(rasa_tuning, "_applied", False)
     monkeypatch.setenv("TG_RASA_TUNING", "on")
     assert rasa_tuning.apply()
@@ -290,3 +304,82 @@ def test_grafen_koeres_uden_dask_med_samme_resultat_og_samme_kald(tmp_path, targ
     assert tuned == outcome(rasa_tuning.run_graph)  # the graph kept for these targets runs the same again
     if message == "hej":
         assert stock[1].count("shared") == 1 and "unused" not in stock[1]  # each node once, only what is needed
+
+
+def _debug_calls(tree):
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "debug" and getattr(node.func.value, "id", "") == "structlogger"]
+
+
+@pytest.mark.parametrize("name", rasa_tuning.LOG_COPYING_MODULES)
+def test_rasa_kopierer_kun_det_den_logger_paa_debug_niveau(name):
+    """The copies skipped when debug messages are filtered out are all made for such a message:
+    every copy.deepcopy in the module is inside a structlogger.debug call, and the rule policy's
+    formatted states go nowhere else. (Guards a Rasa upgrade: a copy made for other use would
+    fail here.)"""
+    tree = ast.parse(inspect.getsource(importlib.import_module(name)))
+    in_logs = {id(n) for call in _debug_calls(tree) for n in ast.walk(call)}
+    copies = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+              and n.func.attr == "deepcopy"]
+    assert copies and all(id(c) in in_logs for c in copies)
+    for function in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
+        formatted = {target.id for n in ast.walk(function) if isinstance(n, ast.Assign)
+                     and isinstance(n.value, ast.Call) and getattr(n.value.func, "attr", "") == "format_tracker_states"
+                     for target in n.targets}
+        uses = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id in formatted
+                and isinstance(n.ctx, ast.Load)]
+        assert all(id(u) in in_logs for u in uses), function.name
+
+
+def test_logkopierne_laves_kun_naar_debug_beskeder_logges(stock_and_tuned):
+    states = [{"user": {"intent": "question"}, "prev_action": {"action_name": "action_listen"}}]
+    saved = structlog.get_config()
+    try:
+        structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.INFO))
+        assert not rasa_tuning.debug_logged()
+        assert rasa_tuning.LOG_COPY.deepcopy(states) is states
+        assert Policy.format_tracker_states(states) == ""
+        structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.DEBUG))
+        assert rasa_tuning.debug_logged()
+        copied = rasa_tuning.LOG_COPY.deepcopy(states)
+        assert copied == states and copied is not states and copied[0]["user"] is not states[0]["user"]
+        assert "user intent: question" in Policy.format_tracker_states(states)
+        assert rasa_tuning.LOG_COPY.copy is copy.copy  # the rest of the module as it is
+    finally:
+        structlog.configure(**saved)
+
+
+def test_de_huskede_tilstande_er_rasas_egne_ved_hver_tur():
+    """At every turn of a conversation (user message, action, slots, the form opened and closed),
+    for every combination of arguments the policies use: the same states as Rasa computes; a
+    caller that changes its copy (as the featurizer does) changes nothing for the next."""
+    from pathlib import Path
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+
+    domain = Domain.load(str(Path(__file__).resolve().parents[1] / "bot" / "domain.yml"))
+    stock = DialogueStateTracker.__dict__["past_states"]
+    stock = getattr(stock, "__wrapped__", stock)
+    remembered = rasa_tuning.remembered_past_states(stock)
+    tracker = DialogueStateTracker("huske", domain.slots)
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(ActionExecuted("action_listen"))
+    arguments = [{}, {"ignore_rule_only_turns": True, "rule_only_data": {"slots": ["asked_fact"], "loops": []}},
+                 {"omit_unset_slots": True, "rule_only_data": {"slots": [], "loops": ["application_form"]}}]
+    for turn in range(12):
+        tracker.update(UserUttered(f"svar {turn}", intent={"name": "inform" if turn % 2 else "question", "confidence": 0.9}))
+        for step in ([ActionExecuted("action_turn"), SlotSet("asked_fact", f"f{turn}")],
+                     [ActionExecuted("application_form"), ActiveLoop("application_form" if turn in (4, 5) else None)],
+                     [ActionExecuted("action_listen")]):
+            for event in step:
+                tracker.update(event)
+            for kwargs in arguments:
+                expected = stock(tracker, domain, **kwargs)
+                first = remembered(tracker, domain, **kwargs)
+                assert first == expected
+                first[-1].clear()  # the featurizer's deletions
+                for state in first:
+                    for part in state.values():
+                        part.clear()
+                assert remembered(tracker, domain, **kwargs) == expected
