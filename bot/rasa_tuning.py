@@ -299,7 +299,7 @@ def run_graph(self: Any, inputs: Optional[Dict[Text, Any]] = None,
 
     try:
         return dict(value(target) for target in run_targets)
-    except RecursionError as e:  # a cycle; dask raises RuntimeError for it, which Rasa wraps so
+    except RuntimeError as e:  # as Rasa wraps dask's (a node's own, or a cycle's)
         raise GraphRunError("Error running runner.") from e
 
 

@@ -258,6 +258,8 @@ def _graph_components():
             _Counted.calls.append(self.name)
             if "boom" in parts.values():
                 raise ValueError(f"{self.name}: boom")
+            if "kaput" in parts.values():
+                raise RuntimeError(f"{self.name}: kaput")  # Rasa wraps dask's RuntimeError
             return f"{self.name}(" + ",".join(f"{k}={v}" for k, v in parts.items()) + ")"
 
     return Join
@@ -286,7 +288,7 @@ def _runner(tmp_path):
 
 
 @pytest.mark.parametrize("targets", [None, ["second"], ["first", "second"], ["second", "first"]])
-@pytest.mark.parametrize("message", ["hej", "boom"])
+@pytest.mark.parametrize("message", ["hej", "boom", "kaput"])
 def test_grafen_koeres_uden_dask_med_samme_resultat_og_samme_kald(tmp_path, targets, message):
     runner = _runner(tmp_path)
 

@@ -34,9 +34,7 @@ _VERB_FIRST = (r"(?!(?:efter|over|under|for|før|der|her|hver|eller|mer|ingen|so
 _JOINED = re.compile(
     rf"(?:,\s*(?:og\s+)?|\s+og\s+|\s+samt\s+)(?=(?:hv[a-zæøå]*|(?:kan|skal|må|ma|får|far|er|har|vil)"
     rf"\s+(?:jeg|man|hun|han|de|vi|der|det|min|mit|i)\b)\b)"
-    # ", og bliver det målt", ", og søger man begge dele samme sted": after ", og" any verb in the
-    # present tense (-r) followed by its subject asks (not "efter det", "der er")
-    rf"|,\s*og\s+(?={_VERB_FIRST})",
+    rf"|,\s*og\s+(?={_VERB_FIRST})",  # ", og bliver det målt"
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?<=[?!])\s*|(?<=[.])\s+(?=\D)|\n+")
