@@ -130,15 +130,17 @@ class CappedSQLTrackerStore(SQLTrackerStore):
         self._io = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tracker-store")
 
     def _keep_sqlite_connections(self) -> None:
-        """SQLAlchemy 1.4 gives an SQLite file ``NullPool``: every session opened a new connection
-        (about a tenth of the Rasa server's CPU under load). One connection per thread is kept
-        instead (``SingletonThreadPool``; an SQLite connection belongs to the thread that opened
-        it): the store's own thread and the event loop's. PostgreSQL keeps its ``QueuePool``."""
+        """SQLAlchemy 1.4 gives an SQLite file ``NullPool``: every load and save opened a new
+        connection. The store keeps its connections in a ``QueuePool`` instead, as SQLAlchemy 2.0
+        does for SQLite files: a connection serves one thread at a time (the store's own, or the
+        event loop's for Rasa's other calls), so it may pass between threads. PostgreSQL keeps the
+        pool Rasa gives it."""
         if self.engine.dialect.name != "sqlite" or not isinstance(self.engine.pool, sa.pool.NullPool):
             return
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, poolclass=sa.pool.SingletonThreadPool)
+        self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool,
+                                       connect_args={"check_same_thread": False})
         self.sessionmaker = sessionmaker(bind=self.engine)
 
     async def _off_loop(self, work: Any, *args: Any) -> Any:
