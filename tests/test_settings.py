@@ -56,7 +56,31 @@ def test_en_fastlaast_dag_flytter_hele_uret_men_ikke_klokkeslaettet(monkeypatch)
     assert clock.today() == pinned
     moved = clock.now()
     assert clock.danish_date(moved) == pinned
-    assert abs((moved - clock.system_now()) + dt.timedelta(days=40)) < dt.timedelta(minutes=1)
+    # the Danish time of day runs on (40 days may cross a change to or from summer time)
+    here, then = clock.system_now().astimezone(clock.DENMARK), moved.astimezone(clock.DENMARK)
+    minutes = abs((here.hour * 60 + here.minute) - (then.hour * 60 + then.minute))
+    assert min(minutes, 24 * 60 - minutes) <= 1
+
+
+@pytest.mark.parametrize("system, pinned, danish", [
+    # late evening in winter, pinned to a day of summer time: still that day, at 23.30
+    ("2026-11-27T22:30:00+00:00", "2026-10-18", "2026-10-18T23:30:00+02:00"),
+    # early morning in summer time, pinned to a winter day
+    ("2026-07-01T22:15:00+00:00", "2026-01-10", "2026-01-10T00:15:00+01:00"),
+    # no change of time between them
+    ("2026-11-27T10:00:00+00:00", "2026-11-20", "2026-11-20T11:00:00+01:00"),
+])
+def test_en_fastlaast_dag_holder_den_danske_dato_og_klokkeslaet_hen_over_sommertid(monkeypatch, system, pinned, danish):
+    monkeypatch.setattr(clock, "system_now", lambda: dt.datetime.fromisoformat(system))
+    monkeypatch.setenv("TG_TODAY", pinned)
+    clock._shift.cache_clear()
+    try:
+        moved = clock.now()
+        assert moved.tzinfo is not None and moved.utcoffset() == dt.timedelta(0)
+        assert moved == dt.datetime.fromisoformat(danish)
+        assert clock.danish_date(moved) == clock.today() == dt.date.fromisoformat(pinned)
+    finally:
+        clock._shift.cache_clear()
 
 
 def test_de_samme_variabler_giver_de_samme_indstillinger_en_aendring_ses_straks(monkeypatch):

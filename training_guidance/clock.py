@@ -1,7 +1,7 @@
 """Today and now, as the whole assistant sees them.
 
 The system clock, unless TG_TODAY pins the day (demos and tests). A pinned day shifts the clock by
-whole days and lets the time of day run on, so records, deadlines and the relay's due times agree:
+whole days of the Danish calendar and lets the Danish time of day run on, so records, deadlines and the relay's due times agree:
 a record made on the pinned day carries that day's date and is due for delivery at once.
 """
 from __future__ import annotations
@@ -38,7 +38,12 @@ def today() -> dt.date:
 
 
 def now() -> dt.datetime:
-    """Now, in UTC; moved to the pinned day when TG_TODAY is set."""
+    """Now, in UTC; moved to the pinned day when TG_TODAY is set. The days are moved on the Danish
+    calendar and its clock: across a change to or from summer time a whole number of 24-hour days
+    would land an hour off, and in the last hour before midnight on the wrong date."""
     pinned = get_settings().today
     current = system_now()
-    return current if pinned is None else current + _shift(pinned)
+    if pinned is None:
+        return current
+    local = current.astimezone(DENMARK).replace(tzinfo=None) + _shift(pinned)
+    return local.replace(tzinfo=DENMARK).astimezone(dt.timezone.utc)
