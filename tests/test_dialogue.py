@@ -44,6 +44,51 @@ def test_med_holstebro_valgt_besvares_et_spoergsmaal_om_holbaek_for_holbaek_og_d
     assert talk.state.code == HOLSTEBRO  # a question about Holbæk does not move the conversation
 
 
+@pytest.mark.parametrize("message", ["hvad koster kørsel i holbæk eller horsens",
+                                     "Hvad koster kørslen i Holbæk og i Horsens?"])
+def test_et_spoergsmaal_om_to_kommuner_besvares_for_hver_og_aldrig_med_samtalens_kommune(message):
+    talk = Talk(code=HOLSTEBRO, name="Holstebro")
+    replies = talk.say(message)
+    answers = [r.text for r in replies if r.key == "answer"]
+    assert [a.splitlines()[0] for a in answers] == ["I Holbæk Kommune:", "I Horsens Kommune:"]
+    assert "50 kr." in answers[0] and "Holbæk Kommunes kvalitetsstandard" in answers[0]
+    assert "Horsens Kommunes kvalitetsstandard" in answers[1]
+    assert "57" not in replies.texts and "Holstebro" not in replies.texts  # the conversation's own
+    assert "Hvilken kommune" not in replies.texts
+    assert talk.state.code == HOLSTEBRO and talk.state.pending_questions == []
+
+
+def test_to_spoergsmaal_uden_kommune_spoerger_een_gang_og_besvarer_begge_bagefter():
+    talk = Talk()
+    first = talk.say("min mand er udskrevet fra herlev hospital. hvad koster kørsel, og hvordan klager man")
+    assert first.texts.count("Hvilken kommune") == 1
+    assert len(talk.state.pending_questions) == 2
+    after = talk.say("han bor i holbæk")
+    answers = [r.text for r in after if r.key == "answer"]
+    assert len(answers) == 2
+    assert "50 kr." in answers[0] and "klage" in answers[1].lower()
+    assert all("Holbæk Kommunes kvalitetsstandard" in a for a in answers)
+    assert talk.state.pending_questions == []
+
+
+@pytest.mark.parametrize("message,code", [
+    ("jeg bor i holbæk og min mor bor i horsens. hvad koster kørsel", HORSENS),
+    ("Min far bor i Herlev, jeg bor selv i Ishøj. Hvordan klager han?", HERLEV),
+])
+def test_en_paaroerende_der_bor_et_andet_sted_faar_svar_for_den_paaroerendes_kommune(message, code):
+    talk = Talk()
+    text = talk.say(message).texts
+    assert talk.state.code == code
+    assert "Hvor bor" not in text and "Hvilken kommune" not in text and "Kilde:" in text
+
+
+def test_den_paaroerendes_kommune_gaelder_ogsaa_naar_spoergsmaalet_er_i_samme_saetning():
+    talk = Talk()
+    text = talk.say("jeg bor i ishøj, min mor bor i herlev, hvad koster kørsel").texts
+    assert talk.state.code == HERLEV
+    assert "Herlev Kommunes kvalitetsstandard" in text and "Ishøj" not in text
+
+
 def test_telefonnummeret_i_ishoej_er_ishoejs_ogsaa_naar_samtalen_er_om_holstebro(kb):
     talk = Talk(code=HOLSTEBRO, name="Holstebro")
     text = talk.say("hvad er telefonnummeret i Ishøj").texts

@@ -153,6 +153,10 @@ _CODE = re.compile(r"(?<![\d-])\b(0\d{3})\b(?![-\d])|\bkommune\s*-?\s*(?:kode|nr
 _LIVES_BEFORE = re.compile(r"\b(?:bor|boende|borger|bosat)\s+i\s*$|\bflytte(?:t|de)?\s+til\s*$")
 # "flyttet fra Kalundborg (Kommune) til Holbæk": the new home is the one after "til"
 _MOVED_FROM_BEFORE = re.compile(r"\bflytte(?:t|de)?\s+(?:\w+\s+)?fra\s+[\w-]+(?:\s+[\w-]+){0,2}\s+til\s*$")
+# Whose home: "jeg bor i Holbæk, min mor bor i Horsens" names the writer's and the relative's.
+_WRITER_LIVES = re.compile(r"\bjeg\s+(?:\w+\s+)?(?:bor|er\s+bosat)\s+i\s*$")
+_OTHER_LIVES = re.compile(r"\b(?:han|hun|de|min|mit|mine|vores|hans|hendes)\s+(?:\w+\s+){0,2}"
+                          r"(?:bor|er\s+bosat)\s+(?:\w+\s+)?i\s*$")
 _PLACE_BEFORE = re.compile(r"\b(?:i|fra|til|ved)\s*$")
 _KOMMUNE_AFTER = re.compile(r"\s*kommunes?\b|\s*kommune\b", re.IGNORECASE)
 _HOSPITAL_AFTER = re.compile(r"\s*-?\s*\w*(?:sygehus|hospital)")
@@ -168,6 +172,7 @@ class Mention:
     start: int          # where the name starts in the text
     end: int            # where it ends, including a following "Kommune"
     lives: bool         # said to be where the citizen lives: "bor i X", "X Kommune"
+    whose: Optional[str] = None  # "writer" ("jeg bor i X"), "other" ("min mor bor i X") or None
 
 
 def _name_at(text: str, tokens: List["re.Match[str]"], i: int, index: _Index):
@@ -228,7 +233,9 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None) -> List[Mention
         if n == 1 and folded_name in _COMMON_WORDS and not (capitalised or lives or alone or (
                 after_preposition and folded_name not in _NEVER_AFTER_PREPOSITION)):
             continue
-        found.append(Mention(entry.code, start, kommune.end() + end if kommune else end, lives))
+        near = fold(text[max(0, start - 40):start])
+        whose = "writer" if _WRITER_LIVES.search(near) else "other" if _OTHER_LIVES.search(near) else None
+        found.append(Mention(entry.code, start, kommune.end() + end if kommune else end, lives, whose))
     for m in _CODE.finditer(text):
         code = (m.group(1) or m.group(2) or "").zfill(4)
         if code in index.by_code:

@@ -46,14 +46,17 @@ def offer_in_question(text: str) -> Optional[str]:
 
 
 def answer(state: Conversation, question: str, ctx: Context, code: Optional[str], named: bool,
-           out: Replies) -> None:
-    """Answer one question for municipality ``code`` (named in the question or not)."""
+           out: Replies, one_of_several: bool = False) -> None:
+    """Answer one question for municipality ``code`` (named in the question or not).
+    ``one_of_several``: the question names several municipalities and is answered for each; each
+    answer says which municipality it is for and gives its best item only."""
     voice, kb = state.voice, ctx.kb
     offer = offer_in_question(question) or state.track
     result = answering.answer_question(kb, question, code=code, offer=offer, limit=SHOWN + 3)
     hits = [_found(h) for h in result.hits] if result.found else []
     lines: List[str] = []
-    if code and code != state.code and state.code is not None or (named and code and not state.code):
+    if one_of_several or code and code != state.code and state.code is not None or (
+            named and code and not state.code):
         lines.append(say("answer_for_municipality", voice, kommune=municipality_name(kb, code)))
     if code and not ctx.has_standard(code) and hits:
         lines.append(say("no_standard_national", voice, kommune=municipality_name(kb, code)))
@@ -64,6 +67,8 @@ def answer(state: Conversation, question: str, ctx: Context, code: Optional[str]
         out.text("answer_not_found", "\n".join(lines), meta={"question": question, "code": code, "found": False})
         return
     shown, held = _choose(hits, [h.score for h in result.hits])
+    if one_of_several:
+        shown, held = shown[:1], []
     lines.extend(_render(shown, state, ctx))
     buttons = ()
     if held:

@@ -156,7 +156,7 @@ def _read_message(state: Conversation, turn: Turn, text: str, ctx: Context, out:
     if state.code != code_before and state.code and not answered:
         key = "municipality_set" if ctx.has_standard(state.code) else "municipality_set_no_standard"
         out.say(key, state.voice, kommune=state.name)
-    if state.pending_question and state.code and state.asked != interview.MUNICIPALITY:
+    if state.pending_questions and state.code and state.asked != interview.MUNICIPALITY:
         answer_pending(state, ctx, out)
         answered = True
     return _Read(progress or gave_facts, gave_facts, answered, eligibility, code_before, asked_at_start)
@@ -311,7 +311,7 @@ def _menu(state: Conversation, ctx: Context):
 
 
 def answer_pending(state: Conversation, ctx: Context, out: Replies) -> None:
-    """A question asked before the municipality was known, answered now."""
-    question, state.pending_question = state.pending_question, None
-    if question:
+    """The questions asked before the municipality was known, answered now."""
+    questions, state.pending_questions = state.pending_questions, []
+    for question in questions:
         answers.answer(state, question, ctx, state.code, False, out)

@@ -15,6 +15,7 @@ from .turn import Replies, Turn
 
 QUESTION_INTENTS = {"question", "ask_person", "out_of_scope"}
 MAX_SAID = 12  # the user's own sentences kept for the journal note
+MAX_COMPARED = 3  # municipalities one question is answered for, when it names several
 
 
 def named_municipality(text: str, ctx: Context) -> Optional[str]:
@@ -52,6 +53,10 @@ def home_municipality(text: str, state: Conversation, ctx: Context) -> Optional[
     municipality ("Hvad koster kørsel i Holbæk?") does not move the conversation."""
     choice = answering.resolve_municipality(text, None, None, ctx.kb)
     homes = list(dict.fromkeys(m.code for m in choice.mentions if m.lives))
+    if len(homes) > 1:
+        # "jeg bor i Holbæk, og min mor bor i Horsens": the home of the one the conversation is about
+        whose = "other" if state.voice_kind == "relative" else "writer" if state.voice_kind == "citizen" else None
+        homes = list(dict.fromkeys(m.code for m in choice.mentions if m.lives and m.whose == whose))
     if len(homes) == 1:
         return homes[0]
     if state.code is None and choice.code and not choice.ambiguous:
@@ -89,11 +94,17 @@ def answer_questions(state: Conversation, questions: List[str], turn: Turn, ctx:
     """Answer every question; whether any was answered (or its municipality asked for).
     ``only_if_found``: a message that may not be a question at all says nothing when no item fits."""
     answered = False
+    asked_for_municipality = False  # asked once, however many questions wait for the answer
     for question in questions:
         resolved = answering.resolve_municipality(question, state.code, turn.page_code, ctx.kb)
+        home = home_municipality(question, state, ctx) if resolved.ambiguous else None
+        if home:  # "jeg bor i Ishøj, min mor bor i Herlev. Hvad koster kørsel?" from a relative
+            resolved = answering.MunicipalityChoice(home, True, False, resolved.named_codes, resolved.mentions, "text")
         if resolved.ambiguous:
-            out.say("ask_which_municipality", state.voice)
-            state.pending_question = question
+            # "hvad koster kørsel i Holbæk og i Horsens?": each municipality's own answer, each
+            # saying whose it is; one guessed for all would give one municipality's fact as another's.
+            for code in resolved.named_codes[:MAX_COMPARED]:
+                answers.answer(state, question, ctx, code, True, out, one_of_several=True)
             answered = True
             continue
         code = resolved.code
@@ -101,8 +112,10 @@ def answer_questions(state: Conversation, questions: List[str], turn: Turn, ctx:
             if not national_question(question, ctx):
                 if only_if_found:
                     continue
-                out.say("ask_municipality_for_question", state.voice)
-                state.pending_question = question
+                if not asked_for_municipality:
+                    out.say("ask_municipality_for_question", state.voice)
+                    asked_for_municipality = True
+                state.pending_questions.append(question)
                 state.asked = interview.MUNICIPALITY
                 answered = True
                 continue
