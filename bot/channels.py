@@ -549,6 +549,10 @@ class TraeningsguidenRest(RestInput):
         async def reject(request: Request):
             return self.refusal(request)
 
+        @webhook.listener("after_server_stop")
+        async def close_sessions(app, loop):
+            await rasa_tuning.close_kept_sessions()
+
         return webhook
 
 

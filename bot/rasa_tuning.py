@@ -66,13 +66,26 @@ are the same (their number and the last one) and the arguments are the same, and
 caller its own copy of the state dictionaries (the featurizer deletes the intent or the text
 from the last one).
 
+Rasa calls the action server with ``EndpointConfig.request``, which makes a new aiohttp
+``ClientSession`` - its own connection pool - for every call and closes it afterwards: a new TCP
+connection, accepted by the action server, for every action, about a twentieth of the Rasa
+server's CPU under load. ``kept_session`` hands ``request`` the event loop's one session for that
+endpoint (same headers, authentication and timeout), which a caller's ``async with`` does not
+close, so calls reuse its connections. An idle connection is dropped after KEEPALIVE_SECONDS, less
+than the action server's keep-alive (120 s, scripts/servers.py) and than a load balancer's idle
+timeout would be, so the server does not close a connection the client is about to reuse. A call
+that fails is not sent again (an action that hands in an application must not run twice): it
+fails as a call on a new connection would. ``close_kept_sessions`` closes a loop's sessions when
+the server stops.
+
 Set ``TG_RASA_TUNING=off`` to run stock Rasa (the benchmark does, to measure the difference).
 """
 from __future__ import annotations
 
+import asyncio
 import copy
 import importlib
-from typing import Any, Callable, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
 import numpy as np
 
@@ -80,6 +93,7 @@ _applied = False
 # Rasa's modules whose every copy.deepcopy is an argument of structlogger.debug (see the docstring)
 LOG_COPYING_MODULES = ("rasa.core.processor", "rasa.core.policies.rule_policy", "rasa.core.policies.memoization")
 stock_create_x: Optional[Callable[..., Any]] = None
+stock_session: Optional[Callable[..., Any]] = None
 
 
 def enabled() -> bool:
@@ -143,8 +157,59 @@ def apply() -> bool:
     stock_format = Policy.format_tracker_states
     Policy.format_tracker_states = staticmethod(  # type: ignore[method-assign]
         lambda states: stock_format(states) if debug_logged() else "")
+    from rasa.utils.endpoints import EndpointConfig
+
+    global stock_session
+    if EndpointConfig.__dict__["session"] is not kept_session:
+        stock_session = EndpointConfig.__dict__["session"]  # Rasa's, for the tests
+    EndpointConfig.session = kept_session  # type: ignore[method-assign]
     _applied = True
     return True
+
+
+KEEPALIVE_SECONDS = 4.0
+# (event loop, url, headers, auth) → (that loop, its session)
+_KEPT: Dict[Tuple[Any, ...], Tuple[Any, Any]] = {}
+
+
+class _NotClosedOnExit:
+    """``async with`` over a kept session: it is entered and left as a new one, but stays open."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    async def __aenter__(self) -> Any:
+        return self.session
+
+    async def __aexit__(self, *exc: Any) -> None:
+        return None
+
+
+def kept_session(self: Any) -> _NotClosedOnExit:
+    """``EndpointConfig.session`` for calls made in an event loop: the loop's one session for this
+    endpoint, configured as Rasa configures a new one, with its connections kept."""
+    import aiohttp
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
+
+    loop = asyncio.get_running_loop()
+    auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
+    key = (id(loop), self.url, tuple(sorted(self.headers.items())), auth)
+    kept = _KEPT.get(key)
+    if kept is None or kept[0] is not loop or kept[1].closed:
+        session = aiohttp.ClientSession(
+            headers=self.headers, auth=auth, timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS))
+        kept = _KEPT[key] = (loop, session)
+    return _NotClosedOnExit(kept[1])
+
+
+async def close_kept_sessions() -> None:
+    """Close the running loop's kept sessions (when the server stops)."""
+    loop = asyncio.get_running_loop()
+    for key, (owner, session) in list(_KEPT.items()):
+        if owner is loop:
+            del _KEPT[key]
+            await session.close()
 
 
 def stacked_features(messages: List[Any]) -> Any:

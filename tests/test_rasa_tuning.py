@@ -385,3 +385,82 @@ def test_de_huskede_tilstande_er_rasas_egne_ved_hver_tur():
                     for part in state.values():
                         part.clear()
                 assert remembered(tracker, domain, **kwargs) == expected
+
+
+async def _calls_to_a_counting_server(calls: int, config_kwargs=None):
+    """Rasa's ``EndpointConfig.request`` ``calls`` times against a local server that counts the TCP
+    connections it accepts and records each request's headers."""
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    seen, peers = [], set()
+
+    async def webhook(request):
+        peers.add(request.transport.get_extra_info("peername"))
+        seen.append(dict(request.headers))
+        if (await request.json()).get("fail"):
+            return web.json_response({"error": "nej"}, status=400)
+        return web.json_response({"events": [], "responses": []})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"Authorization": "Bearer hemmelig"},
+                              **(config_kwargs or {}))
+    answers = [await endpoint.request(json={"next_action": "action_x"}, method="post") for _ in range(calls)]
+    failure = None
+    try:
+        await endpoint.request(json={"fail": True}, method="post")
+    except Exception as exc:  # noqa: BLE001 - the error Rasa's RemoteAction handles
+        failure = exc
+    await rasa_tuning.close_kept_sessions()
+    await runner.cleanup()
+    return answers, seen, peers, failure
+
+
+def test_kaldene_til_handlingsserveren_genbruger_forbindelsen_med_samme_svar_og_fejl(monkeypatch):
+    import asyncio
+
+    from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+
+    stock = rasa_tuning.stock_session or EndpointConfig.session
+    monkeypatch.setattr(EndpointConfig, "session", stock)
+    stock_answers, stock_seen, stock_peers, stock_failure = asyncio.run(_calls_to_a_counting_server(5))
+    monkeypatch.setattr(EndpointConfig, "session", rasa_tuning.kept_session)
+    answers, seen, peers, failure = asyncio.run(_calls_to_a_counting_server(5))
+    assert len(stock_peers) == 6  # Rasa's own: a new connection per call
+    assert len(peers) == 1        # kept: one connection for all six calls
+    assert answers == stock_answers == [{"events": [], "responses": []}] * 5
+    assert all(h["Authorization"] == "Bearer hemmelig" for h in seen + stock_seen)
+    assert isinstance(failure, ClientResponseError) and isinstance(stock_failure, ClientResponseError)
+    assert (failure.status, failure.text) == (stock_failure.status, stock_failure.text) == (400, b'{"error": "nej"}')
+    assert rasa_tuning._KEPT == {}  # closed when the server stops
+
+
+def test_en_lukket_session_eller_en_ny_loekke_faar_en_ny_session(monkeypatch):
+    import asyncio
+
+    from rasa.utils.endpoints import EndpointConfig
+
+    monkeypatch.setattr(EndpointConfig, "session", rasa_tuning.kept_session)
+    endpoint = EndpointConfig("http://127.0.0.1:9/webhook", basic_auth={"username": "a", "password": "b"})
+
+    async def two_sessions():
+        first = endpoint.session().session
+        again = endpoint.session().session
+        await first.close()
+        after_close = endpoint.session().session
+        from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
+
+        assert after_close.auth.login == "a" and after_close.timeout.total == DEFAULT_REQUEST_TIMEOUT  # as Rasa
+        await rasa_tuning.close_kept_sessions()
+        return first, again, after_close
+
+    first, again, after_close = asyncio.run(two_sessions())
+    assert first is again and after_close is not first
+    other_loop = asyncio.run(two_sessions())[0]
+    assert other_loop is not first
