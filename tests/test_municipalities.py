@@ -141,6 +141,14 @@ def test_flere_kommuner_i_en_besked(kb):
      None, None, "0183", True, False, "text"),
     ("hun er opereret i Vejle, hvad koster kørsel", "0661", None, "0661", False, False, "conversation"),
     ("han er indlagt på Holbæk Sygehus, og vi bor i Horsens", None, None, "0615", True, False, "text"),
+    # the web page the writer is on is no home; the relative's town is where the relative lives
+    ("jeg sidder paa holbaeks side men det er min far i holstebro det gaelder", None, "0316", "0661", True, False,
+     "text"),
+    ("Står det på Horsens Kommunes hjemmeside, hvad kørsel koster i Vejle?", None, None, "0630", True, False, "text"),
+    # a writer who names the relative's home too asks for the relative
+    ("jeg bor i holstebro, men min mor bor i horsens og har fået afslag. kan jeg klage for hende", None, None, "0615",
+     True, False, "text"),
+    ("Min far bor i Herlev, jeg bor selv i Ishøj. Hvad koster kørsel?", "0183", None, "0163", True, False, "text"),
 ])
 def test_hvilken_kommune_et_spoergsmaal_handler_om(kb, text, conversation, page, code, named, ambiguous,
                                                    source):

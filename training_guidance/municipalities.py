@@ -160,6 +160,10 @@ _OTHER_LIVES = re.compile(r"\b(?:han|hun|de|min|mit|mine|vores|hans|hendes)\s+(?
 _PLACE_BEFORE = re.compile(r"\b(?:i|fra|til|ved)\s*$")
 _KOMMUNE_AFTER = re.compile(r"\s*kommunes?\b|\s*kommune\b", re.IGNORECASE)
 _HOSPITAL_AFTER = re.compile(r"\s*-?\s*\w*(?:sygehus|hospital)")
+# "på Holbæks side", "Holbæk Kommunes hjemmeside": the web page the writer is on, not a home
+_PAGE_AFTER = re.compile(r"\s*(?:kommunes?\s+)?(?:hjemme)?side\b")
+# "det er min far i Holstebro det gælder": where the relative is
+_RELATIVE_IN_BEFORE = re.compile(r"\b(?:min|mit|vores|hans|hendes)\s+\w+\s+(?:der\s+bor\s+|som\s+bor\s+)?i\s*$")
 # "udskrevet fra Hvidovre", "opereret i Vejle": where the hospital is, not where they live
 _HOSPITAL_BEFORE = re.compile(r"\b(?:udskrev(?:et|ne|es)?|indlagt|indlagte|opereret|opereres)\s+(?:fra|i|pa)\s*$")
 
@@ -221,8 +225,12 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None) -> List[Mention
         after = text[end:end + 30]
         if _HOSPITAL_AFTER.match(fold(after)) or _HOSPITAL_BEFORE.search(fold(text[max(0, start - 30):start])):
             continue  # "Holbæk Sygehus", "udskrevet fra Hvidovre": where the hospital is, not the home
+        if _PAGE_AFTER.match(fold(after)):
+            continue  # "jeg sidder på Holbæks side": the page, not the home
+        near = fold(text[max(0, start - 40):start])
+        relative_in = bool(_RELATIVE_IN_BEFORE.search(near))
         kommune = _KOMMUNE_AFTER.match(after)
-        lives = bool(_LIVES_BEFORE.search(before) or kommune
+        lives = bool(_LIVES_BEFORE.search(before) or kommune or relative_in
                      or _MOVED_FROM_BEFORE.search(fold(text[max(0, start - 60):start])))
         capitalised = span[:1].isupper() and not _sentence_start(text, start)
         alone = not text[:start].strip() and not text[end:].strip(" .!?")
@@ -233,8 +241,8 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None) -> List[Mention
         if n == 1 and folded_name in _COMMON_WORDS and not (capitalised or lives or alone or (
                 after_preposition and folded_name not in _NEVER_AFTER_PREPOSITION)):
             continue
-        near = fold(text[max(0, start - 40):start])
-        whose = "writer" if _WRITER_LIVES.search(near) else "other" if _OTHER_LIVES.search(near) else None
+        whose = ("writer" if _WRITER_LIVES.search(near)
+                 else "other" if _OTHER_LIVES.search(near) or relative_in else None)
         found.append(Mention(entry.code, start, kommune.end() + end if kommune else end, lives, whose))
     for m in _CODE.finditer(text):
         code = (m.group(1) or m.group(2) or "").zfill(4)
@@ -267,6 +275,10 @@ def resolve_municipality(text: Optional[str], conversation_code: Optional[str] =
     named = tuple(dict.fromkeys(m.code for m in mentions))
     if len(named) > 1:
         home = tuple(dict.fromkeys(m.code for m in mentions if m.lives))
+        if len(home) > 1:
+            # "jeg bor i Holstebro, men min mor bor i Horsens og har fået afslag": a writer who
+            # names a relative's home asks for the relative
+            home = tuple(dict.fromkeys(m.code for m in mentions if m.lives and m.whose == "other"))
         if len(home) == 1:
             return MunicipalityChoice(home[0], True, False, named, mentions, "text")
         return MunicipalityChoice(None, True, True, named, mentions, "text")

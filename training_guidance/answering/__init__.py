@@ -3,7 +3,7 @@
     from training_guidance.answering import answer_message, answer_question, resolve_municipality
 
     reply = answer_message(kb, text, conversation_code, page_code, offer=None, limit=3)
-    reply.municipality   # .code, .named (the text named it), .ambiguous (ask which), .source
+    reply.municipality   # .code, .named (the text named it), .ambiguous (several, none said to be home), .source
     for result in reply.answers:          # one per question in the message
         result.found, result.hits         # hits: .key, .keys, .item, .offers, .topic, .section,
                                           #       .score, .code (None: national rule)

@@ -154,7 +154,7 @@ def answer_message(kb: KnowledgeBase, text: str, conversation_code: Optional[str
     """Every question of a message, answered for the municipality it is about.
 
     When the message names several municipalities without saying which is home, nothing is
-    answered (``municipality.ambiguous``): ask which one is meant."""
+    answered (``municipality.ambiguous``): the caller answers for each or asks which one is meant."""
     choice = resolve_municipality(text, conversation_code, page_code, kb)
     if choice.ambiguous:
         return MessageAnswer(choice, ())
