@@ -503,6 +503,26 @@ def test_tg_validate_godkender_synonymfilen(capsys):
 # --------------------------------------------------------------------------------------------
 # Words: everyday Danish, the situation, ages, stop words
 # --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("question,code,age", [
+    ("min far er kun 66, er han for ung til genoptræning", "0316", None),
+    ("er han for ung til at få vedligeholdende træning", "0661", 66),   # the age said before
+    ("min mor på 82 år, kan hun få den samme træning som børn", "0661", None),
+])
+def test_en_voksens_alder_giver_aldrig_reglerne_for_boern(kb, question, code, age):
+    result = answer_question(kb, question, code=code, age=age)
+    keys = [k for h in result.hits for k in h.keys]
+    assert not any(k in keys for k in ("national:child", "0661:stk2:children", "0661:stk2:serviceloven_44")), keys
+
+
+@pytest.mark.parametrize("question,age", [("en alder: hun er 72 år gammel", 72), ("en 17-årig", 17),
+                                          ("syg i 2 år og i 4 uger", None), ("det koster 50 kr", None),
+                                          ("mit barnebarn paa 11", 11)])
+def test_alderen_i_et_spoergsmaal(question, age):
+    from training_guidance.answering.ranking import stated_age
+
+    assert stated_age(question) == age
+
+
 @pytest.mark.parametrize("question,code,expected", [
     # an everyday word no item uses ("i morgen", "ligger", "den nye") does not make it another topic
     ("jeg kan ikke komme i morgen, hvem skal jeg give besked", "0316", "0316:stk1:afbud"),

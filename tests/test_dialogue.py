@@ -89,6 +89,15 @@ def test_den_paaroerendes_kommune_gaelder_ogsaa_naar_spoergsmaalet_er_i_samme_sa
     assert "Herlev Kommunes kvalitetsstandard" in text and "Ishøj" not in text
 
 
+def test_en_voksen_der_spoerger_om_alderen_faar_ikke_reglerne_for_boern():
+    talk = Talk(page=HOLBAEK)
+    text = talk.say("min far er kun 66 og har haft helvedesild i to maaneder, han har ikke vaeret paa "
+                    "sygehuset. er han for ung til genoptraening i holbaek").texts
+    assert talk.state.facts.get("age") == 66
+    assert "under 18" not in text and "barnets lov" not in text.lower()
+    assert "fyldt 18" in text and "Kilde:" in text  # § 86 is for adults
+
+
 def test_telefonnummeret_i_ishoej_er_ishoejs_ogsaa_naar_samtalen_er_om_holstebro(kb):
     talk = Talk(code=HOLSTEBRO, name="Holstebro")
     text = talk.say("hvad er telefonnummeret i Ishøj").texts

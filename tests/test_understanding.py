@@ -35,6 +35,8 @@ UNDERSTAND = [
     ("Min mand på 75 fik ny hofte i marts og har en genoptræningsplan",
      {"age": 75, "condition_course": "temporary", "hospital_plan": True, "relation": "din mand"}, []),
     ("MIN MOR ER 82 OG BOR I HOLBÆK", {"age": 82, "kommune": "0316", "relation": "din mor"}, []),
+    ("min far er kun 66 og har haft helvedesild", {"age": 66, "relation": "din far"}, []),
+    ("jeg er bare 17 og har brækket benet", {"age": 17}, []),
     # --- admitted_to_hospital ---
     ("min mand ligger på sygehuset efter en blodprop",
      {"admitted_to_hospital": True, "relation": "din mand"}, ["condition_course"]),

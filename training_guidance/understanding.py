@@ -437,7 +437,7 @@ _NOT_AGE_AFTER = (
     r"|skridt|trin|trapper|piller|born|borneborn))"
 )
 _AGE_VERB = r"(?:er|var|pa|fylder|fyldte|fyldt|blev|blevet|bliver|alder(?:en)?(?:\s+er)?|alder\s*:)"
-_AGE_ADVERB = r"(?:(?:nu|lige|snart|cirka|ca\.?|over|knap|nasten|godt)\s+)?"
+_AGE_ADVERB = r"(?:(?:nu|lige|snart|cirka|ca\.?|over|knap|nasten|godt|kun|bare|stadig|allerede)\s+)?"
 _AGES = [
     _rx(r"\b(\d{1,3})\s*-?\s*arig\w*"),
     _rx(r"\b(\d{1,3})\s*ar\s+gammel"),

@@ -29,6 +29,21 @@ CANDIDATES = 10               # how far down the ranking items are checked for c
 COVERAGE_MIX = 2.0            # order candidates by score × (COVERAGE_MIX + coverage)
 
 
+# An age the question gives: "min far er kun 66", "min mor på 82", "en 17-årig", "jeg er 70 år"
+_AGE = re.compile(r"\b(?:er|på|pa|paa|kun|bare|blevet|fyldt|fylder)\s+(\d{1,3})\b(?!\s*(?:uger|dage|måneder|maaneder|"
+                  r"maneder|timer|gange|kr|%|\.\d))|\b(\d{1,3})\s*(?:år\s+gammel|aar\s+gammel|-årig|-aarig|årig)",
+                  re.IGNORECASE)
+
+
+def stated_age(question: str) -> Optional[int]:
+    """The age a question gives, if it gives one."""
+    m = _AGE.search(question)
+    if not m:
+        return None
+    age = int(m.group(1) or m.group(2))
+    return age if 0 < age <= 110 else None
+
+
 # A question that asks for an address ("hvad er adressen", "adressen på hjemmesiden") is answered by an
 # item that gives one: a street, web or e-mail address
 _ASKS_ADDRESS = re.compile(r"\badresse", re.IGNORECASE)
@@ -84,12 +99,13 @@ def _hit(entry: Entry, score: float, offer: Optional[str]) -> Hit:
 
 
 def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None,
-                    offer: Optional[str] = None, limit: int = 3) -> Answer:
+                    offer: Optional[str] = None, limit: int = 3, age: Optional[int] = None) -> Answer:
     """The best one to ``limit`` items that answer ``question`` for municipality ``code``.
 
     ``offer`` ("stk1"/"stk2") keeps to that offer's items (and the national ones); None: the
     offer the question names (named_offer), else both. The caller decides ``code`` (see resolve_municipality); items of another municipality
-    are never returned."""
+    are never returned. ``age``: the person's age when known from elsewhere (the conversation);
+    an age the question gives comes first."""
     index = indexes(kb).for_code(code)
     offer = offer or named_offer(question)
     analysis = index.analyzer.analyse(without_names(question, kb), question=True)
@@ -119,6 +135,7 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     hits: List[Hit] = []
     floor = MIN_SCORE
     wants_address = bool(_ASKS_ADDRESS.search(question))
+    age = stated_age(question) or age
     # "får han træning mens han ligger der": with nothing but "træning" in common, every item ties
     # and the first would be a rule on children. An item must say something of what is asked
     # besides training - unless training is all the question names ("hvad er genoptræning?").
@@ -135,6 +152,8 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
         item = index.entries[i].item
         if wants_address and not (item.address or item.url or item.email):
             continue  # "hvad er adressen på aktivitetscentret": an item on the centre without one is no answer
+        if age is not None and item.max_age is not None and age > item.max_age:
+            continue  # "min far er kun 66": the rules for children are no answer
         hits.append(_hit(index.entries[i], scores[i], offer))
         # The best item that says enough sets the bar for the others; one that matched on too
         # little of the question does not

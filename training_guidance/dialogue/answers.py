@@ -52,7 +52,9 @@ def answer(state: Conversation, question: str, ctx: Context, code: Optional[str]
     answer says which municipality it is for and gives its best item only."""
     voice, kb = state.voice, ctx.kb
     offer = offer_in_question(question) or state.track
-    result = answering.answer_question(kb, question, code=code, offer=offer, limit=SHOWN + 3)
+    age = state.facts.get("age")
+    result = answering.answer_question(kb, question, code=code, offer=offer, limit=SHOWN + 3,
+                                       age=age if isinstance(age, int) else None)
     hits = [_found(h) for h in result.hits] if result.found else []
     lines: List[str] = []
     if one_of_several or code and code != state.code and state.code is not None or (

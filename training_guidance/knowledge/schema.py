@@ -127,6 +127,9 @@ class Item(Strict):
     # False: a sentence the assessment uses ("Din kommunes kvalitetsstandard nævner ikke denne slags
     # træning"), true only in its context, so never an answer to a question
     answerable: bool = True
+    # An item about children (17): no answer to a question that gives an older age ("min far er
+    # kun 66, er han for ung til genoptræning")
+    max_age: Optional[int] = Field(None, ge=0, le=120)
 
     @validator("id")
     def _slug(cls, v: str) -> str:
