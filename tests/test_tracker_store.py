@@ -362,3 +362,32 @@ def test_sqlite_forbindelsen_genbruges_i_stedet_for_at_aabnes_pr_besked(tmp_path
     assert sum(isinstance(e, UserUttered) for e in seen.events) == 12
     # PostgreSQL (and any other database) keeps the pool Rasa gave it
     assert isinstance(SQLTrackerStore(domain=DOMAIN, host=url).engine.pool, sa.pool.NullPool)  # Rasa's own
+
+
+def test_sqlite_filen_skriver_i_en_log_foran_og_en_anden_server_laeser_imens(tmp_path):
+    """The SQLite tracker file is in write-ahead-log mode (synced at checkpoints), so a save does
+    not wait for the disk twice, and a second server reads while the first writes; what one saved,
+    the other reads, also after the first store is gone (the log is part of the database)."""
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    store = CappedSQLTrackerStore(domain=DOMAIN, host=url, max_events=CAP)
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+    async def scenario():
+        await start_session(store, "log-foran", turns=6)
+        reader = CappedSQLTrackerStore(domain=DOMAIN, host=url, max_events=0)
+        with reader.engine.connect() as open_read:  # a reader in the middle of its own transaction
+            open_read.exec_driver_sql("BEGIN")
+            open_read.exec_driver_sql("SELECT count(*) FROM events").scalar()
+            await start_session(store, "under-laesning", turns=2)  # the writer does not wait for it
+            open_read.exec_driver_sql("COMMIT")
+        store.engine.dispose()
+        return await reader.retrieve("log-foran"), await reader.retrieve("under-laesning")
+
+    first, second = run(scenario())
+    assert sum(isinstance(e, UserUttered) for e in first.events) == 6
+    assert sum(isinstance(e, UserUttered) for e in second.events) == 2
+    assert isinstance(store.engine.pool, sa.pool.QueuePool)
