@@ -464,3 +464,25 @@ def test_en_lukket_session_eller_en_ny_loekke_faar_en_ny_session(monkeypatch):
     assert first is again and after_close is not first
     other_loop = asyncio.run(two_sessions())[0]
     assert other_loop is not first
+
+
+def test_om_domaenet_er_tomt_svares_som_rasa_svarer_uden_at_bygge_et_tomt_domaene_hver_gang(monkeypatch):
+    from pathlib import Path
+
+    from rasa.shared.core.domain import Domain
+
+    stock = Domain.is_empty.__closure__[0].cell_contents if getattr(Domain.is_empty, "remembered", False) \
+        else Domain.is_empty
+    ours = Domain.load(str(Path(__file__).resolve().parents[1] / "bot" / "domain.yml"))
+    cases = [Domain.empty(), Domain.from_dict({"intents": ["hej"]}), ours, Domain.from_dict({})]
+    expected = [stock(d) for d in cases]
+    assert expected == [True, False, False, True]
+    remembered = rasa_tuning.remembered_is_empty(stock)
+    built = []
+    real_empty = Domain.empty.__func__
+    monkeypatch.setattr(Domain, "empty", classmethod(lambda cls: built.append(1) or real_empty(cls)))
+    assert [remembered(d) for d in cases] == expected
+    calls = len(built)
+    assert [remembered(d) for d in cases] == expected  # again: from the domain, nothing built
+    assert len(built) == calls
+    assert rasa_tuning.remembered_is_empty(remembered) is remembered  # applied once
