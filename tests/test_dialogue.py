@@ -95,7 +95,27 @@ def test_en_voksen_der_spoerger_om_alderen_faar_ikke_reglerne_for_boern():
                     "sygehuset. er han for ung til genoptraening i holbaek").texts
     assert talk.state.facts.get("age") == 66
     assert "under 18" not in text and "barnets lov" not in text.lower()
-    assert "fyldt 18" in text and "Kilde:" in text  # § 86 is for adults
+    assert ("fyldt 18" in text or "målgruppen" in text) and "Kilde:" in text  # who the training is for
+
+
+@pytest.mark.parametrize("message,page", [
+    ("hjemmehjaelperen er begyndt at lave oevelser paa en tablet med min far. hvor laenge skal det blive ved", HORSENS),
+    ("i brevet staar der at min far skal traene ambulant. hvad betyder det", HERLEV),
+    ("min mor er blevet svag efter en lungebetændelse og kan ikke gå på trapper. hvad laver de på holdet", ISHOEJ),
+])
+def test_situationen_foer_spoergsmaalet_taeller_med_i_svaret_som_i_rangeringen(kb, message, page):
+    """The conversation ranks a question with the situation told before it, as the answering does
+    for the whole message: its answer starts with the item the ranking puts first."""
+    from training_guidance.answering import answer_question, split_questions
+    from training_guidance.texts import in_voice
+
+    talk = Talk(page=page)
+    replies = talk.say(message)
+    [part] = split_questions(message)
+    best = answer_question(kb, part, code=page).hits[0]
+    answer = next(r.text for r in replies if r.key == "answer")
+    first_sentence = in_voice(best.item.text, talk.state.voice).split(". ")[0]
+    assert first_sentence in answer, (first_sentence, answer)
 
 
 def test_telefonnummeret_i_ishoej_er_ishoejs_ogsaa_naar_samtalen_er_om_holstebro(kb):

@@ -201,7 +201,7 @@ def setattr_field(state: Conversation, name: str, value: Any) -> None:
 
 def _answer(state: Conversation, text: str, turn: Turn, ctx: Context, out: Replies) -> bool:
     statements, questions = reading.split(text)
-    return reading.answer_questions(state, questions or [text], turn, ctx, out)
+    return reading.answer_questions(state, questions or [text], turn, ctx, out, message=text)
 
 
 def _read(name: str, value: Optional[str], turn: Turn, state: Conversation, ctx: Context,

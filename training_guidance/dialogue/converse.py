@@ -142,7 +142,7 @@ def _read_message(state: Conversation, turn: Turn, text: str, ctx: Context, out:
     gave_facts = reading.absorb(state, turn, text, ctx)
     if wants_out(text) and (state.active or state.asked):
         state.active, state.paused, state.asked, state.attempts = False, True, None, 0
-        reading.answer_questions(state, questions or [text], turn, ctx, out)
+        reading.answer_questions(state, questions or [text], turn, ctx, out, message=text)
         out.say("interview_paused", state.voice, buttons=(button("button_continue", state.voice, "/start_assessment"),))
         return None
     # "Kan min mor få træning?" is answered by the interview that assesses her, not by one item;
@@ -151,8 +151,10 @@ def _read_message(state: Conversation, turn: Turn, text: str, ctx: Context, out:
     eligibility = [q for q in questions + statements if wants_assessment(q)]
     questions = [q for q in questions if q not in eligibility]
     topical = [q for q in eligibility if reading.asks_a_topic(q, ctx)]
-    answered = bool(topical) and reading.answer_questions(state, topical, turn, ctx, out, only_if_found=True)
-    answered = (reading.answer_questions(state, questions, turn, ctx, out) if questions else False) or answered
+    answered = bool(topical) and reading.answer_questions(state, topical, turn, ctx, out, only_if_found=True,
+                                                          message=text)
+    answered = (reading.answer_questions(state, questions, turn, ctx, out, message=text) if questions
+                else False) or answered
     if state.code != code_before and state.code and not answered:
         key = "municipality_set" if ctx.has_standard(state.code) else "municipality_set_no_standard"
         out.say(key, state.voice, kommune=state.name)

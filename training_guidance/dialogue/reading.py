@@ -9,7 +9,7 @@ from ..municipalities import find_municipality
 from ..understanding import understand
 from . import answers, interview
 from .context import Context
-from .language import beyond_eligibility, looks_like_question, split_message as split
+from .language import beyond_eligibility, fold, looks_like_question, split_message as split
 from .state import Conversation
 from .turn import Replies, Turn
 
@@ -74,6 +74,14 @@ def asks_a_topic(question: str, ctx: Context) -> bool:
     return any(not t.startswith("=") and not t.isdigit() and t not in analysis.everyday for t in analysis.tokens)
 
 
+def with_situation(question: str, parts: List[str]) -> str:
+    """The question with the situation told before it in the same message, as the answering
+    splits the message ("min mor på 88 … kan næsten ikke rejse sig fra stolen. Hvad kan kommunen
+    gøre …"): the ranking weighs the story's words and the asking sentence's (answering/ranking.py)."""
+    key = fold(question).strip(" ?.!")
+    return next((p for p in parts if key and key in fold(p)), question)
+
+
 def national_question(question: str, ctx: Context) -> bool:
     """Whether the national rules answer ``question`` better than any municipality's standard
     would: then it needs no municipality ("hvad er fristen for at klage?"); "hvad koster kørsel?"
@@ -90,12 +98,15 @@ def national_question(question: str, ctx: Context) -> bool:
 
 
 def answer_questions(state: Conversation, questions: List[str], turn: Turn, ctx: Context, out: Replies,
-                     only_if_found: bool = False) -> bool:
+                     only_if_found: bool = False, message: Optional[str] = None) -> bool:
     """Answer every question; whether any was answered (or its municipality asked for).
-    ``only_if_found``: a message that may not be a question at all says nothing when no item fits."""
+    ``only_if_found``: a message that may not be a question at all says nothing when no item fits.
+    ``message``: the whole message, whose situation before a question is ranked with it."""
     answered = False
     asked_for_municipality = False  # asked once, however many questions wait for the answer
-    for question in questions:
+    parts = answering.split_questions(message) if message else []
+    for asked in questions:
+        question = with_situation(asked, parts)
         resolved = answering.resolve_municipality(question, state.code, turn.page_code, ctx.kb)
         home = home_municipality(question, state, ctx) if resolved.ambiguous else None
         if home:  # "jeg bor i Ishøj, min mor bor i Herlev. Hvad koster kørsel?" from a relative
