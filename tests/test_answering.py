@@ -327,6 +327,10 @@ def test_en_lang_historie_foer_spoergsmaalet_skygger_ikke_for_svaret(kb):
     assert "57 kr." in result.hits[0].item.text
     # one sentence is all asked: its rare words still say it is about something else
     assert not answer_question(kb, "jeg skal have nyt køkken, hvad koster det", code="0316").found
+    # a short question after a story about a fall: the price, not the target group the story fits
+    fall = "hej min mor er 84 hun faldt i sidste uge og kan ikke gaa paa trapper mere. hvad koster det"
+    top = answer_question(kb, fall, code="0316").hits[0]
+    assert top.topic is not None and top.topic.value in ("cost", "transport"), top.key
 
 
 def test_hvert_spoergsmaal_i_en_besked_faar_sit_svar(kb):

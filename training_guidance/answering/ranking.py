@@ -110,7 +110,13 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     offer = offer or named_offer(question)
     analysis = index.analyzer.analyse(without_names(question, kb), question=True)
     tokens, units = analysis.tokens, analysis.units
-    scores = index.scores(tokens).astype(np.float64)
+    # "min far er 89 … efter en slem influenza kan han ikke gå ned til postkassen. … Kan han få hjælp
+    # til at træne sig op igen": the story before the question may be about anything. The sentence
+    # that asks counts twice in the score (its words are what is asked; the story's still count
+    # once: it often names the topic), and an item that answers it answers the question (coverage).
+    asking = asking_sentence(question)
+    said = index.analyzer.analyse(without_names(asking, kb), question=True) if asking else None
+    scores = index.scores(tokens + (said.tokens if said else [])).astype(np.float64)
     if len(index.entries) and code in indexes(kb).by_code:
         scores = np.where(index.national, scores * NATIONAL_WEIGHT, scores)
     mask = index.offer_mask(offer)
@@ -123,12 +129,7 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     # it often ("ergoterapeut til at spise": the item about eating, not every one naming ergo).
     weights = index.weights(analysis)
     coverage = {int(i): index.coverage(i, units, weights) for i in order if scores[i] >= MIN_SCORE}
-    # "min far er 89 … efter en slem influenza kan han ikke gå ned til postkassen. … Kan han få hjælp
-    # til at træne sig op igen": the story before the question may be about anything; an item
-    # that answers the sentence that asks answers the question
-    asking = asking_sentence(question)
-    if asking:
-        said = index.analyzer.analyse(without_names(asking, kb), question=True)
+    if said is not None:
         said_weights = index.weights(said)
         coverage = {i: max(c, index.coverage(i, said.units, said_weights)) for i, c in coverage.items()}
     order = sorted(coverage, key=lambda i: -scores[i] * (COVERAGE_MIX + coverage[i]))
