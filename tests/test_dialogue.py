@@ -118,6 +118,26 @@ def test_situationen_foer_spoergsmaalet_taeller_med_i_svaret_som_i_rangeringen(k
     assert first_sentence in answer, (first_sentence, answer)
 
 
+def test_nej_vent_hun_bor_i_horsens_giver_det_samme_svar_for_horsens():
+    talk = Talk()
+    first = talk.say("hej min mor bor i holbaek og er 84 hun faldt i sidste uge og kan ikke gaa paa trapper "
+                     "mere. hvad koster det").texts
+    assert "50 kr." in first and "Holbæk Kommunes kvalitetsstandard" in first
+    again = talk.say("nej vent hun bor faktisk i horsens nu, hun flyttede i sommer")
+    assert talk.state.code == HORSENS and talk.state.facts.get("age") == 84  # the rest is kept
+    assert [r.key for r in again][:2] == ["municipality_set", "answer"]
+    assert "Horsens Kommunes kvalitetsstandard" in again.texts and "50 kr." not in again.texts
+    assert "Det forstod jeg" not in again.texts
+
+
+def test_et_spoergsmaal_om_en_navngiven_kommune_stilles_ikke_igen_for_en_ny_hjemkommune():
+    talk = Talk()
+    talk.say("hvad koster kørsel i holbæk")
+    after = talk.say("min mor bor i herlev")
+    assert talk.state.code == HERLEV
+    assert not [r for r in after if r.key == "answer"]  # the question was about Holbæk
+
+
 def test_telefonnummeret_i_ishoej_er_ishoejs_ogsaa_naar_samtalen_er_om_holstebro(kb):
     talk = Talk(code=HOLSTEBRO, name="Holstebro")
     text = talk.say("hvad er telefonnummeret i Ishøj").texts

@@ -150,7 +150,8 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # starts with 0), or any form after "kommunekode"/"kommunenr.".
 _CODE = re.compile(r"(?<![\d-])\b(0\d{3})\b(?![-\d])|\bkommune\s*-?\s*(?:kode|nr\.?|nummer)\s*:?\s*(\d{3,4})\b",
                    re.IGNORECASE)
-_LIVES_BEFORE = re.compile(r"\b(?:bor|boende|borger|bosat)\s+i\s*$|\bflytte(?:t|de)?\s+til\s*$")
+# "bor i", also "bor faktisk i", "bor alene i", "bor på plejehjem i" (a few words, none of them "i")
+_LIVES_BEFORE = re.compile(r"\b(?:bor|boende|borger|bosat)\s+(?:(?!i\b)\w+\s+){0,3}i\s*$|\bflytte(?:t|de)?\s+til\s*$")
 # "flyttet fra Kalundborg (Kommune) til Holbæk": the new home is the one after "til"
 _MOVED_FROM_BEFORE = re.compile(r"\bflytte(?:t|de)?\s+(?:\w+\s+)?fra\s+[\w-]+(?:\s+[\w-]+){0,2}\s+til\s*$")
 # Whose home: "jeg bor i Holbæk, min mor bor i Horsens" names the writer's and the relative's.
@@ -230,7 +231,7 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None) -> List[Mention
         near = fold(text[max(0, start - 40):start])
         relative_in = bool(_RELATIVE_IN_BEFORE.search(near))
         kommune = _KOMMUNE_AFTER.match(after)
-        lives = bool(_LIVES_BEFORE.search(before) or kommune or relative_in
+        lives = bool(_LIVES_BEFORE.search(near) or kommune or relative_in
                      or _MOVED_FROM_BEFORE.search(fold(text[max(0, start - 60):start])))
         capitalised = span[:1].isupper() and not _sentence_start(text, start)
         alone = not text[:start].strip() and not text[end:].strip(" .!?")

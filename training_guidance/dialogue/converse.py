@@ -138,6 +138,8 @@ def _read_message(state: Conversation, turn: Turn, text: str, ctx: Context, out:
     leaves the interview ("nej, jeg vil bare vide hvad det koster")."""
     statements, questions = split_message(text) if not turn.is_button else ([text], [])
     code_before, asked_at_start = state.code, state.asked
+    # Only the turn just before: "nej vent, hun bor i Horsens" corrects what was just answered
+    recent, state.recent_questions = state.recent_questions, []
     progress = _take_answer(state, turn, text, statements, questions, ctx)
     gave_facts = reading.absorb(state, turn, text, ctx)
     if wants_out(text) and (state.active or state.asked):
@@ -158,6 +160,12 @@ def _read_message(state: Conversation, turn: Turn, text: str, ctx: Context, out:
     if state.code != code_before and state.code and not answered:
         key = "municipality_set" if ctx.has_standard(state.code) else "municipality_set_no_standard"
         out.say(key, state.voice, kommune=state.name)
+        if code_before and recent:
+            # "nej vent, hun bor faktisk i Horsens": what was just answered for Holbæk, for Horsens
+            for question in recent:
+                answers.answer(state, question, ctx, state.code, False, out)
+            state.recent_questions = recent
+            answered = True
     if state.pending_questions and state.code and state.asked != interview.MUNICIPALITY:
         answer_pending(state, ctx, out)
         answered = True

@@ -16,6 +16,7 @@ from .turn import Replies, Turn
 QUESTION_INTENTS = {"question", "ask_person", "out_of_scope"}
 MAX_SAID = 12  # the user's own sentences kept for the journal note
 MAX_COMPARED = 3  # municipalities one question is answered for, when it names several
+MAX_RECENT = 2    # questions answered again when the user then says the home is elsewhere
 
 
 def named_municipality(text: str, ctx: Context) -> Optional[str]:
@@ -105,6 +106,7 @@ def answer_questions(state: Conversation, questions: List[str], turn: Turn, ctx:
     answered = False
     asked_for_municipality = False  # asked once, however many questions wait for the answer
     parts = answering.split_questions(message) if message else []
+    recent: List[str] = []
     for asked in questions:
         question = with_situation(asked, parts)
         resolved = answering.resolve_municipality(question, state.code, turn.page_code, ctx.kb)
@@ -138,4 +140,8 @@ def answer_questions(state: Conversation, questions: List[str], turn: Turn, ctx:
             set_municipality(state, code, ctx)
         answers.answer(state, question, ctx, code, resolved.named, out)
         answered = True
+        if code == state.code and not (resolved.named and not any(m.lives for m in resolved.mentions)):
+            recent.append(question)  # for the home, not "hvad koster det i Holbæk?" (asked of Holbæk)
+    if recent:
+        state.recent_questions = recent[-MAX_RECENT:]
     return answered

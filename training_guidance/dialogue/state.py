@@ -65,6 +65,7 @@ class Conversation:
     outcome: Optional[str] = None
     more: List[str] = field(default_factory=list)        # answers held back for "Vil du vide mere?"
     pending_questions: List[str] = field(default_factory=list)  # asked before the municipality was known
+    recent_questions: List[str] = field(default_factory=list)   # answered last: again if the municipality changes
     offer: Optional[str] = None                           # a yes/no offer just made: "assessment", "more"
     application: Application = field(default_factory=Application)
 
@@ -96,7 +97,8 @@ class Conversation:
             asked=get("asked_fact"), attempts=int(get("failed_attempts", 0)),
             active=bool(get("interview_active", False)), paused=bool(get("interview_paused", False)),
             track=get("track"), outcome=get("outcome"), more=list(get("more", [])),
-            pending_questions=list(get("pending_questions", [])), offer=get("offer"), application=app,
+            pending_questions=list(get("pending_questions", [])),
+            recent_questions=list(get("recent_questions", [])), offer=get("offer"), application=app,
         )
 
     def to_slots(self) -> Dict[str, Any]:
@@ -107,7 +109,8 @@ class Conversation:
             "asked_fact": self.asked, "failed_attempts": float(self.attempts) if self.attempts else None,
             "interview_active": self.active or None, "interview_paused": self.paused or None,
             "track": self.track, "outcome": self.outcome, "more": list(self.more) or None,
-            "pending_questions": list(self.pending_questions) or None, "offer": self.offer,
+            "pending_questions": list(self.pending_questions) or None,
+            "recent_questions": list(self.recent_questions) or None, "offer": self.offer,
         }
         for f in fields(Application):
             value = getattr(self.application, f.name)
