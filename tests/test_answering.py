@@ -518,6 +518,20 @@ def test_en_voksens_alder_giver_aldrig_reglerne_for_boern(kb, question, code, ag
     assert not any(k in keys for k in ("national:child", "0661:stk2:children", "0661:stk2:serviceloven_44")), keys
 
 
+@pytest.mark.parametrize("question,code,expected", [
+    ("hvad er tlf nr", "0183", None),                        # Ishøj's standard gives no number
+    ("hvad er telefonnummeret", "0661", "0661:phone"),
+    ("hvad er tlf nummeret til træning", "0316", "0316:stk1:indkaldelsesbrev"),  # where to find it
+])
+def test_et_spoergsmaal_om_telefonnummeret_besvares_kun_af_et_nummer_eller_hvor_det_staar(kb, question, code,
+                                                                                        expected):
+    result = answer_question(kb, question, code=code)
+    if expected is None:
+        assert not result.found, [h.key for h in result.hits]  # "terapeuterne taler med dig" is no number
+    else:
+        assert any(expected in h.keys for h in result.hits), [h.key for h in result.hits]
+
+
 @pytest.mark.parametrize("question,age", [("en alder: hun er 72 år gammel", 72), ("en 17-årig", 17),
                                           ("syg i 2 år og i 4 uger", None), ("det koster 50 kr", None),
                                           ("mit barnebarn paa 11", 11)])

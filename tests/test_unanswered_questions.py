@@ -101,3 +101,21 @@ def test_den_danske_dato_bruges_ogsaa_lige_foer_midnat(record_store):
     questions = q.QuestionStore(record_store.engine, clock=lambda: late)
     questions.note("sent spørgsmål", "0661")
     assert questions.summary()[0].last_asked == dt.date(2026, 11, 24)
+
+
+def test_to_spoergsmaal_uden_svar_i_en_besked_faar_et_svar_og_gemmes_begge(record_store):
+    """"hvad er tlf nr og hvornår har I åbent" in Ishøj, whose standard says neither: the citizen
+    reads "står ikke" once, the content owners see both questions."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from dialogue_helpers import Talk
+
+    talk = Talk(page="0183")
+    replies = talk.say("hvad er tlf nr og hvornaar har i aabent")
+    not_found = [r for r in replies if r.key == "answer_not_found"]
+    assert len(not_found) == 1 and "Ishøj" in not_found[0].text
+    assert q.note_unanswered(not_found[0].meta, record_store.url)
+    assert sorted(s.question for s in q.QuestionStore(record_store.engine).summary()) == [
+        "hvad er tlf nr", "hvornaar har i aabent"]

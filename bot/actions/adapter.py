@@ -67,7 +67,8 @@ def count(meta: Optional[Dict[str, Any]]) -> None:
     if "outcome" in meta:
         metrics.assessment(meta["outcome"], meta.get("code"))
     if "found" in meta:
-        metrics.question(meta["found"], meta.get("code"))
+        for _ in range(1 + len(meta.get("more_questions", []))):
+            metrics.question(meta["found"], meta.get("code"))
         note_unanswered(meta)  # for the content owners: CPR-masked, no sender id (handoff/questions.py)
     if meta.get("application"):
         metrics.application(meta.get("code"))

@@ -47,6 +47,12 @@ def stated_age(question: str) -> Optional[int]:
 # A question that asks for an address ("hvad er adressen", "adressen på hjemmesiden") is answered by an
 # item that gives one: a street, web or e-mail address
 _ASKS_ADDRESS = re.compile(r"\badresse", re.IGNORECASE)
+# ... and one that asks for a phone number ("hvad er tlf nr") by an item that gives one or says
+# where to find it ("I brevet … kan du se, hvornår du kan ringe"): Ishøj's standard gives none, and
+# "terapeuterne taler med dig" is no number
+_ASKS_PHONE = re.compile(r"\btlf\b|\btelefonn|\btelefon\s*(?:nr|nummer)|\bnummeret\b|\bhvilket\s+nummer",
+                         re.IGNORECASE)
+_GIVES_PHONE = re.compile(r"\bring|nummer", re.IGNORECASE)
 
 
 def named_offer(question: str) -> Optional[str]:
@@ -136,6 +142,7 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     hits: List[Hit] = []
     floor = MIN_SCORE
     wants_address = bool(_ASKS_ADDRESS.search(question))
+    wants_phone = bool(_ASKS_PHONE.search(asking or question))
     age = stated_age(question) or age
     # "får han træning mens han ligger der": with nothing but "træning" in common, every item ties
     # and the first would be a rule on children. An item must say something of what is asked
@@ -153,6 +160,8 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
         item = index.entries[i].item
         if wants_address and not (item.address or item.url or item.email):
             continue  # "hvad er adressen på aktivitetscentret": an item on the centre without one is no answer
+        if wants_phone and not (item.phone or _GIVES_PHONE.search(item.text)):
+            continue
         if age is not None and item.max_age is not None and age > item.max_age:
             continue  # "min far er kun 66": the rules for children are no answer
         hits.append(_hit(index.entries[i], scores[i], offer))

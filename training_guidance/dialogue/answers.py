@@ -66,7 +66,12 @@ def answer(state: Conversation, question: str, ctx: Context, code: Optional[str]
         key = "not_in_standard" if code and ctx.has_standard(code) else "not_in_national"
         lines.append(say(key, voice, kommune=municipality_name(kb, code) if code else ""))
         lines.append(contact_text(kb, code, voice))
-        out.text("answer_not_found", "\n".join(lines), meta={"question": question, "code": code, "found": False})
+        text = "\n".join(lines)
+        said = next((r for r in out.items if r.key == "answer_not_found" and r.text == text and r.meta), None)
+        if said is not None:  # "hvad er tlf nr og hvornår har I åbent": said once for both, both noted
+            said.meta.setdefault("more_questions", []).append(question)
+            return
+        out.text("answer_not_found", text, meta={"question": question, "code": code, "found": False})
         return
     shown, held = _choose(hits, [h.score for h in result.hits])
     if one_of_several:

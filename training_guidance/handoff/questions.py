@@ -125,12 +125,14 @@ def note_unanswered(meta: Optional[Dict[str, Any]], database_url: Optional[str] 
     standard had no answer. Never fails the reply: a store that cannot be written is logged."""
     if not meta or meta.get("found") is not False or not isinstance(meta.get("question"), str):
         return False
+    # one "not found" reply may stand for several questions of the message ("more_questions")
+    questions = [meta["question"], *(q for q in meta.get("more_questions", []) if isinstance(q, str))]
     try:
         from .config import database_url as configured_url
         from .store import shared_store
 
         store = QuestionStore(shared_store(database_url or configured_url()).engine)
-        return store.note(meta["question"], meta.get("code"))
+        return all([store.note(question, meta.get("code")) for question in questions])
     except Exception as exc:  # noqa: BLE001 - the citizen's answer matters more than the statistics
         log.warning("unanswered question not stored: %s", type(exc).__name__)
         return False
