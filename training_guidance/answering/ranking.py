@@ -22,7 +22,7 @@ from .splitting import asking_sentence, split_questions
 # Chosen on the development questions (docs/answering.md tells which parts were measured when).
 MIN_SCORE = 0.5               # BM25 score below which an item does not answer the question
 MIN_COVERAGE = 0.25           # an item must say at least this (weighted) share of what is asked
-MIN_COVERAGE_NATIONAL = 0.4   # without a standard: the few national items are general, so more
+MIN_COVERAGE_NATIONAL = 0.35  # without a standard: the few national items are general, so more
 RELATIVE = 0.45               # further items only with this share of the best item's score
 NATIONAL_WEIGHT = 0.7         # where a standard says it, its own words come before the national rule
 CANDIDATES = 10               # how far down the ranking items are checked for coverage
