@@ -138,6 +138,13 @@ def test_et_spoergsmaal_om_en_navngiven_kommune_stilles_ikke_igen_for_en_ny_hjem
     assert not [r for r in after if r.key == "answer"]  # the question was about Holbæk
 
 
+def test_en_kommune_uden_standard_siger_hvorfor_der_ikke_er_et_svar_og_hvem_man_spoerger():
+    talk = Talk()
+    text = talk.say("Hvad koster kørsel i Århus?").texts
+    assert "Vi har ikke Aarhus Kommunes egne regler" in text and "hele landet" in text
+    assert "Ring til Aarhus Kommune" in text and "57" not in text and "50 kr." not in text
+
+
 def test_telefonnummeret_i_ishoej_er_ishoejs_ogsaa_naar_samtalen_er_om_holstebro(kb):
     talk = Talk(code=HOLSTEBRO, name="Holstebro")
     text = talk.say("hvad er telefonnummeret i Ishøj").texts

@@ -63,7 +63,8 @@ def answer(state: Conversation, question: str, ctx: Context, code: Optional[str]
     if code and not ctx.has_standard(code) and hits:
         lines.append(say("no_standard_national", voice, kommune=municipality_name(kb, code)))
     if not hits:
-        key = "not_in_standard" if code and ctx.has_standard(code) else "not_in_national"
+        key = ("not_in_standard" if code and ctx.has_standard(code) else "not_in_national_for" if code
+               else "not_in_national")
         lines.append(say(key, voice, kommune=municipality_name(kb, code) if code else ""))
         lines.append(contact_text(kb, code, voice))
         text = "\n".join(lines)
