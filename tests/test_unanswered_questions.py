@@ -119,3 +119,18 @@ def test_to_spoergsmaal_uden_svar_i_en_besked_faar_et_svar_og_gemmes_begge(recor
     assert q.note_unanswered(not_found[0].meta, record_store.url)
     assert sorted(s.question for s in q.QuestionStore(record_store.engine).summary()) == [
         "hvad er tlf nr", "hvornaar har i aabent"]
+
+
+def test_det_ubesvarede_spoergsmaal_gemmes_uden_historien_foer_det():
+    """The situation before a question is ranked with it, but only the question is noted for the
+    content owners: "min far er 90 og har demens" is the citizen's health, not a question."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from dialogue_helpers import Talk
+
+    talk = Talk(page="0183")
+    replies = talk.say("min far er 90 og har demens. hvad er tlf nr")
+    [not_found] = [r for r in replies if r.key == "answer_not_found"]
+    assert not_found.meta["question"] == "hvad er tlf nr"

@@ -18,7 +18,8 @@ See docs/answering.md.
 from ..municipalities import MunicipalityChoice, resolve_municipality
 from .index import indexes, item_key, without_names
 from .ranking import Answer, Hit, MessageAnswer, answer_message, answer_question, named_offer
-from .splitting import split_questions
+from .splitting import asking_sentence, split_questions
 
 __all__ = ["Answer", "Hit", "MessageAnswer", "MunicipalityChoice", "answer_message", "answer_question",
-           "indexes", "item_key", "named_offer", "resolve_municipality", "split_questions", "without_names"]
+           "asking_sentence", "indexes", "item_key", "named_offer", "resolve_municipality", "split_questions",
+           "without_names"]

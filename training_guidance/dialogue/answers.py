@@ -46,14 +46,18 @@ def offer_in_question(text: str) -> Optional[str]:
 
 
 def answer(state: Conversation, question: str, ctx: Context, code: Optional[str], named: bool,
-           out: Replies, one_of_several: bool = False) -> None:
+           out: Replies, one_of_several: bool = False, ranked: Optional[str] = None) -> None:
     """Answer one question for municipality ``code`` (named in the question or not).
     ``one_of_several``: the question names several municipalities and is answered for each; each
-    answer says which municipality it is for and gives its best item only."""
+    answer says which municipality it is for and gives its best item only. ``ranked``: the question
+    with the situation told before it, which is ranked; the question alone is what is noted (an
+    unanswered question is kept for the content owners, the user's story is not)."""
     voice, kb = state.voice, ctx.kb
-    offer = offer_in_question(question) or state.track
+    ranked = ranked or question
+    question = answering.asking_sentence(question) or question  # noted without the story before it
+    offer = offer_in_question(ranked) or state.track
     age = state.facts.get("age")
-    result = answering.answer_question(kb, question, code=code, offer=offer, limit=SHOWN + 3,
+    result = answering.answer_question(kb, ranked, code=code, offer=offer, limit=SHOWN + 3,
                                        age=age if isinstance(age, int) else None)
     hits = [_found(h) for h in result.hits] if result.found else []
     lines: List[str] = []

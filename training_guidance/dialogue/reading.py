@@ -117,7 +117,7 @@ def answer_questions(state: Conversation, questions: List[str], turn: Turn, ctx:
             # "hvad koster kørsel i Holbæk og i Horsens?": each municipality's own answer, each
             # saying whose it is; one guessed for all would give one municipality's fact as another's.
             for code in resolved.named_codes[:MAX_COMPARED]:
-                answers.answer(state, question, ctx, code, True, out, one_of_several=True)
+                answers.answer(state, asked, ctx, code, True, out, one_of_several=True, ranked=question)
             answered = True
             continue
         code = resolved.code
@@ -128,7 +128,7 @@ def answer_questions(state: Conversation, questions: List[str], turn: Turn, ctx:
                 if not asked_for_municipality:
                     out.say("ask_municipality_for_question", state.voice)
                     asked_for_municipality = True
-                state.pending_questions.append(question)
+                state.pending_questions.append(asked)
                 state.asked = interview.MUNICIPALITY
                 answered = True
                 continue
@@ -138,10 +138,10 @@ def answer_questions(state: Conversation, questions: List[str], turn: Turn, ctx:
                 continue  # a statement that is not a question after all
         if code and state.code is None:
             set_municipality(state, code, ctx)
-        answers.answer(state, question, ctx, code, resolved.named, out)
+        answers.answer(state, asked, ctx, code, resolved.named, out, ranked=question)
         answered = True
         if code == state.code and not (resolved.named and not any(m.lives for m in resolved.mentions)):
-            recent.append(question)  # for the home, not "hvad koster det i Holbæk?" (asked of Holbæk)
+            recent.append(asked)  # for the home, not "hvad koster det i Holbæk?" (asked of Holbæk)
     if recent:
         state.recent_questions = recent[-MAX_RECENT:]
     return answered
