@@ -321,6 +321,34 @@ def test_en_besked_deles_i_sine_spoergsmaal(message, parts):
     assert split_questions(message) == parts
 
 
+@pytest.mark.parametrize("message,meant", [
+    # a whole question after the marker replaces the sentence before it
+    ("hvor mange gange om ugen er det.. nej vent, jeg mener hvor lang tid varer hele forløbet. min mor er lige startet",
+     "hvor lang tid varer hele forløbet. min mor er lige startet"),
+    ("hun bor i Holbæk. Hvad koster kørsel? Eller nej, hvad koster træningen", "hun bor i Holbæk. hvad koster træningen"),
+    # a word or two replace the word of the same kind
+    ("hvor hurtigt ringer de når man har søgt genoptræning.. nej vent, jeg mener vedligeholdende, og koster det noget",
+     "hvor hurtigt ringer de når man har søgt vedligeholdende, og koster det noget"),
+    ("min mor er 84.. nej undskyld 85, hvad koster kørsel", "min mor er 85, hvad koster kørsel"),
+    # no correction: an opinion, an apology, a reason given after the marker
+    ("jeg mener at det er for dyrt. hvordan klager jeg", "jeg mener at det er for dyrt. hvordan klager jeg"),
+    ("undskyld jeg spørger, hvad koster kørsel", "undskyld jeg spørger, hvad koster kørsel"),
+    ("hvornår skal jeg melde fra.. nej undskyld, det er fordi jeg er blevet forkølet. gælder det samme så",
+     "hvornår skal jeg melde fra. det er fordi jeg er blevet forkølet. gælder det samme så"),
+])
+def test_en_besked_der_skifter_mening_besvares_for_det_den_mener_til_sidst(message, meant):
+    from training_guidance.answering import corrected
+
+    assert corrected(message) == meant
+
+
+def test_rettelsen_i_en_besked_giver_svaret_paa_det_rettede_spoergsmaal(kb):
+    changed = "hvor mange gange om ugen er det.. nej vent, jeg mener hvor lang tid varer hele forløbet"
+    [part] = split_questions(changed)
+    top = answer_question(kb, part, code="0316").hits[0]
+    assert top.topic is not None and top.topic.value == "duration", top.key
+
+
 def test_en_lang_historie_foer_spoergsmaalet_skygger_ikke_for_svaret(kb):
     # The story may be about anything; the sentence that asks is what the item must answer
     story = ("Min mor er 88 og bor alene. Hun var syg med influenza hele vinteren og kan ikke længere "

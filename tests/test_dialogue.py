@@ -130,6 +130,14 @@ def test_nej_vent_hun_bor_i_horsens_giver_det_samme_svar_for_horsens():
     assert "Det forstod jeg" not in again.texts
 
 
+def test_en_rettelse_midt_i_beskeden_gaelder_for_svaret_og_for_fakta():
+    talk = Talk(page=HOLBAEK)
+    text = talk.say("min mor er 84.. nej undskyld 85. hvor mange gange om ugen er det.. nej vent, jeg mener "
+                    "hvor lang tid varer hele forløbet").texts
+    assert talk.state.facts.get("age") == 85
+    assert "om ugen" not in text and "Kilde:" in text
+
+
 def test_et_spoergsmaal_om_en_navngiven_kommune_stilles_ikke_igen_for_en_ny_hjemkommune():
     talk = Talk()
     talk.say("hvad koster kørsel i holbæk")

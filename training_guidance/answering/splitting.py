@@ -17,6 +17,7 @@ import re
 from typing import List, Optional, Tuple
 
 from ..folding import fold
+from .corrections import corrected
 
 # Folded, "får" is "far" and "må" is "ma": those ask only with a subject after them ("får jeg",
 # "far min mor"), not in "far er stadig indlagt"
@@ -52,7 +53,8 @@ _WH = re.compile(r"^\s*(?:og\s+|men\s+)?hv[a-zæøå]*\b")
 _GUESS = re.compile(r"^\s*er\s+det\b")
 
 
-def _asks(part: str) -> bool:
+def asks(part: str) -> bool:
+    """Whether a piece of a message asks something (a question word or a verb first, or a "?")."""
     return part.rstrip().endswith("?") or bool(_ASKS.match(fold(part)))
 
 
@@ -60,6 +62,7 @@ def split_questions(text: str) -> List[str]:
     """The questions in a message, each with the context before it ([] for an empty message)."""
     if not (text or "").strip():
         return []
+    text = corrected(text)  # "… om ugen.. nej vent, jeg mener hvor lang tid varer det"
     pieces: List[Tuple[int, str]] = []  # (sentence number, piece)
     for n, sentence in enumerate(_SENTENCE_END.split(text or "")):
         if not re.search(r"[^\W_]", sentence):
@@ -84,7 +87,7 @@ def split_questions(text: str) -> List[str]:
         piece = piece.strip()
         # "hvad hvis min far er på aflastning, kan han så træne": the condition belongs to the question
         condition = _CONDITION.match(fold(piece)) and k + 1 < len(pieces) and pieces[k + 1][0] == n
-        if _asks(piece) and not condition:
+        if asks(piece) and not condition:
             questions.append(" ".join(context + [re.sub(r"^(?:og|men)\s+", "", piece, flags=re.I)]))
             context = []
         else:
@@ -104,4 +107,4 @@ def asking_sentence(question: str) -> Optional[str]:
     sentences = [s for s in _SENTENCE_END.split(question or "") if re.search(r"[^\W_]", s)]
     if len(sentences) < 2:
         return None
-    return next((s.strip() for s in reversed(sentences) if _asks(s)), None)
+    return next((s.strip() for s in reversed(sentences) if asks(s)), None)

@@ -1,0 +1,58 @@
+"""A change of mind inside one message: "hvor mange gange om ugen er det.. nej vent, jeg mener hvor
+lang tid varer hele forløbet".
+
+What follows "nej vent", "nej undskyld", "eller nej" (with or without "jeg mener") replaces what it
+corrects: a whole question replaces the sentence before it; a word or two replace the word of the
+same kind in that sentence (the kind of training, a number: "hun er 84.. nej undskyld 85"). Anything
+else is left as written, without the marker. "Jeg mener" alone is an opinion, not a correction.
+"""
+from __future__ import annotations
+
+import re
+
+from ..folding import fold
+
+_MARKER = re.compile(
+    r"(?:\.{2,}|[,.;:!?-])?\s*\b(?:nej\s+vent|nej\s+undskyld|nej\s+forresten|eller\s+nej|vent\s+lidt)\b"
+    r"[\s,.:;!-]*(?:jeg\s+mener(?:\s+at)?\b[\s,:]*)?",
+    re.IGNORECASE)
+_SENTENCE_START = re.compile(r"(?:^|\.{2,}|[.!?])\s*(?=[^.!?]*$)")
+_FRAGMENT = re.compile(r"^\s*([^,.;:!?]+)")
+_KINDS = (  # (what the correction says, what it replaces in the sentence before)
+    (re.compile(r"^(?:den\s+)?vedligehold\w*(?:\s+tr\w+)?$"), re.compile(r"\b(?:genop)?tr[æae]+n\w*", re.I)),
+    (re.compile(r"^(?:den\s+)?genoptr\w+$"), re.compile(r"\bvedligehold\w*(?:\s+tr[æae]+n\w*)?", re.I)),
+    (re.compile(r"^\d{1,3}(?:\s*år)?$"), re.compile(r"\b\d{1,3}\b")),
+)
+MAX_FRAGMENT_WORDS = 3
+
+
+def corrected(text: str) -> str:
+    """``text`` with each change of mind applied (see the module's docstring)."""
+    for _ in range(3):  # a message seldom changes its mind more than twice
+        m = _MARKER.search(text or "")
+        if m is None or not text[:m.start()].strip() or not text[m.end():].strip():
+            return text
+        before, after = text[:m.start()], text[m.end():]
+        start = _SENTENCE_START.search(before).start()
+        kept, retracted = before[:start].rstrip(), before[start:]
+        from .splitting import asks  # splitting applies the corrections first: imported here, not above
+
+        if asks(after):
+            text = f"{kept}. {after}" if kept else after
+            continue
+        fragment = _FRAGMENT.match(after)
+        words = fragment.group(1).strip() if fragment else ""
+        replaced = None
+        if words and len(words.split()) <= MAX_FRAGMENT_WORDS:
+            for says, old in _KINDS:
+                found = list(old.finditer(retracted))
+                if says.match(fold(words)) and found:
+                    last = found[-1]
+                    replaced = retracted[:last.start()] + words + retracted[last.end():]
+                    after = after[fragment.end():]
+                    break
+        if replaced is None:  # not a correction of one word: as written, without the marker
+            text = f"{before.rstrip()}. {after}"
+            continue
+        text = f"{kept} {replaced}{after}".strip()
+    return text
