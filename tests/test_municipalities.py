@@ -149,6 +149,9 @@ def test_flere_kommuner_i_en_besked(kb):
     ("jeg bor i holstebro, men min mor bor i horsens og har fået afslag. kan jeg klage for hende", None, None, "0615",
      True, False, "text"),
     ("Min far bor i Herlev, jeg bor selv i Ishøj. Hvad koster kørsel?", "0183", None, "0163", True, False, "text"),
+    ("jeg bor faktisk i holbæk, men min mor bor alene i horsens. hvad koster kørsel", None, None, "0615", True, False,
+     "text"),
+    ("hun bor nu på plejehjem i Ishøj", "0163", None, "0183", True, False, "text"),
 ])
 def test_hvilken_kommune_et_spoergsmaal_handler_om(kb, text, conversation, page, code, named, ambiguous,
                                                    source):

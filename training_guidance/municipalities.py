@@ -155,9 +155,9 @@ _LIVES_BEFORE = re.compile(r"\b(?:bor|boende|borger|bosat)\s+(?:(?!i\b)\w+\s+){0
 # "flyttet fra Kalundborg (Kommune) til Holbæk": the new home is the one after "til"
 _MOVED_FROM_BEFORE = re.compile(r"\bflytte(?:t|de)?\s+(?:\w+\s+)?fra\s+[\w-]+(?:\s+[\w-]+){0,2}\s+til\s*$")
 # Whose home: "jeg bor i Holbæk, min mor bor i Horsens" names the writer's and the relative's.
-_WRITER_LIVES = re.compile(r"\bjeg\s+(?:\w+\s+)?(?:bor|er\s+bosat)\s+i\s*$")
-_OTHER_LIVES = re.compile(r"\b(?:han|hun|de|min|mit|mine|vores|hans|hendes)\s+(?:\w+\s+){0,2}"
-                          r"(?:bor|er\s+bosat)\s+(?:\w+\s+)?i\s*$")
+_LIVES_IN = r"(?:bor|er\s+bosat)\s+(?:(?!i\b)\w+\s+){0,3}i\s*$"  # "bor i", "bor faktisk i"
+_WRITER_LIVES = re.compile(rf"\bjeg\s+(?:\w+\s+)?{_LIVES_IN}")
+_OTHER_LIVES = re.compile(rf"\b(?:han|hun|de|min|mit|mine|vores|hans|hendes)\s+(?:\w+\s+){{0,2}}{_LIVES_IN}")
 _PLACE_BEFORE = re.compile(r"\b(?:i|fra|til|ved)\s*$")
 _KOMMUNE_AFTER = re.compile(r"\s*kommunes?\b|\s*kommune\b", re.IGNORECASE)
 _HOSPITAL_AFTER = re.compile(r"\s*-?\s*\w*(?:sygehus|hospital)")

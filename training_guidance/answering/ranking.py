@@ -161,7 +161,7 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
         if wants_address and not (item.address or item.url or item.email):
             continue  # "hvad er adressen på aktivitetscentret": an item on the centre without one is no answer
         if wants_phone and not (item.phone or _GIVES_PHONE.search(item.text)):
-            continue
+            continue  # "hvad er tlf nr": "terapeuterne taler med dig" gives no number
         if age is not None and item.max_age is not None and age > item.max_age:
             continue  # "min far er kun 66": the rules for children are no answer
         hits.append(_hit(index.entries[i], scores[i], offer))
