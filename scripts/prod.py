@@ -1,6 +1,6 @@
 """The production layout on this machine: `scripts/prod.sh up|down|status` (`make prod`).
 
-HAProxy in front of two Rasa servers (sticky by sender id) and two web servers, the action server
+HAProxy in front of two Rasa servers (each message to the least busy) and two web servers, the action server
 with its token, the outbox relay, PostgreSQL (tracker store and records) and Redis (lock store,
 relay heartbeat), all on loopback, all from Debian's packages and this checkout, in one folder
 (default `data/prod/`; `--dir`).
@@ -215,7 +215,7 @@ class Layout:
             "TG_REDIS_PASSWORD": "",
             "TG_ACTION_PORT": str(ports["actions"]),
             "TG_ACTION_URL": f"http://{HOST}:{ports['actions']}/webhook",
-            "TG_RASA_URL": self.url("internal"),  # the web servers reach Rasa through HAProxy (sticky)
+            "TG_RASA_URL": self.url("internal"),  # the web servers reach Rasa through HAProxy
             "TG_WEB_ORIGIN": self.public_url,
             "TG_CORS_ORIGINS": self.public_url,
             "TG_RELAY_HEALTH_PORT": str(ports["relay"]),

@@ -21,6 +21,7 @@ RASA_MODULES = frozenset({
     "test_rasa_fixes.py",        # the fix to Rasa's logistic regression classifier
     "test_danish_nlp.py",        # Rasa's SpacyNLP on the Danish pipeline
     "test_tracker_store.py",     # the tracker store the Rasa server loads (bot/tracker_store.py)
+    "test_lock_store.py",        # the lock store the Rasa servers share (bot/lock_store.py)
 })
 HAVE_RASA = importlib.util.find_spec("rasa") is not None
 collect_ignore = [] if HAVE_RASA else sorted(RASA_MODULES)  # deselected by -m "not rasa" anyway

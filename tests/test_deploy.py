@@ -105,14 +105,17 @@ def haproxy_env():
             "TG_WEB1": "127.0.0.1:15080", "TG_WEB2": "127.0.0.1:15081", "TG_FORWARDED_SECRET": "x" * 24}
 
 
-def test_haproxy_konfigurationen_er_gyldig_og_ruter_efter_afsenderen():
+def test_haproxy_konfigurationen_er_gyldig_og_sender_hver_besked_til_den_mindst_travle_server():
     binary = shutil.which("haproxy") or "/usr/sbin/haproxy"
     assert Path(binary).exists(), "HAProxy is missing: run scripts/system-deps.sh"
     done = subprocess.run([binary, "-c", "-f", str(HAPROXY_CFG)], env=haproxy_env(), capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0 and "Warning" not in done.stdout + done.stderr, done.stdout + done.stderr
     text = HAPROXY_CFG.read_text(encoding="utf-8")
-    assert "balance hash req.body,json_query('$.sender')" in text and "hash-type consistent" in text
+    rest = text[text.index("\nbackend rasa\n"):text.index("\nbackend rasa_socketio")]
+    assert "balance leastconn" in rest  # safe only with the atomic lock store (below)
+    production = (ROOT / "deploy" / "endpoints.production.yml").read_text(encoding="utf-8")
+    assert "type: bot.lock_store.AtomicRedisLockStore" in production and "type: redis" not in production
 
 
 @pytest.mark.parametrize("pattern", ["Dockerfile*", "*.dockerfile", "docker-compose*.yml", "compose*.yml",
