@@ -161,10 +161,13 @@ class PrivateRedis:
             raise ServiceUnavailable(
                 "Redis is not installed. Run scripts/system-deps.sh (Debian: apt-get install redis-server)."
             )
+        # The tests run a second time with the clock a year ahead (libfaketime via LD_PRELOAD): that
+        # clock is for our code; redis-server under it does not come up
+        env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
         self.proc = subprocess.Popen(
             [binary, "--bind", HOST, "--port", str(self.port), "--save", "", "--appendonly", "no",
              "--protected-mode", "yes"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env,
         )
         _wait_port(self.port, 15, self.proc)
         return self
