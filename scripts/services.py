@@ -163,7 +163,9 @@ class PrivateRedis:
             )
         # The tests run a second time with the clock a year ahead (libfaketime via LD_PRELOAD): that
         # clock is for our code; redis-server under it does not come up
-        env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
+        from training_guidance.settings import process_environment  # the one module that reads it
+
+        env = {k: v for k, v in process_environment().items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
         self.proc = subprocess.Popen(
             [binary, "--bind", HOST, "--port", str(self.port), "--save", "", "--appendonly", "no",
              "--protected-mode", "yes"],
