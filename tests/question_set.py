@@ -19,7 +19,7 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from training_guidance.answering import answer_question, indexes, resolve_municipality, split_questions
+from training_guidance.answering import answer_question, indexes, message_municipality, split_questions
 
 QUESTIONS = Path(__file__).resolve().parent / "questions"
 
@@ -86,7 +86,7 @@ def evaluate(kb, entries: List[Dict]) -> Report:
     for entry in entries:
         report.messages += 1
         text = entry["q"]
-        choice = resolve_municipality(text, entry.get("conversation"), entry.get("page"), kb)
+        choice = message_municipality(kb, text, entry.get("conversation"), entry.get("page"))
         if choice.code != entry["code"]:
             report.wrong_municipality += 1
             report.failures.append(f"KOMMUNE {text!r}: {choice.code} != {entry['code']}")

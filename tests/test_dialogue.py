@@ -89,6 +89,27 @@ def test_den_paaroerendes_kommune_gaelder_ogsaa_naar_spoergsmaalet_er_i_samme_sa
     assert "Herlev Kommunes kvalitetsstandard" in text and "Ishøj" not in text
 
 
+def test_en_soens_eget_hjem_er_ikke_hans_mors():
+    # On Ishøj's page: the son lives in Aalborg; his mother's training is Ishøj's (the standard's
+    # own sentences on transport are above LIX 40)
+    talk = Talk(page=ISHOEJ, strict=False)
+    text = talk.say("jeg er min mors eneste barn og bor i aalborg. hvad koster koersel til hendes "
+                    "genoptraening").texts
+    assert talk.state.code == ISHOEJ and "Ishøj Kommunes kvalitetsstandard" in text and "Aalborg" not in text
+    # Nothing else known: where the mother lives is asked, and the question answered after
+    talk = Talk()
+    text = talk.say("jeg bor i Aalborg. hvad koster kørsel til min fars genoptræning").texts
+    assert talk.state.code is None and "Hvilken kommune bor din far i?" in text
+    text = talk.say("han bor i holbæk").texts
+    assert talk.state.code == HOLBAEK and "50 kr." in text
+
+
+def test_en_aegtefaelle_bor_der_hvor_den_der_skriver_bor():
+    talk = Talk()
+    talk.say("Jeg bor i Kolding. Kan min mand på 70 med parkinson få træning?")
+    assert talk.state.code == "0621"
+
+
 def test_en_voksen_der_spoerger_om_alderen_faar_ikke_reglerne_for_boern():
     talk = Talk(page=HOLBAEK)
     text = talk.say("min far er kun 66 og har haft helvedesild i to maaneder, han har ikke vaeret paa "

@@ -159,6 +159,30 @@ def test_hvilken_kommune_et_spoergsmaal_handler_om(kb, text, conversation, page,
     assert (choice.code, choice.named, choice.ambiguous, choice.source) == (code, named, ambiguous, source)
 
 
+@pytest.mark.parametrize("text,conversation,page,code", [
+    # a son or daughter's own home is not the parent's
+    ("jeg er min mors eneste barn og bor i aalborg. kan de ringe til mig", None, "0183", "0183"),
+    ("jeg bor selv i Odense, hvad koster kørsel for min far", "0661", None, "0661"),
+    ("jeg bor i Odense, hvad koster kørsel for min far", None, None, None),
+    # a partner shares the home
+    ("Jeg bor i Kolding. Kan min mand på 70 få træning?", None, "0183", "0621"),
+    # the relative's home named: theirs
+    ("jeg bor i Aalborg og min mor bor i Ishøj", None, None, "0183"),
+    ("min far bor i Horsens", None, "0183", "0615"),
+    # the citizen writes: their own home
+    ("jeg bor i Horsens, hvad koster kørsel", None, "0183", "0615"),
+])
+def test_den_paaroerendes_eget_hjem_er_ikke_borgerens(kb, text, conversation, page, code):
+    from training_guidance.answering import message_municipality
+
+    assert message_municipality(kb, text, conversation, page).code == code
+
+
+def test_og_bor_i_efter_jeg_er_skribentens_hjem(kb):
+    assert [m.whose for m in find_mentions("jeg er min fars eneste datter og bor i Aalborg", kb)] == ["writer"]
+    assert [m.whose for m in find_mentions("jeg tror min mor er faldet og bor i Horsens", kb)] == [None]
+
+
 def test_navne_fundet_i_hele_traeningsdataens_beskeder_er_rigtige(kb):
     """No municipality is read into the NLU examples except where one is written."""
     import re

@@ -157,6 +157,9 @@ _MOVED_FROM_BEFORE = re.compile(r"\bflytte(?:t|de)?\s+(?:\w+\s+)?fra\s+[\w-]+(?:
 # Whose home: "jeg bor i Holbæk, min mor bor i Horsens" names the writer's and the relative's.
 _LIVES_IN = r"(?:bor|er\s+bosat)\s+(?:(?!i\b)\w+\s+){0,3}i\s*$"  # "bor i", "bor faktisk i"
 _WRITER_LIVES = re.compile(rf"\bjeg\s+(?:\w+\s+)?{_LIVES_IN}")
+# "jeg er min mors eneste barn og bor i Aalborg": "og bor" goes on with the sentence's subject
+_WRITER_AND_LIVES = re.compile(rf"\bjeg\s+[^.,;:!?]*\bog\s+{_LIVES_IN}")
+_ANOTHER_SUBJECT = re.compile(r"\b(?:han|hun|de)\b|\b(?:min|mit|mine|vores)\s+\w*[^s\W]\b(?!\s*$)")
 _OTHER_LIVES = re.compile(rf"\b(?:han|hun|de|min|mit|mine|vores|hans|hendes)\s+(?:\w+\s+){{0,2}}{_LIVES_IN}")
 _PLACE_BEFORE = re.compile(r"\b(?:i|fra|til|ved)\s*$")
 _KOMMUNE_AFTER = re.compile(r"\s*kommunes?\b|\s*kommune\b", re.IGNORECASE)
@@ -193,6 +196,18 @@ def _name_at(text: str, tokens: List["re.Match[str]"], i: int, index: _Index):
         if entry is not None:
             return n, entry, span
     return None
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The folded sentence up to ``start`` (at most 100 characters back)."""
+    return re.split(r"[.!?\n]", fold(text[max(0, start - 100):start]))[-1]
+
+
+def _writer_and_lives(clause: str) -> bool:
+    """"jeg er min mors eneste barn og bor i": the writer lives there; not "jeg tror min mor er
+    faldet og bor i" (another subject in between; "min mors" is no subject)."""
+    m = _WRITER_AND_LIVES.search(clause)
+    return bool(m) and not _ANOTHER_SUBJECT.search(clause[m.start():m.end()])
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -242,7 +257,7 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None) -> List[Mention
         if n == 1 and folded_name in _COMMON_WORDS and not (capitalised or lives or alone or (
                 after_preposition and folded_name not in _NEVER_AFTER_PREPOSITION)):
             continue
-        whose = ("writer" if _WRITER_LIVES.search(near)
+        whose = ("writer" if _WRITER_LIVES.search(near) or _writer_and_lives(_clause_before(text, start))
                  else "other" if _OTHER_LIVES.search(near) or relative_in else None)
         found.append(Mention(entry.code, start, kommune.end() + end if kommune else end, lives, whose))
     for m in _CODE.finditer(text):
@@ -266,13 +281,18 @@ class MunicipalityChoice:
 
 def resolve_municipality(text: Optional[str], conversation_code: Optional[str] = None,
                          page_code: Optional[str] = None,
-                         kb: Optional[KnowledgeBase] = None) -> MunicipalityChoice:
+                         kb: Optional[KnowledgeBase] = None, writer_elsewhere: bool = False) -> MunicipalityChoice:
     """The municipality to answer ``text`` for.
 
     A municipality the text names wins over the conversation's (said earlier), which wins over
     the web page's (data-kommune). Several named: the one said to be home ("bor i", "X Kommune")
-    if exactly one is, else ambiguous (code None) - never a guess between them."""
+    if exactly one is, else ambiguous (code None) - never a guess between them.
+    ``writer_elsewhere``: a relative writes who need not live with the citizen (a son, not a
+    husband; understanding.py tells), so the writer's own home ("jeg bor i Aalborg") is not the
+    citizen's: the conversation's or the page's municipality stays, or none is known."""
     mentions = tuple(find_mentions(text or "", kb))
+    if writer_elsewhere:
+        mentions = tuple(m for m in mentions if m.whose != "writer")
     named = tuple(dict.fromkeys(m.code for m in mentions))
     if len(named) > 1:
         home = tuple(dict.fromkeys(m.code for m in mentions if m.lives))

@@ -22,7 +22,8 @@ from .assessment import DONT_KNOW, NEVER
 from .cpr import CPR_MASK, mask_cpr  # re-exported: CPR masking lives in cpr.py (no dependencies)
 from .municipalities import resolve_municipality
 
-__all__ = ["DONT_KNOW", "INVALID", "NEVER", "Understood", "understand", "parse_answer", "mask_cpr"]
+__all__ = ["DONT_KNOW", "INVALID", "NEVER", "Understood", "understand", "parse_answer", "mask_cpr", "lives_elsewhere",
+           "writer_lives_elsewhere"]
 
 INVALID = object()  # the reply could not be understood as an answer to the question asked
 
@@ -114,8 +115,8 @@ _RELATIONS = {
 _REL_RX = "|".join(sorted(_RELATIONS, key=len, reverse=True))
 # "min mor", "min gamle mor", "min 82-årige mor", "vores far"
 _RELATION = _rx(
-    rf"\b(min|mit|vores)\s+(?:(?:\d{{1,3}}\s*-?\s*arige|[a-z]+e|egen)\s+){{0,2}}({_REL_RX})\b"
-)
+    rf"\b(min|mit|vores)\s+(?:(?:\d{{1,3}}\s*-?\s*arige|[a-z]+e|egen)\s+){{0,2}}({_REL_RX})s?\b"
+)  # also "min mors hofte", "jeg er min fars eneste barn"
 _TOPIC_BEFORE = _rx(r"\b(?:for|om|af|angaende|vedrorende|vedr)\s*$")
 _OTHER_PERSON = _rx(  # the writer is not the citizen, even if no family word is used
     r"\bparorende\b|\bpa\s+vegne\s+af\b|\b(?:for|om|af)\s+(?:hende|ham)\b"
@@ -166,6 +167,23 @@ def _writer(folded: str, relation: Optional[str]) -> Optional[str]:
     if first and not third:
         return "citizen"
     return None
+
+
+# Partners usually share a home: "jeg bor i Kolding, kan min mand få træning" is about Kolding
+PARTNERS = ("mand", "kone", "hustru", "ægtefælle", "samlever", "kæreste")
+
+
+def lives_elsewhere(writer: Optional[str], relation: Optional[str]) -> bool:
+    """Whether the writer may live elsewhere than the citizen: a relative other than a partner
+    ("din mor", or no relation word: "hendes genoptræning")."""
+    return writer == "relative" and (relation or "").split(" ")[-1] not in PARTNERS
+
+
+def writer_lives_elsewhere(text: str) -> bool:
+    """``lives_elsewhere`` for the writer of ``text``."""
+    folded = _fold(text)
+    relation = _relation(folded)
+    return lives_elsewhere(_writer(folded, relation), relation)
 
 
 # --------------------------------------------------------------------------------------------

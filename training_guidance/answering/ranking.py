@@ -16,6 +16,7 @@ import numpy as np
 from ..knowledge import KnowledgeBase
 from ..knowledge.schema import Item, Topic
 from ..municipalities import MunicipalityChoice, resolve_municipality
+from ..understanding import writer_lives_elsewhere
 from .index import Entry, indexes, without_names
 from .splitting import asking_sentence, split_questions
 
@@ -177,6 +178,13 @@ class MessageAnswer:
     answers: Tuple[Answer, ...]         # one per question in the message, in order
 
 
+def message_municipality(kb: KnowledgeBase, text: str, conversation_code: Optional[str] = None,
+                         page_code: Optional[str] = None) -> MunicipalityChoice:
+    """The municipality a message is answered for: ``resolve_municipality``, knowing who writes (a
+    son's own home, "jeg bor i Aalborg", is not his mother's)."""
+    return resolve_municipality(text, conversation_code, page_code, kb, writer_elsewhere=writer_lives_elsewhere(text))
+
+
 def answer_message(kb: KnowledgeBase, text: str, conversation_code: Optional[str] = None,
                    page_code: Optional[str] = None, offer: Optional[str] = None,
                    limit: int = 3) -> MessageAnswer:
@@ -184,7 +192,7 @@ def answer_message(kb: KnowledgeBase, text: str, conversation_code: Optional[str
 
     When the message names several municipalities without saying which is home, nothing is
     answered (``municipality.ambiguous``): the caller answers for each or asks which one is meant."""
-    choice = resolve_municipality(text, conversation_code, page_code, kb)
+    choice = message_municipality(kb, text, conversation_code, page_code)
     if choice.ambiguous:
         return MessageAnswer(choice, ())
     return MessageAnswer(choice, tuple(answer_question(kb, part, code=choice.code, offer=offer, limit=limit)

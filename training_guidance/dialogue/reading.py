@@ -6,7 +6,7 @@ from typing import List, Optional
 
 from .. import answering
 from ..municipalities import find_municipality
-from ..understanding import understand
+from ..understanding import lives_elsewhere, understand
 from . import answers, interview
 from .context import Context
 from .language import beyond_eligibility, fold, looks_like_question, split_message as split
@@ -53,14 +53,17 @@ def home_municipality(text: str, state: Conversation, ctx: Context) -> Optional[
     one municipality it names while the conversation has none. A question about another
     municipality ("Hvad koster kørsel i Holbæk?") does not move the conversation."""
     choice = answering.resolve_municipality(text, None, None, ctx.kb)
-    homes = list(dict.fromkeys(m.code for m in choice.mentions if m.lives))
+    # "jeg er min mors eneste barn og bor i Aalborg": a relative's own home is not the citizen's
+    elsewhere = lives_elsewhere(state.voice_kind, state.relation)
+    mentions = [m for m in choice.mentions if not (m.whose == "writer" and elsewhere)]
+    homes = list(dict.fromkeys(m.code for m in mentions if m.lives))
     if len(homes) > 1:
         # "jeg bor i Holbæk, og min mor bor i Horsens": the home of the one the conversation is about
         whose = "other" if state.voice_kind == "relative" else "writer" if state.voice_kind == "citizen" else None
-        homes = list(dict.fromkeys(m.code for m in choice.mentions if m.lives and m.whose == whose))
+        homes = list(dict.fromkeys(m.code for m in mentions if m.lives and m.whose == whose))
     if len(homes) == 1:
         return homes[0]
-    if state.code is None and choice.code and not choice.ambiguous:
+    if state.code is None and choice.code and not choice.ambiguous and len(mentions) == len(choice.mentions):
         return choice.code
     return None
 
@@ -109,7 +112,8 @@ def answer_questions(state: Conversation, questions: List[str], turn: Turn, ctx:
     recent: List[str] = []
     for asked in questions:
         question = with_situation(asked, parts)
-        resolved = answering.resolve_municipality(question, state.code, turn.page_code, ctx.kb)
+        resolved = answering.resolve_municipality(question, state.code, turn.page_code, ctx.kb,
+                                                  writer_elsewhere=lives_elsewhere(state.voice_kind, state.relation))
         home = home_municipality(question, state, ctx) if resolved.ambiguous else None
         if home:  # "jeg bor i Ishøj, min mor bor i Herlev. Hvad koster kørsel?" from a relative
             resolved = answering.MunicipalityChoice(home, True, False, resolved.named_codes, resolved.mentions, "text")
