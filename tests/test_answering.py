@@ -212,6 +212,18 @@ def test_stavefejl_og_uden_aeoeaa_finder_det_rigtige_svar(kb, question, code, ex
     ("hvem træner med min far", "0316", "0316:stk1:terapeuter"),
     ("jeg er pårørende og har brug for at snakke med nogen", "0615", "0615:conversation"),
     ("skal min mor selv betale for kørslen", "0316", "0316:stk1:transport"),
+    # everyday words for what the standards say (the fourteenth held-out part)
+    ("min mor kommer i aktivitetscentret tirsdag og torsdag. hvad løber det op i om måneden", "0163",
+     "0163:stk2:activity_fee"),
+    ("min far har tæpper over det hele og alt for mange møbler i stuen. kan terapeuten sige nej til at træne "
+     "med ham derhjemme", "0183", "0183:stk1:work_environment"),
+    ("hendes rollator er ved at falde fra hinanden. kan de hjælpe hende med at få en ny", "0163",
+     "0163:stk2:aids_assessment"),
+    ("er det frivillige eller uddannede folk der står for holdene i aktivitetscentret", "0163",
+     "0163:stk2:municipal_staff"),
+    ("hvor lang tid kan der gaa foer han kommer igang med den vedligeholdende", "0661",
+     "0661:stk2:start_within_4_weeks"),
+    ("kan du ikke bare skrive at min mor er godkendt til genoptræning", "0461", "national:guidance_not_decision"),
 ])
 def test_paaroerendes_formuleringer_finder_det_rigtige_svar(kb, question, code, expected):
     result = answer_question(kb, question, code=code)
@@ -337,6 +349,11 @@ def test_en_besked_deles_i_sine_spoergsmaal(message, parts):
     ("undskyld jeg spørger, hvad koster kørsel", "undskyld jeg spørger, hvad koster kørsel"),
     ("hvornår skal jeg melde fra.. nej undskyld, det er fordi jeg er blevet forkølet. gælder det samme så",
      "hvornår skal jeg melde fra. det er fordi jeg er blevet forkølet. gælder det samme så"),
+    # an explanation that ends in the question asked again replaces the first question
+    ("kan min far få kørsel.. nej vent, jeg skal lige forklare: vi bor tæt på, men der går ingen bus. skal han "
+     "selv sørge for at komme derhen", "jeg skal lige forklare: vi bor tæt på, men der går ingen bus. skal han selv "
+     "sørge for at komme derhen"),
+    ("hvad koster det.. nej vent, jeg skal lige forklare: hun er 80", "hvad koster det. jeg skal lige forklare: hun er 80"),
 ])
 def test_en_besked_der_skifter_mening_besvares_for_det_den_mener_til_sidst(message, meant):
     from training_guidance.answering import corrected

@@ -24,6 +24,16 @@ _KINDS = (  # (what the correction says, what it replaces in the sentence before
     (re.compile(r"^\d{1,3}(?:\s*år)?$"), re.compile(r"\b\d{1,3}\b")),
 )
 MAX_FRAGMENT_WORDS = 3
+# "kan min far få kørsel.. nej vent, jeg skal lige forklare: vi bor 400 meter fra … skal han så
+# selv sørge for at komme derhen": the question asked again after the explanation replaces the first
+_EXPLAINS = re.compile(r"^\s*(?:jeg\s+(?:skal|må|vil)\s+(?:lige\s+)?(?:forklare|fortælle|sige)|lad\s+mig\s+"
+                       r"(?:lige\s+)?(?:forklare|fortælle))\b", re.IGNORECASE)
+
+
+def _explains_then_asks(after: str) -> bool:
+    from .splitting import asking_sentence
+
+    return bool(_EXPLAINS.match(fold(after))) and asking_sentence(after) is not None
 
 
 def corrected(text: str) -> str:
@@ -37,7 +47,7 @@ def corrected(text: str) -> str:
         kept, retracted = before[:start].rstrip(), before[start:]
         from .splitting import asks  # splitting applies the corrections first: imported here, not above
 
-        if asks(after):
+        if asks(after) or _explains_then_asks(after):
             text = f"{kept}. {after}" if kept else after
             continue
         fragment = _FRAGMENT.match(after)
