@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import time
 from typing import List, Optional
 
 from rasa_sdk import utils
@@ -31,9 +32,20 @@ def main(argv: Optional[List[str]] = None) -> None:
     utils.update_sanic_log_level()
     executor = ActionExecutor()
     executor.register_package(args.actions)
+    _warm_up()
     app = create_app_for_serve(executor, cors_origins=None)
     app.run(host=settings.action_host, port=args.port or settings.action_port, single_process=True,
             access_log=False, motd=False)
+
+
+def _warm_up() -> None:
+    """The core's first-use costs before the port opens (training_guidance/dialogue/warmup.py)."""
+    from bot.actions import adapter
+    from training_guidance.dialogue.warmup import warm_up
+
+    began = time.perf_counter()
+    replies = warm_up(adapter.context())
+    logging.getLogger(__name__).info("Warmed up: %d replies in %.0f ms", replies, (time.perf_counter() - began) * 1000)
 
 
 if __name__ == "__main__":

@@ -489,3 +489,16 @@ def _topic(name):
     from training_guidance.knowledge import Topic
 
     return Topic(name)
+
+
+def test_opvarmningen_bygger_soegeindekset_foer_den_foerste_besked():
+    # The action server runs this before it opens its port: the first citizen's reply does not
+    # pay for the knowledge and the search indexes
+    from training_guidance.answering import index
+    from training_guidance.dialogue.warmup import warm_up
+    from dialogue_helpers import context
+
+    ctx = context()
+    index._CACHE.pop(id(ctx.kb), None)
+    assert warm_up(ctx) >= 2
+    assert id(ctx.kb) in index._CACHE
