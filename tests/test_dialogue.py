@@ -502,3 +502,16 @@ def test_opvarmningen_bygger_soegeindekset_foer_den_foerste_besked():
     index._CACHE.pop(id(ctx.kb), None)
     assert warm_up(ctx) >= 2
     assert id(ctx.kb) in index._CACHE
+
+
+@pytest.mark.parametrize("message", [
+    # a yes/no question whose subject is one of the standards' nouns, without a question mark
+    "min søn har en støttekontaktperson fra socialafdelingen. snakker terapeuterne sammen med hende, eller er det "
+    "to helt adskilte ting",
+    "min mor har lungebetændelse. kommer hjemmeplejen og træner med hende",
+])
+def test_et_spoergsmaal_med_verbet_foerst_besvares_og_starter_ikke_interviewet(message):
+    talk = Talk(page=HOLSTEBRO, strict=False)
+    replies = talk.say(message)
+    assert talk.state.asked is None  # no interview question
+    assert "Kilde:" in replies.texts

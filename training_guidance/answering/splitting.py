@@ -28,8 +28,12 @@ _QUESTION_WORD = (
 )
 # "bliver det målt", "søger man begge dele samme sted": a verb in the present tense (-r) followed by
 # its subject asks (not "efter det", "der er")
+# The subject may be one of the standards' nouns in the definite form ("snakker terapeuterne
+# sammen med hende", "ringer kommunen"); not any noun: "Peter Hansen" is a name. Folded or not.
+NOUN_SUBJECT = (r"[a-zæøå]*(?:terapeut|kommun|plej|k[øo]rsel|tr[æa]ning|forl[øo]b|l[æa]g|sygehus|personal|hold|"
+                r"cent|medarbejder|visitat|sygeplejersk)[a-zæøå]*(?:en|et|ne)")
 _VERB_FIRST = (r"(?!(?:efter|over|under|for|før|der|her|hver|eller|mer|ingen|sommer|vinter)\b)[a-zæøå]+r"
-               r"\s+(?:jeg|du|man|hun|han|de|vi|det|den)\b")
+               rf"\s+(?:jeg|du|man|hun|han|de|vi|det|den|{NOUN_SUBJECT})\b")
 # "og hvornår", ", hvad", "og kan jeg": a new question starts. "og" alone joins words of one
 # question ("massage og bassin"), so a question word must follow.
 _JOINED = re.compile(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import List, Tuple
 
+from ..answering.splitting import NOUN_SUBJECT
 from ..understanding import _fold as fold  # one folding for all understanding
 
 __all__ = ["fold", "split_message", "looks_like_question", "wants_assessment", "wants_out", "wants_person",
@@ -62,12 +63,15 @@ def _split_joined(sentence: str) -> List[str]:
 _NEGATED_START = re.compile(r"^\s*\w+\s+(?:ikke|ik|ikk|aldrig)\b")
 # A yes/no question puts the verb first: "træner man på hold", "kommer de hjem til mig".
 # "Bor i Holbæk" says where one lives ("i" is not "I" there), "bor du i Holbæk?" asks
+# The subject may be one of the standards' nouns in the definite form: "snakker terapeuterne
+# sammen med hende", "ringer kommunen til os" (a statement puts the subject or an adverb first)
 _VERB_FIRST = re.compile(r"^\s*(?:og\s+|men\s+)?(?!(?:bor|boede)\s+i\b)[a-z]+(?:er|r|s)\s+"
-                         r"(?:man|de|i|jeg|du|hun|han|vi|det|der|min|mit|mine)\b")
+                         r"(?:man|de|i|jeg|du|hun|han|vi|det|der|min|mit|mine|vores|hans|hendes|din|dit"
+                         rf"|{NOUN_SUBJECT})\b")
 # "… , hvad kan jeg gøre", "min far ryger, er det et problem", and a yes/no question after a
 # comma: "min mor er flyttet på plejecenter, kommer der en fysioterapeut"
 _LATER_QUESTION = re.compile(rf",\s*(?:og\s+|men\s+|sa\s+)?(?:{_QUESTION_WORDS})\b\s+\w+"
-                             r"|,\s*(?:og\s+|men\s+|sa\s+)?(?!(?:bor|boede)\s+i\b)[a-z]+(?:er|r)\s+"
+                             r"|,\s*(?:og\s+|men\s+|sa\s+|eller\s+)?(?!(?:bor|boede)\s+i\b)[a-z]+(?:er|r)\s+"
                              r"(?:man|de|i|jeg|du|hun|han|vi|det|der)\b")
 
 
