@@ -515,3 +515,14 @@ def test_et_spoergsmaal_med_verbet_foerst_besvares_og_starter_ikke_interviewet(m
     replies = talk.say(message)
     assert talk.state.asked is None  # no interview question
     assert "Kilde:" in replies.texts
+
+
+def test_det_naermeste_svar_siges_at_vaere_det_naermeste_med_kommunens_telefonnummer():
+    # The standard does not say whether a relative may sit in: the nearest item says less than
+    # a third of the question, and the reply says so and whom to call
+    talk = Talk(page=HOLSTEBRO, strict=False)
+    text = talk.say("må jeg sidde med inde i salen når far træner, han bliver helt urolig når jeg ikke er der").texts
+    assert "Det nærmeste er:" in text and "9611 4800" in text and "Kilde:" in text
+    # A question the standard answers plainly: no such words
+    text = talk.say("hvad koster kørsel").texts
+    assert "57 kr." in text and "nærmeste" not in text

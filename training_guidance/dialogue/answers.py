@@ -81,7 +81,11 @@ def answer(state: Conversation, question: str, ctx: Context, code: Optional[str]
     shown, held = _choose(hits, [h.score for h in result.hits])
     if one_of_several:
         shown, held = shown[:1], []
+    if not result.sure:  # "må jeg sidde med inde i salen": the nearest item, said to be so
+        lines.append(say("answer_nearest", voice))
     lines.extend(_render(shown, state, ctx))
+    if not result.sure:
+        lines.append(contact_text(kb, code, voice))  # whom to ask what the standard may not say
     buttons = ()
     if held:
         state.more = [h.key for h in held]
@@ -89,7 +93,8 @@ def answer(state: Conversation, question: str, ctx: Context, code: Optional[str]
         buttons = (answer_button("button_more", voice, "more"),)
     else:
         state.more = []
-    out.text("answer", "\n".join(lines), buttons, meta={"question": question, "code": code, "found": True})
+    out.text("answer", "\n".join(lines), buttons,
+             meta={"question": question, "code": code, "found": True, "sure": result.sure})
 
 
 def answer_more(state: Conversation, ctx: Context, out: Replies) -> None:
