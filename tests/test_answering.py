@@ -354,6 +354,13 @@ def test_en_besked_deles_i_sine_spoergsmaal(message, parts):
      "selv sørge for at komme derhen", "jeg skal lige forklare: vi bor tæt på, men der går ingen bus. skal han selv "
      "sørge for at komme derhen"),
     ("hvad koster det.. nej vent, jeg skal lige forklare: hun er 80", "hvad koster det. jeg skal lige forklare: hun er 80"),
+    # a question withdrawn: "det er lige meget", "glem det"
+    ("hvor mange uger varer det.. nej det er lige meget, jeg mener hvor mange gange om ugen skal hun afsted",
+     "hvor mange gange om ugen skal hun afsted"),
+    ("far bor langt ude. kommer de hjem til ham.. nej vent, det er egentlig lige meget, det jeg skal vide er hvem der "
+     "skal køre ham", "far bor langt ude. hvem der skal køre ham"),
+    ("hvornår har de telefontid.. nej glem det, kan man klage over telefonen", "kan man klage over telefonen"),
+    ("det er lige meget hvad det koster, kan hun få kørsel", "det er lige meget hvad det koster, kan hun få kørsel"),
 ])
 def test_en_besked_der_skifter_mening_besvares_for_det_den_mener_til_sidst(message, meant):
     from training_guidance.answering import corrected

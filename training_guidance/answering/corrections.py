@@ -1,7 +1,8 @@
 """A change of mind inside one message: "hvor mange gange om ugen er det.. nej vent, jeg mener hvor
 lang tid varer hele forløbet".
 
-What follows "nej vent", "nej undskyld", "eller nej" (with or without "jeg mener") replaces what it
+What follows "nej vent", "nej undskyld", "eller nej", "det er lige meget", "glem det" (with or without "jeg
+mener" or "det jeg skal vide er") replaces what it
 corrects: a whole question replaces the sentence before it; a word or two replace the word of the
 same kind in that sentence (the kind of training, a number: "hun er 84.. nej undskyld 85"). Anything
 else is left as written, without the marker. "Jeg mener" alone is an opinion, not a correction.
@@ -13,8 +14,12 @@ import re
 from ..folding import fold
 
 _MARKER = re.compile(
-    r"(?:\.{2,}|[,.;:!?-])?\s*\b(?:nej\s+vent|nej\s+undskyld|nej\s+forresten|eller\s+nej|vent\s+lidt)\b"
-    r"[\s,.:;!-]*(?:jeg\s+mener(?:\s+at)?\b[\s,:]*)?",
+    r"(?:\.{2,}|[,.;:!?-])?\s*\b(?:nej\s+vent|nej\s+undskyld|nej\s+forresten|eller\s+nej|vent\s+lidt"
+    # "nej det er lige meget", "det er egentlig lige meget", "nej glem det": the question is withdrawn
+    r"|(?:nej\s+)?(?:det\s+er\s+)?(?:egentlig\s+)?lige\s+meget|(?:nej\s+)?glem\s+det)\b"
+    r"[\s,.:;!-]*(?:jeg\s+mener(?:\s+at)?\b[\s,:]*"
+    # "…, det jeg skal vide er hvem der skal køre ham": what follows is the question
+    r"|det\s+jeg\s+(?:gerne\s+)?(?:skal|vil|ville)\s+(?:gerne\s+)?vide\s+er\b[\s,:]*)?",
     re.IGNORECASE)
 _SENTENCE_START = re.compile(r"(?:^|\.{2,}|[.!?])\s*(?=[^.!?]*$)")
 _FRAGMENT = re.compile(r"^\s*([^,.;:!?]+)")
