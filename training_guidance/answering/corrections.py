@@ -1,10 +1,9 @@
 """A change of mind inside one message: "hvor mange gange om ugen er det.. nej vent, jeg mener hvor
 lang tid varer hele forløbet".
 
-What follows "nej vent", "nej undskyld", "eller nej", "det er lige meget", "glem det" (with or without "jeg
-mener" or "det jeg skal vide er") replaces what it
-corrects: a whole question replaces the sentence before it; a word or two replace the word of the
-same kind in that sentence (the kind of training, a number: "hun er 84.. nej undskyld 85"). Anything
+What follows "nej vent", "nej undskyld", "eller nej", "det er lige meget", "glem det" (with or
+without "jeg mener" or "det jeg skal vide er") replaces what it corrects: a whole question replaces
+the sentence before it; a word or two replace the word of the same kind in that sentence (the kind of training, a number: "hun er 84.. nej undskyld 85"). Anything
 else is left as written, without the marker. "Jeg mener" alone is an opinion, not a correction.
 """
 from __future__ import annotations
