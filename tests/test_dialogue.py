@@ -526,3 +526,32 @@ def test_det_naermeste_svar_siges_at_vaere_det_naermeste_med_kommunens_telefonnu
     # A question the standard answers plainly: no such words
     text = talk.say("hvad koster kørsel").texts
     assert "57 kr." in text and "nærmeste" not in text
+
+
+def test_og_i_horsens_stiller_det_samme_spoergsmaal_for_horsens():
+    talk = Talk()
+    talk.say("hvad koster kørsel i holbæk")
+    text = talk.say("og i horsens?").texts
+    assert "I Horsens Kommune:" in text and "Horsens Kommunes kvalitetsstandard" in text
+    assert "Det kan jeg ikke finde" not in text
+    text = talk.say("hvad med Herlev og Ishøj").texts  # each its own answer
+    assert "I Herlev Kommune:" in text and "I Ishøj Kommune:" in text
+    assert talk.state.code == HOLBAEK  # asked about, not moved to
+
+
+def test_hvad_med_vedligeholdende_stiller_det_samme_spoergsmaal_om_den_anden_slags_traening():
+    talk = Talk(page=HOLSTEBRO, strict=False)
+    talk.say("hvor lang tid varer genoptræning")
+    text = talk.say("hvad med vedligeholdende?").texts
+    assert "vedligeholdende træning (§ 86, stk. 2)" in text and "Kilde:" in text
+    # "hvad er vedligeholdende træning" is a question of its own, not a follow-up
+    text = talk.say("hvad er vedligeholdende træning").texts
+    assert "12 uger" not in text and "vedligeholdende" in text
+
+
+def test_en_kommune_hvis_standard_ikke_har_den_slags_traening_siger_det():
+    # Holbæk's standard is about genoptræning only: no loose national rule as the price
+    talk = Talk()
+    text = talk.say("hvad koster kørsel til vedligeholdende træning i holbæk").texts
+    assert "kun regler om genoptræning" in text and "Ikke om vedligeholdende træning" in text
+    assert "Ring til Holbæk Kommune" in text and "sundhedsloven" not in text.lower()

@@ -19,7 +19,8 @@ READERS = [Voice("citizen"), Voice("relative", "din mor"), Voice("relative", "di
 VALUES = {"kommune": "Holstebro", "phone": "9611 4800", "hours": "", "reference": "TG-2026-000001", "date": "mandag",
           "what": "et navn", "text": "Tekst.", "label": "Alder", "step": "Ring til kommunen.", "sources": "x",
           "section": "x", "offer": "genoptræning", "when": "Henvender du dig i dag", "why": "x", "source": "x",
-          "value": "x", "relation": "søn", "fuldmagt": "ja", "outcome": "x", "basis": "x", "facts": "x", "file": "x"}
+          "value": "x", "relation": "søn", "fuldmagt": "ja", "outcome": "x", "basis": "x", "facts": "x", "file": "x",
+          "covered": "genoptræning"}
 
 
 def test_lix_er_lav_for_let_tekst_og_hoej_for_tung_tekst():

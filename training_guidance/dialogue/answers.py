@@ -46,16 +46,18 @@ def offer_in_question(text: str) -> Optional[str]:
 
 
 def answer(state: Conversation, question: str, ctx: Context, code: Optional[str], named: bool,
-           out: Replies, one_of_several: bool = False, ranked: Optional[str] = None) -> None:
+           out: Replies, one_of_several: bool = False, ranked: Optional[str] = None,
+           offer: Optional[str] = None) -> None:
     """Answer one question for municipality ``code`` (named in the question or not).
     ``one_of_several``: the question names several municipalities and is answered for each; each
     answer says which municipality it is for and gives its best item only. ``ranked``: the question
     with the situation told before it, which is ranked; the question alone is what is noted (an
-    unanswered question is kept for the content owners, the user's story is not)."""
+    unanswered question is kept for the content owners, the user's story is not). ``offer``: the
+    kind of training a follow-up names ("hvad med vedligeholdende?"), before the question's own."""
     voice, kb = state.voice, ctx.kb
     ranked = ranked or question
     question = answering.asking_sentence(question) or question  # noted without the story before it
-    offer = offer_in_question(ranked) or state.track
+    offer = offer or offer_in_question(ranked) or state.track
     age = state.facts.get("age")
     result = answering.answer_question(kb, ranked, code=code, offer=offer, limit=SHOWN + 3,
                                        age=age if isinstance(age, int) else None)
@@ -64,6 +66,19 @@ def answer(state: Conversation, question: str, ctx: Context, code: Optional[str]
     if one_of_several or code and code != state.code and state.code is not None or (
             named and code and not state.code):
         lines.append(say("answer_for_municipality", voice, kommune=municipality_name(kb, code)))
+    standard = kb.standard_for(code) if code else None
+    if standard is not None and offer and offer not in standard.offers:
+        # "hvad koster vedligeholdende træning i Holbæk": its standard is about genoptræning only.
+        # A national rule about that kind of training is given ("hvad er vedligeholdende
+        # træning?"), not another ("gratis" in the rule on genoptræningsplaner is no price of it).
+        lines.append(say("offer_not_in_standard", voice, kommune=municipality_name(kb, code),
+                         covered=" og ".join(say(f"offer_{o}", voice) for o in standard.offers),
+                         offer=say(f"offer_{offer}", voice)))
+        hits = [h for h in hits if answering.named_offer(h.item.text) == offer]
+        if not hits:
+            lines.append(contact_text(kb, code, voice))
+            out.text("answer_not_found", "\n".join(lines), meta={"question": question, "code": code, "found": False})
+            return
     if code and not ctx.has_standard(code) and hits:
         lines.append(say("no_standard_national", voice, kommune=municipality_name(kb, code)))
     if not hits:

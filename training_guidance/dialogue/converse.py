@@ -56,6 +56,18 @@ def respond(state: Conversation, turn: Turn, ctx: Context) -> Tuple[Conversation
     return state, _without_repeats(out)
 
 
+def _answer_again(state: Conversation, recent: List[str], follow: Tuple[Tuple[str, ...], Optional[str]],
+                  ctx: Context, out: Replies) -> None:
+    """The questions just answered, for the municipalities and the kind of training a follow-up
+    names ("og i Horsens?": each under "I Horsens Kommune:"; "hvad med vedligeholdende?")."""
+    codes, offer = follow
+    for code in codes or (state.code,):
+        for question in recent:
+            answers.answer(state, reading.for_offer(question, offer), ctx, code, bool(codes), out,
+                           one_of_several=len(codes) > 1, offer=offer)
+    state.recent_questions = recent
+
+
 def _without_repeats(out: Replies) -> Replies:
     """An answer whose every sentence the assessment of the same turn says again is left out: the
     assessment already gives it as a reason, with its source."""
@@ -141,6 +153,10 @@ def _read_message(state: Conversation, turn: Turn, text: str, ctx: Context, out:
     # Only the turn just before: "nej vent, hun bor i Horsens" corrects what was just answered
     recent, state.recent_questions = state.recent_questions, []
     progress = _take_answer(state, turn, text, statements, questions, ctx)
+    follow = reading.follow_up(text, ctx) if recent and not progress and not turn.is_button else None
+    if follow is not None:  # "og i Horsens?", "hvad med vedligeholdende?": the same questions again
+        _answer_again(state, recent, follow, ctx, out)
+        return _Read(False, False, True, [], code_before, asked_at_start)
     gave_facts = reading.absorb(state, turn, text, ctx)
     if wants_out(text) and (state.active or state.asked):
         state.active, state.paused, state.asked, state.attempts = False, True, None, 0
@@ -160,11 +176,12 @@ def _read_message(state: Conversation, turn: Turn, text: str, ctx: Context, out:
     if state.code != code_before and state.code and not answered:
         key = "municipality_set" if ctx.has_standard(state.code) else "municipality_set_no_standard"
         out.say(key, state.voice, kommune=state.name)
-        if code_before and recent:
+        again = [q for q in recent if not reading.asked_of_another(q, ctx)]
+        if code_before and again:
             # "nej vent, hun bor faktisk i Horsens": what was just answered for Holbæk, for Horsens
-            for question in recent:
+            for question in again:
                 answers.answer(state, question, ctx, state.code, False, out)
-            state.recent_questions = recent
+            state.recent_questions = again
             answered = True
     if state.pending_questions and state.code and state.asked != interview.MUNICIPALITY:
         answer_pending(state, ctx, out)

@@ -2,7 +2,8 @@
 states are kept, and every question in it is answered for the municipality it is about."""
 from __future__ import annotations
 
-from typing import List, Optional
+import re
+from typing import List, Optional, Tuple
 
 from .. import answering
 from ..municipalities import find_municipality
@@ -16,7 +17,7 @@ from .turn import Replies, Turn
 QUESTION_INTENTS = {"question", "ask_person", "out_of_scope"}
 MAX_SAID = 12  # the user's own sentences kept for the journal note
 MAX_COMPARED = 3  # municipalities one question is answered for, when it names several
-MAX_RECENT = 2    # questions answered again when the user then says the home is elsewhere
+MAX_RECENT = 2    # questions answered again: "og i Horsens?", or the home is said to be elsewhere
 
 
 def named_municipality(text: str, ctx: Context) -> Optional[str]:
@@ -144,8 +145,50 @@ def answer_questions(state: Conversation, questions: List[str], turn: Turn, ctx:
             set_municipality(state, code, ctx)
         answers.answer(state, asked, ctx, code, resolved.named, out, ranked=question)
         answered = True
-        if code == state.code and not (resolved.named and not any(m.lives for m in resolved.mentions)):
-            recent.append(asked)  # for the home, not "hvad koster det i Holbæk?" (asked of Holbæk)
+        recent.append(asked)
     if recent:
         state.recent_questions = recent[-MAX_RECENT:]
     return answered
+
+
+def asked_of_another(question: str, ctx: Context) -> bool:
+    """Whether a question named a municipality that is not said to be home ("hvad koster kørsel i
+    Holbæk?"): it is not asked again when the user then says the home is elsewhere."""
+    mentions = answering.resolve_municipality(question, kb=ctx.kb).mentions
+    return bool(mentions) and not any(m.lives for m in mentions)
+
+
+# An elliptical follow-up: "og i Horsens?", "hvad med Ishøj", "hvad så i Herlev Kommune", "end
+# vedligeholdende træning?", or the name alone - not "hvad er vedligeholdende træning?"
+_FOLLOW_UP_OPENER = re.compile(r"^\s*(?:(?:og|men)\s+)?(?:hvad|hvordan)\s+(?:med|sa)\b|^\s*(?:og|men|end|ogsa)\b")
+_FOLLOW_UP_WORDS = frozenset("i for hos ved kommune kommunen der det sa nu hvis samme ogsa stedet omvendt".split())
+_OFFER_WORDS = re.compile(r"\b(?:vedligehold\w*|genoptr\w*|tr[ae]ning\w*|stk|\d+|§)\b")
+
+
+def follow_up(text: str, ctx: Context) -> Optional[Tuple[Tuple[str, ...], Optional[str]]]:
+    """(the municipalities, the kind of training) a message names when that is all it says: it asks
+    the question just answered again for them ("og i Horsens?", "hvad med vedligeholdende?").
+    None for anything else."""
+    codes = tuple(dict.fromkeys(m.code for m in answering.resolve_municipality(text, kb=ctx.kb).mentions))
+    offer = answering.named_offer(text)
+    if not codes and not offer:
+        return None
+    rest = _OFFER_WORDS.sub(" ", fold(answering.without_names(text, ctx.kb)))
+    opener = _FOLLOW_UP_OPENER.match(rest)
+    words = re.findall(r"\w+", rest[opener.end():] if opener else rest)
+    if len(words) > 4 or any(w not in _FOLLOW_UP_WORDS for w in words):
+        return None
+    return codes, offer
+
+
+_OFFER_NAMES = {"stk1": (re.compile(r"\bvedligehold\w*(?:\s+tr[æae]+n\w*)?", re.IGNORECASE), "genoptræning"),
+                "stk2": (re.compile(r"\bgenoptr[æae]+n\w*", re.IGNORECASE), "vedligeholdende træning")}
+
+
+def for_offer(question: str, offer: Optional[str]) -> str:
+    """The question about the other kind of training, when a follow-up asks so ("hvad er
+    vedligeholdende træning?" … "hvad med genoptræning?" → "hvad er genoptræning?")."""
+    if offer not in _OFFER_NAMES:
+        return question
+    other, name = _OFFER_NAMES[offer]
+    return other.sub(name, question)
