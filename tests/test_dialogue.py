@@ -555,3 +555,12 @@ def test_en_kommune_hvis_standard_ikke_har_den_slags_traening_siger_det():
     text = talk.say("hvad koster kørsel til vedligeholdende træning i holbæk").texts
     assert "kun regler om genoptræning" in text and "Ikke om vedligeholdende træning" in text
     assert "Ring til Holbæk Kommune" in text and "sundhedsloven" not in text.lower()
+
+
+def test_uden_kendt_slags_traening_faar_prisen_for_begge_slags():
+    # Herlev's standard has both: the price of the activity offer (vedligeholdende) and that
+    # genoptræning is free, each saying which it holds for
+    talk = Talk(strict=False)
+    text = talk.say("Min mor på 87 bor i Herlev og er faldet i hjemmet. Hvad koster det?").texts
+    assert "25,00 kr." in text and "Genoptræningen er gratis" in text
+    assert "Det gælder for genoptræning" in text and "Det gælder for vedligeholdende træning" in text

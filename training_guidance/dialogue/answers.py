@@ -93,7 +93,9 @@ def answer(state: Conversation, question: str, ctx: Context, code: Optional[str]
             return
         out.text("answer_not_found", text, meta={"question": question, "code": code, "found": False})
         return
-    shown, held = _choose(hits, [h.score for h in result.hits])
+    both = offer is None and standard is not None and len(standard.offers) > 1
+    score = {h.key: h.score for h in result.hits}
+    shown, held = _choose(hits, [score[f.key] for f in hits], both_offers=both)
     if one_of_several:
         shown, held = shown[:1], []
     if not result.sure:  # "må jeg sidde med inde i salen": the nearest item, said to be so
@@ -127,9 +129,12 @@ def _found(hit) -> Found:
     return Found(hit.key, hit.item, tuple(hit.offers), hit.topic, hit.code)
 
 
-def _choose(hits: Sequence[Found], scores: Sequence[float]) -> Tuple[List[Found], List[Found]]:
+def _choose(hits: Sequence[Found], scores: Sequence[float],
+            both_offers: bool = False) -> Tuple[List[Found], List[Found]]:
     """The best item, and the next that says something new when it scores close to it; the rest
-    that says something new is held for "Vil du vide mere?"."""
+    that says something new is held for "Vil du vide mere?". ``both_offers``: the kind of training
+    is not known and the standard has both: when the best item holds for one of them, the second
+    shown is the best for the other ("hvad koster det": vedligeholdende 25 kr., genoptræning gratis)."""
     best = scores[0] if scores else 0.0
     shown = [hits[0]]
     said = _sentences(hits[0].item.text)
@@ -139,9 +144,14 @@ def _choose(hits: Sequence[Found], scores: Sequence[float]) -> Tuple[List[Found]
         if all(_said_before(s, said) for s in sentences):
             continue  # two items of a standard often say the same in other words
         fresh.append(hit)
-        if len(fresh) == 1 and best and score >= CLOSE_ENOUGH * best and len(hit.item.text) < 400:
-            shown.append(hit)
         said += sentences
+    close = [h for h, score in zip(hits[1:], scores[1:])
+             if h in fresh and best and score >= CLOSE_ENOUGH * best and len(h.item.text) < 400]
+    if both_offers and len(hits[0].offers) == 1:
+        other = [h for h in close if hits[0].offers[0] not in h.offers]
+        close = other or close
+    if close and (close[0] is fresh[0] or both_offers and len(hits[0].offers) == 1):
+        shown.append(close[0])
     held = [h for h in fresh if h not in shown]
     return shown, held
 
