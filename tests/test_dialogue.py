@@ -564,3 +564,13 @@ def test_uden_kendt_slags_traening_faar_prisen_for_begge_slags():
     text = talk.say("Min mor på 87 bor i Herlev og er faldet i hjemmet. Hvad koster det?").texts
     assert "25,00 kr." in text and "Genoptræningen er gratis" in text
     assert "Det gælder for genoptræning" in text and "Det gælder for vedligeholdende træning" in text
+
+
+def test_to_spoergsmaal_med_samme_svar_gentager_ikke_hinanden():
+    talk = Talk(strict=False)
+    replies = talk.say("Hvornår har I åbent i Horsens og hvad er tlf?")
+    text = replies.texts
+    assert "76 29 38 03" in text and "8.30-9.30" in text
+    sentences = [s for line in text.splitlines() if not line.startswith("Kilde:") for s in line.split(". ")]
+    assert len(sentences) == len(set(sentences))
+    assert text.count("Har du brug for flere oplysninger?") <= 1

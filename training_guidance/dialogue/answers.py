@@ -98,9 +98,20 @@ def answer(state: Conversation, question: str, ctx: Context, code: Optional[str]
     shown, held = _choose(hits, [score[f.key] for f in hits], both_offers=both)
     if one_of_several:
         shown, held = shown[:1], []
+    # "hvornår har I åbent og hvad er tlf": the second answer does not repeat the first's sentences
+    earlier = [s for r in out.items if r.key == "answer" for line in r.text.splitlines()
+               if not line.startswith("Kilde:") for s in _sentences(line)]
+    if earlier and not one_of_several:
+        voice_text = {f.key: _sentences(item_text(f.item, voice, ctx.today, f.topic)) for f in shown}
+        fresh = [f for f in shown if not all(_said_before(s, earlier) for s in voice_text[f.key])]
+        if not fresh:
+            out.text("answer_above", "\n".join(lines + [say("answer_above", voice)]),
+                     meta={"question": question, "code": code, "found": True, "sure": result.sure})
+            return
+        shown = fresh
     if not result.sure:  # "må jeg sidde med inde i salen": the nearest item, said to be so
         lines.append(say("answer_nearest", voice))
-    lines.extend(_render(shown, state, ctx))
+    lines.extend(_render(shown, state, ctx, said=earlier))
     if not result.sure:
         lines.append(contact_text(kb, code, voice))  # whom to ask what the standard may not say
     buttons = ()
@@ -167,11 +178,14 @@ def _said_before(sentence: str, said: Sequence[str]) -> bool:
                for other in said)
 
 
-def _render(found: Sequence[Found], state: Conversation, ctx: Context) -> List[str]:
+def _render(found: Sequence[Found], state: Conversation, ctx: Context,
+            said: Sequence[str] = ()) -> List[str]:
+    """The items in the reader's voice, each sentence once (``said``: sentences said already in
+    this turn), with one source line."""
     voice = state.voice
     lines: List[str] = []
     seen: set = set()
-    said: List[str] = []
+    said = list(said)
     used: List[Found] = []
     for f in found:
         # Items often repeat a sentence of another: each sentence is said once.
