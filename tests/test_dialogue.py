@@ -574,3 +574,11 @@ def test_to_spoergsmaal_med_samme_svar_gentager_ikke_hinanden():
     sentences = [s for line in text.splitlines() if not line.startswith("Kilde:") for s in line.split(". ")]
     assert len(sentences) == len(set(sentences))
     assert text.count("Har du brug for flere oplysninger?") <= 1
+
+
+@pytest.mark.parametrize("thanks", ["tak", "mange tak for hjælpen", "tak skal du ha", "ok tak", "super, tak for det"])
+def test_tak_faar_et_venligt_svar_og_ikke_et_punkt_fra_standarden(thanks):
+    talk = Talk()
+    talk.say("hvad koster kørsel i holbæk")
+    replies = talk.say(thanks)  # no NLU intent: the text decides
+    assert replies.keys == ["thanks_reply"]

@@ -219,6 +219,8 @@ def _outside_interview(state: Conversation, turn: Turn, text: str, read: _Read, 
         if read.gave_facts and not state.outcome:  # a situation as well: offer the assessment, never force it
             out.say("offer_assessment", state.voice, buttons=(button("button_yes", state.voice, "/start_assessment"),))
             state.offer = "assessment"
+    elif is_thanks(text):  # "tak", "mange tak for hjælpen", whatever the NLU made of it
+        out.say("thanks_reply", state.voice)
     elif not turn.is_button and has_content(text) and not wants_person(text) \
             and turn.intent not in {*SOCIAL, "greet", "ask_person", "affirm", "deny", "dont_know"} \
             and reading.answer_questions(state, [text], turn, ctx, out, only_if_found=True):

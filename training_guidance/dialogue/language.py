@@ -189,7 +189,8 @@ def has_content(text: str) -> bool:
     return len(words) >= 1 and len(" ".join(words)) >= 5
 
 
-_THANKS = re.compile(r"^(?:(?:mange\s+|tusind\s+)?tak(?:\s+for\s+\w+(?:\s+\w+)?)?|tak\s+skal\s+du\s+have)[\s.!]*$")
+_THANKS = re.compile(r"^(?:ok(?:ay)?[\s,.]+|super[\s,.]+|fint[\s,.]+)?(?:(?:mange\s+|tusind\s+)?tak(?:\s+for\s+\w+(?:\s+\w+)?)?"
+                     r"|tak\s+skal\s+du\s+(?:have|ha)|tak\s+ska\s+du\s+ha)(?:[\s,.!]+(?:det\s+hjalp|hej|farvel))?[\s.!]*$")
 
 
 def is_thanks(text: str) -> bool:
