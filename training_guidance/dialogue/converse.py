@@ -107,7 +107,8 @@ def _change_of_course(state: Conversation, turn: Turn, text: str, ctx: Context, 
     """Messages that are not about the situation: an offer's answer, »Læs mere«, start over,
     English, "personale", a greeting, the reference number. Whether one was handled."""
     offer, state.offer = state.offer, None  # an offer is answered by the next message, or forgotten
-    said_yes = yes_or_no(text) if offer and not turn.button else None
+    # "ok tak" to »Vil du vide mere?« is thanks, "ja tak" is yes
+    said_yes = yes_or_no(text) if offer and not turn.button and not is_thanks(text) else None
     if turn.button == "more" or offer == "more" and said_yes:
         answers.answer_more(state, ctx, out)
         _resume(state, ctx, out)
