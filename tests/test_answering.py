@@ -305,6 +305,17 @@ def test_standarden_svarer_ikke_paa_det_den_ikke_naevner(kb):
 # Several questions in one message; which municipality
 # --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("message,parts", [
+    # as written on a phone (the fifteenth held-out part): abbreviations, ordinals, notes, a story
+    ("57 kr koersel holstebro, er det hver vej el. frem og tilbage?",
+     ["57 kr koersel holstebro er det hver vej el. frem og tilbage?"]),
+    ("kan kørslen hente min mor på 3. sal, der er ingen elevator", ["kan kørslen hente min mor på 3. sal, der er ingen elevator"]),
+    ("min mor er 79. kan hun få genoptræning og hvem afgør det", ["min mor er 79. kan hun få genoptræning", "hvem afgør det"]),
+    ("holbaek genoptraening hvor tit og hvor laenge?", ["holbaek genoptraening hvor tit", "hvor laenge?"]),
+    ("min mand har angst og får det skidt i grupper. kan han træne alene",
+     ["min mand har angst og får det skidt i grupper. kan han træne alene"]),
+    ("hvornår er fristen for at klage, og skal klagen sendes til ankestyrelsen",
+     ["hvornår er fristen for at klage", "skal klagen sendes til ankestyrelsen"]),
+    ("min far ryger, må terapeuten komme, og hvad koster det", ["min far ryger må terapeuten komme", "hvad koster det"]),
     ("hvad er tlf nummeret og hvornår har de åbent", ["hvad er tlf nummeret", "hvornår har de åbent"]),
     ("Hvad koster det? Og hvor foregår det?", ["Hvad koster det?", "hvor foregår det?"]),
     ("Jeg bor i Horsens. Hvad koster kørsel?", ["Jeg bor i Horsens. Hvad koster kørsel?"]),
@@ -361,6 +372,10 @@ def test_en_besked_deles_i_sine_spoergsmaal(message, parts):
      "skal køre ham", "far bor langt ude. hvem der skal køre ham"),
     ("hvornår har de telefontid.. nej glem det, kan man klage over telefonen", "kan man klage over telefonen"),
     ("det er lige meget hvad det koster, kan hun få kørsel", "det er lige meget hvad det koster, kan hun få kørsel"),
+    ("hvad koster det.. nej det har jeg laest, den er gratis. men hvis hun falder, kan hun få erstatning",
+     "den er gratis. men hvis hun falder, kan hun få erstatning"),
+    ("kan kørslen hente hende på 3. sal.. nej vent, det giver jo ingen mening. kan de komme hjem til hende",
+     "det giver jo ingen mening. kan de komme hjem til hende"),
 ])
 def test_en_besked_der_skifter_mening_besvares_for_det_den_mener_til_sidst(message, meant):
     from training_guidance.answering import corrected

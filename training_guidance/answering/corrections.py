@@ -11,16 +11,18 @@ from __future__ import annotations
 import re
 
 from ..folding import fold
+from .sentences import last_sentence_start
 
 _MARKER = re.compile(
     r"(?:\.{2,}|[,.;:!?-])?\s*\b(?:nej\s+vent|nej\s+undskyld|nej\s+forresten|eller\s+nej|vent\s+lidt"
-    # "nej det er lige meget", "det er egentlig lige meget", "nej glem det": the question is withdrawn
-    r"|(?:nej\s+)?(?:det\s+er\s+)?(?:egentlig\s+)?lige\s+meget|(?:nej\s+)?glem\s+det)\b"
+    # the question before is withdrawn: "nej det er lige meget", "glem det", "hvad koster det.. nej
+    # det har jeg læst, den er gratis. men …"
+    r"|(?P<withdrawn>(?:nej\s+)?(?:det\s+er\s+)?(?:egentlig\s+)?lige\s+meget|(?:nej\s+)?glem\s+det"
+    r"|nej\s+det\s+(?:har\s+jeg\s+(?:l(?:æ|ae|a)st|set|fundet)|ved\s+jeg(?:\s+godt)?)))\b"
     r"[\s,.:;!-]*(?:jeg\s+mener(?:\s+at)?\b[\s,:]*"
     # "…, det jeg skal vide er hvem der skal køre ham": what follows is the question
     r"|det\s+jeg\s+(?:gerne\s+)?(?:skal|vil|ville)\s+(?:gerne\s+)?vide\s+er\b[\s,:]*)?",
     re.IGNORECASE)
-_SENTENCE_START = re.compile(r"(?:^|\.{2,}|[.!?])\s*(?=[^.!?]*$)")
 _FRAGMENT = re.compile(r"^\s*([^,.;:!?]+)")
 _KINDS = (  # (what the correction says, what it replaces in the sentence before)
     (re.compile(r"^(?:den\s+)?vedligehold\w*(?:\s+tr\w+)?$"), re.compile(r"\b(?:genop)?tr[æae]+n\w*", re.I)),
@@ -30,8 +32,9 @@ _KINDS = (  # (what the correction says, what it replaces in the sentence before
 MAX_FRAGMENT_WORDS = 3
 # "kan min far få kørsel.. nej vent, jeg skal lige forklare: vi bor 400 meter fra … skal han så
 # selv sørge for at komme derhen": the question asked again after the explanation replaces the first
-_EXPLAINS = re.compile(r"^\s*(?:jeg\s+(?:skal|må|vil)\s+(?:lige\s+)?(?:forklare|fortælle|sige)|lad\s+mig\s+"
-                       r"(?:lige\s+)?(?:forklare|fortælle))\b", re.IGNORECASE)
+_EXPLAINS = re.compile(r"^\s*(?:jeg\s+(?:skal|ma|vil)\s+(?:lige\s+)?(?:forklare|fortalle|sige)|lad\s+mig\s+"
+                       r"(?:lige\s+)?(?:forklare|fortalle)|det\s+giver\s+(?:jo\s+)?ingen\s+mening"
+                       r"|det\s+var\s+(?:et\s+)?dumt?\s+sporgsmal)\b", re.IGNORECASE)
 
 
 def _explains_then_asks(after: str) -> bool:
@@ -47,11 +50,11 @@ def corrected(text: str) -> str:
         if m is None or not text[:m.start()].strip() or not text[m.end():].strip():
             return text
         before, after = text[:m.start()], text[m.end():]
-        start = _SENTENCE_START.search(before).start()
-        kept, retracted = before[:start].rstrip(), before[start:]
+        start = last_sentence_start(before)
+        kept, retracted = before[:start].rstrip().rstrip(".!?").rstrip(), before[start:]
         from .splitting import asks  # splitting applies the corrections first: imported here, not above
 
-        if asks(after) or _explains_then_asks(after):
+        if m.group("withdrawn") or asks(after) or _explains_then_asks(after):
             text = f"{kept}. {after}" if kept else after
             continue
         fragment = _FRAGMENT.match(after)

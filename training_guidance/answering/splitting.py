@@ -18,32 +18,32 @@ from typing import List, Optional, Tuple
 
 from ..folding import fold
 from .corrections import corrected
+from .sentences import sentences
 
+# The subject may be one of the standards' nouns in the definite form ("snakker terapeuterne
+# sammen med hende", "ringer kommunen"); not any noun: "Peter Hansen" is a name. Folded or not.
+NOUN_SUBJECT = (r"[a-zæøå]*(?:terapeut|kommun|plej|k[øo]rsel|tr[æa]ning|forl[øo]b|l[æa]g|sygehus|personal|hold|"
+                r"cent|medarbejder|visitat|sygeplejersk|klag|ans[øo]gning|afg[øo]relse|bevilling)[a-zæøå]*(?:en|et|ne)")
 # Folded, "får" is "far" and "må" is "ma": those ask only with a subject after them ("får jeg",
 # "far min mor"), not in "far er stadig indlagt"
-_SUBJECT = r"\s+(?:jeg|du|man|hun|han|de|vi|i|min|mit|mine|din|dit|der|det|den)\b"
+_SUBJECT = rf"\s+(?:jeg|du|man|hun|han|de|vi|i|min|mit|mine|din|dit|der|det|den|{NOUN_SUBJECT})\b"
 _QUESTION_WORD = (
     rf"(?:hv[a-zæøå]*|kan|skal|må|får|(?:ma|far)(?={_SUBJECT})|er|har|vil|bliver|galder|gælder|"
     r"findes|tilbyder|koster|hjalper|hjælper|hjaelper)"
 )
 # "bliver det målt", "søger man begge dele samme sted": a verb in the present tense (-r) followed by
 # its subject asks (not "efter det", "der er")
-# The subject may be one of the standards' nouns in the definite form ("snakker terapeuterne
-# sammen med hende", "ringer kommunen"); not any noun: "Peter Hansen" is a name. Folded or not.
-NOUN_SUBJECT = (r"[a-zæøå]*(?:terapeut|kommun|plej|k[øo]rsel|tr[æa]ning|forl[øo]b|l[æa]g|sygehus|personal|hold|"
-                r"cent|medarbejder|visitat|sygeplejersk)[a-zæøå]*(?:en|et|ne)")
 _VERB_FIRST = (r"(?!(?:efter|over|under|for|før|der|her|hver|eller|mer|ingen|sommer|vinter)\b)[a-zæøå]+r"
                rf"\s+(?:jeg|du|man|hun|han|de|vi|det|den|{NOUN_SUBJECT})\b")
 # "og hvornår", ", hvad", "og kan jeg": a new question starts. "og" alone joins words of one
 # question ("massage og bassin"), so a question word must follow.
 _JOINED = re.compile(
     rf"(?:,\s*(?:og\s+)?|\s+og\s+|\s+samt\s+)(?=(?:hv[a-zæøå]*|(?:kan|skal|må|ma|får|far|er|har|vil)"
-    rf"\s+(?:jeg|man|hun|han|de|vi|der|det|min|mit|i)\b)\b)"
+    rf"\s+(?:jeg|man|hun|han|de|vi|der|det|min|mit|i|{NOUN_SUBJECT})\b)\b)"
     rf"|,\s*og\s+(?={_VERB_FIRST})",  # ", og bliver det målt"
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"(?<=[?!])\s*|(?<=[.])\s+(?=\D)|\n+")
-_CONDITION = re.compile(r"^\s*(?:og\s+)?(?:hvad\s+(?:nu\s+)?hvis|hvis)\b")
+_CONDITION = re.compile(r"^\s*(?:og\s+|men\s+)?(?:hvad\s+(?:nu\s+)?hvis|hvis)\b")
 _ASKS = re.compile(rf"^\s*(?:og\s+|men\s+|så\s+|sa\s+)?(?:{_QUESTION_WORD}\b|{_VERB_FIRST})", re.IGNORECASE)
 # The piece before ends in a question word: "hvornår og hvor ..." is one question about both
 _ENDS_IN_QUESTION_WORD = re.compile(r"\bhv[a-zæøå]*\s*$", re.IGNORECASE)
@@ -62,13 +62,24 @@ def asks(part: str) -> bool:
     return part.rstrip().endswith("?") or bool(_ASKS.match(fold(part)))
 
 
+# "holbæk genoptræning hvor tit og hvor længe": a question written as notes, the question word after
+# what it is about
+_NOTES = re.compile(r"^\s*(?:[\wæøå]+\s+){1,3}(?:hvor|hvad|hvornår|hvornar|hvem|hvordan|hvilk\w*)\b", re.IGNORECASE)
+
+
+def _asks_or_names(piece: str) -> bool:
+    """``asks``, or a short piece of notes with a question word in it."""
+    return asks(piece) or (len(piece.split()) <= 6 and bool(_NOTES.match(piece))
+                           and not re.match(r"^\s*(?:min|mit|mine|vores|jeg|hun|han|vi|de)\b", piece, re.IGNORECASE))
+
+
 def split_questions(text: str) -> List[str]:
     """The questions in a message, each with the context before it ([] for an empty message)."""
     if not (text or "").strip():
         return []
     text = corrected(text)  # "… om ugen.. nej vent, jeg mener hvor lang tid varer det"
     pieces: List[Tuple[int, str]] = []  # (sentence number, piece)
-    for n, sentence in enumerate(_SENTENCE_END.split(text or "")):
+    for n, sentence in enumerate(sentences(text)):
         if not re.search(r"[^\W_]", sentence):
             continue  # "??" or "!": nothing asked
         joined: List[str] = []
@@ -76,6 +87,9 @@ def split_questions(text: str) -> List[str]:
         for cut in [*_JOINED.finditer(sentence), None]:
             piece = sentence[start:cut.start() if cut else len(sentence)]
             if joined and (_ENDS_IN_QUESTION_WORD.search(joined[-1]) or (
+                    # "min mand har angst og får det skidt i grupper": a verb after "og" asks anew
+                    # only after a question ("hvad koster det, og er det hver uge")
+                    "og" in separator and not _WH.match(fold(piece)) and not _asks_or_names(joined[-1])) or (
                     separator.strip() == "," and _HOW.match(fold(joined[-1]))
                     and _ALTERNATIVES.search(piece)) or (
                     separator.strip() == "," and _WH.match(fold(joined[-1])) and _GUESS.match(fold(piece)))):
@@ -91,7 +105,7 @@ def split_questions(text: str) -> List[str]:
         piece = piece.strip()
         # "hvad hvis min far er på aflastning, kan han så træne": the condition belongs to the question
         condition = _CONDITION.match(fold(piece)) and k + 1 < len(pieces) and pieces[k + 1][0] == n
-        if asks(piece) and not condition:
+        if _asks_or_names(piece) and not condition:
             questions.append(" ".join(context + [re.sub(r"^(?:og|men)\s+", "", piece, flags=re.I)]))
             context = []
         else:
@@ -108,7 +122,7 @@ def asking_sentence(question: str) -> Optional[str]:
     """The last sentence that asks, in a question of several sentences (one of split_questions):
     "Min far er 89 og bor alene. … Kan han få hjælp til at træne sig op igen?" → the last one.
     None for a question of one sentence."""
-    sentences = [s for s in _SENTENCE_END.split(question or "") if re.search(r"[^\W_]", s)]
-    if len(sentences) < 2:
+    said = [s for s in sentences(question) if re.search(r"[^\W_]", s)]
+    if len(said) < 2:
         return None
-    return next((s.strip() for s in reversed(sentences) if asks(s)), None)
+    return next((s.strip() for s in reversed(said) if asks(s)), None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import List, Tuple
 
+from ..answering.sentences import sentences
 from ..answering.splitting import NOUN_SUBJECT
 from ..understanding import _fold as fold  # one folding for all understanding
 
@@ -20,7 +21,6 @@ _WANT_TO_KNOW = re.compile(r"\b(?:vil|ville)\s+(?:gerne\s+|bare\s+|lige\s+|godt\
 # "… og hvornår har de åbent": a second question joined by "og"/"samt"/"eller".
 _JOIN = re.compile(r"[\s,]+(?:og|samt|eller|plus)\s+", re.IGNORECASE)
 _STARTS_QUESTION = re.compile(rf"^(?:{_QUESTION_WORDS})\b")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 # A question this short says nothing on its own after a statement: "... starte om 3 uger. Må de
@@ -33,7 +33,7 @@ def split_message(text: str) -> Tuple[List[str], List[str]]:
     about them: it carries them with it (they stay statements too)."""
     statements, questions = [], []
     since_question: List[str] = []
-    for sentence in (s.strip() for s in _SENTENCE.split(text or "")):
+    for sentence in (s.strip() for s in sentences(text)):
         if not sentence:
             continue
         if looks_like_question(sentence):

@@ -1,0 +1,29 @@
+"""Where a sentence ends in a message as people write it, for the splitter and the corrections.
+
+At "?", "!", a line break, and "." followed by a space - not after an abbreviation ("el.", "evt.",
+"kl. 9") or an ordinal ("paa 3. sal", "den 2. juni"); ".." ends one too.
+"""
+from __future__ import annotations
+
+import re
+from typing import List
+
+_ABBREVIATIONS = "".join(rf"(?<!\b{a}\.)" for a in ("el", "evt", "ca", "kl", "nr", "fx", "jf", "pga", "mht", "osv",
+                                                   "dvs", "bl.a", "f.eks", "tlf", "stk"))
+# "den 2. juni", "på 3. sal", "i 4. uge": an ordinal, not the end of "min mor er 79. kan hun …"
+_ORDINAL_NOUN = (r"(?!(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb"
+                 r"|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec|sal|etage|sal|klasse|gang|uge|dag|maned|måned|"
+                 r"time|del|behandling|forsøg|forsog)\b)")
+SENTENCE_END = re.compile(rf"(?<=[?!])\s*|(?<=[.]){_ABBREVIATIONS}(?<!\d\.)\s+(?=\D)"
+                          rf"|(?<=\d\.)\s+{_ORDINAL_NOUN}(?=\D)|\n+")
+
+
+def sentences(text: str) -> List[str]:
+    """The sentences of ``text``, as written (pieces of punctuation only included)."""
+    return SENTENCE_END.split(text or "")
+
+
+def last_sentence_start(text: str) -> int:
+    """Where the last sentence of ``text`` starts."""
+    ends = [m.end() for m in SENTENCE_END.finditer(text or "") if m.end() < len((text or "").rstrip())]
+    return ends[-1] if ends else 0
