@@ -582,3 +582,16 @@ def test_tak_faar_et_venligt_svar_og_ikke_et_punkt_fra_standarden(thanks):
     talk.say("hvad koster kørsel i holbæk")
     replies = talk.say(thanks)  # no NLU intent: the text decides
     assert replies.keys == ["thanks_reply"]
+
+
+def test_spoergsmaal_der_venter_paa_kommunen_vokser_ikke_med_samtalen():
+    # A user who never says where they live: the latest three questions wait, once each, so a
+    # message does not carry everything asked since the start
+    talk = Talk()
+    for i in range(12):
+        talk.say(["hvad koster kørsel?", "hvor lang tid varer et forløb?", "hvornår har I åbent?",
+                  "hvad koster træningen?"][i % 4])
+    assert talk.state.pending_questions == ["hvor lang tid varer et forløb?", "hvornår har I åbent?",
+                                            "hvad koster træningen?"]
+    text = talk.say("jeg bor i Holbæk").texts
+    assert "tre måneder" in text and "Kilde:" in text

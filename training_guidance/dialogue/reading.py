@@ -18,6 +18,7 @@ QUESTION_INTENTS = {"question", "ask_person", "out_of_scope"}
 MAX_SAID = 12  # the user's own sentences kept for the journal note
 MAX_COMPARED = 3  # municipalities one question is answered for, when it names several
 MAX_RECENT = 2    # questions answered again: "og i Horsens?", or the home is said to be elsewhere
+MAX_PENDING = 3   # questions kept until the municipality is known
 
 
 def named_municipality(text: str, ctx: Context) -> Optional[str]:
@@ -133,7 +134,10 @@ def answer_questions(state: Conversation, questions: List[str], turn: Turn, ctx:
                 if not asked_for_municipality:
                     out.say("ask_municipality_for_question", state.voice)
                     asked_for_municipality = True
-                state.pending_questions.append(asked)
+                # the latest few, once each: a user who never says where they live would otherwise
+                # make every later message carry all they asked (the slot grew with the conversation)
+                waiting = [q for q in state.pending_questions if q != asked] + [asked]
+                state.pending_questions = waiting[-MAX_PENDING:]
                 state.asked = interview.MUNICIPALITY
                 answered = True
                 continue
