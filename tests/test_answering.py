@@ -318,6 +318,21 @@ def test_standarden_svarer_ikke_paa_det_den_ikke_naevner(kb):
     ("hvornår er fristen for at klage, og skal klagen sendes til ankestyrelsen",
      ["hvornår er fristen for at klage", "skal klagen sendes til ankestyrelsen"]),
     ("min far ryger, må terapeuten komme, og hvad koster det", ["min far ryger må terapeuten komme", "hvad koster det"]),
+    # joined by "plus", "og så", a comma before a subject's verb; a relative clause or an indirect
+    # question after a comma belongs to its sentence; "hvis" is a condition; notes without subject
+    ("kan hun få genoptræning oveni plus hvad koster det hende", ["kan hun få genoptræning oveni", "hvad koster det hende"]),
+    ("Hvad får min mor med sig når forløbet slutter, får hendes læge besked?",
+     ["Hvad får min mor med sig når forløbet slutter", "får hendes læge besked?"]),
+    ("Min far har fået et brev, hvor der bare står, at han har fået afslag. Må de det?",
+     ["Min far har fået et brev, hvor der bare står, at han har fået afslag. Må de det?"]),
+    ("Kan hun selv være med til at bestemme, hvad de laver?", ["Kan hun selv være med til at bestemme, hvad de laver?"]),
+    ("far 85 aar, influenza. vil vide hvem der skal traene ham og om hun maa vaere med",
+     ["far 85 aar, influenza. vil vide hvem der skal traene ham", "om hun maa vaere med"]),
+    ("mor 86 aar, svag. har faaet badebaenk men bruger den ikke. kan genoptraeningen laere hende det",
+     ["mor 86 aar, svag. har faaet badebaenk men bruger den ikke. kan genoptraeningen laere hende det"]),
+    ("jeg tør ikke gå på trapper, hvis jeg nu falder igen. kan man få genoptræning",
+     ["jeg tør ikke gå på trapper, hvis jeg nu falder igen. kan man få genoptræning"]),
+    ("hvis vi søger nu hvornår hører vi så noget", ["hvis vi søger nu hvornår hører vi så noget"]),
     ("hvad er tlf nummeret og hvornår har de åbent", ["hvad er tlf nummeret", "hvornår har de åbent"]),
     ("Hvad koster det? Og hvor foregår det?", ["Hvad koster det?", "hvor foregår det?"]),
     ("Jeg bor i Horsens. Hvad koster kørsel?", ["Jeg bor i Horsens. Hvad koster kørsel?"]),
@@ -378,6 +393,10 @@ def test_en_besked_deles_i_sine_spoergsmaal(message, parts):
      "den er gratis. men hvis hun falder, kan hun få erstatning"),
     ("kan kørslen hente hende på 3. sal.. nej vent, det giver jo ingen mening. kan de komme hjem til hende",
      "det giver jo ingen mening. kan de komme hjem til hende"),
+    ("hvor sender man en klage.. nej vent, det er ikke afgørelsen vi er sure over. hvem klager man til over "
+     "terapeuten", "det er ikke afgørelsen vi er sure over. hvem klager man til over terapeuten"),
+    ("hvor mange er der i en pakke.. nej det er ligegyldigt. hvem bestemmer hvornår han er færdig",
+     "hvem bestemmer hvornår han er færdig"),
 ])
 def test_en_besked_der_skifter_mening_besvares_for_det_den_mener_til_sidst(message, meant):
     from training_guidance.answering import corrected

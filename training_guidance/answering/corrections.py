@@ -17,7 +17,7 @@ _MARKER = re.compile(
     r"(?:\.{2,}|[,.;:!?-])?\s*\b(?:nej\s+vent|nej\s+undskyld|nej\s+forresten|eller\s+nej|vent\s+lidt"
     # the question before is withdrawn: "nej det er lige meget", "glem det", "hvad koster det.. nej
     # det har jeg læst, den er gratis. men …"
-    r"|(?P<withdrawn>(?:nej\s+)?(?:det\s+er\s+)?(?:egentlig\s+)?lige\s+meget|(?:nej\s+)?glem\s+det"
+    r"|(?P<withdrawn>(?:nej\s+)?(?:det\s+er\s+)?(?:egentlig\s+)?(?:lige\s+meget|ligegyldigt)|(?:nej\s+)?glem\s+det"
     r"|nej\s+det\s+(?:har\s+jeg\s+(?:l(?:æ|ae|a)st|set|fundet)|ved\s+jeg(?:\s+godt)?)))\b"
     r"[\s,.:;!-]*(?:jeg\s+mener(?:\s+at)?\b[\s,:]*"
     # "…, det jeg skal vide er hvem der skal køre ham": what follows is the question
@@ -37,10 +37,20 @@ _EXPLAINS = re.compile(r"^\s*(?:jeg\s+(?:skal|ma|vil)\s+(?:lige\s+)?(?:forklare|
                        r"|det\s+var\s+(?:et\s+)?dumt?\s+sporgsmal)\b", re.IGNORECASE)
 
 
-def _explains_then_asks(after: str) -> bool:
+_OWN_QUESTION = re.compile(r"^\s*(?:og\s+|men\s+)?hv(?!is\b)\w*\s+\w+")
+
+
+def _explains_then_asks(after: str, retracts_question: bool) -> bool:
+    """What follows the marker explains and then asks a question of its own: "jeg skal lige
+    forklare: … skal han så selv sørge for …", "det er ikke afgørelsen vi er sure over. … hvem
+    klager man til over sådan noget" (after a question: a question word does not lean on the one
+    before, as "det er fordi jeg er forkølet. gælder det samme så" does; "hun er 84.. nej undskyld
+    85. hvor …" corrects a number)."""
     from .splitting import asking_sentence
 
-    return bool(_EXPLAINS.match(fold(after))) and asking_sentence(after) is not None
+    asked = asking_sentence(after)
+    return asked is not None and (bool(_EXPLAINS.match(fold(after))) or (
+        retracts_question and bool(_OWN_QUESTION.match(fold(asked)))))
 
 
 def corrected(text: str) -> str:
@@ -54,7 +64,7 @@ def corrected(text: str) -> str:
         kept, retracted = before[:start].rstrip().rstrip(".!?").rstrip(), before[start:]
         from .splitting import asks  # splitting applies the corrections first: imported here, not above
 
-        if m.group("withdrawn") or asks(after) or _explains_then_asks(after):
+        if m.group("withdrawn") or asks(after) or _explains_then_asks(after, asks(retracted)):
             text = f"{kept}. {after}" if kept else after
             continue
         fragment = _FRAGMENT.match(after)

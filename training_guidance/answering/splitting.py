@@ -26,10 +26,19 @@ NOUN_SUBJECT = (r"[a-zæøå]*(?:terapeut|kommun|plej|k[øo]rsel|tr[æa]ning|for
                 r"cent|medarbejder|visitat|sygeplejersk|klag|ans[øo]gning|afg[øo]relse|bevilling)[a-zæøå]*(?:en|et|ne)")
 # Folded, "får" is "far" and "må" is "ma": those ask only with a subject after them ("får jeg",
 # "far min mor"), not in "far er stadig indlagt"
-_SUBJECT = rf"\s+(?:jeg|du|man|hun|han|de|vi|i|min|mit|mine|din|dit|der|det|den|{NOUN_SUBJECT})\b"
+_PRONOUN = r"(?:jeg|du|man|hun|han|de|vi|i|min|mit|mine|din|dit|hans|hendes|vores|jeres|der|det|den)"
+_SUBJECT = rf"\s+(?:{_PRONOUN}|{NOUN_SUBJECT})\b"
+# A question word; not "hvis" (a condition), and not one followed by its own subject after a comma
+# ("…Kommune, hvor der bare står …", "bestemme, hvad de laver": a relative clause or an indirect
+# question belongs to the sentence before it)
+_HV = r"hv(?!is\b)[a-zæøå]*"
+# "har fået badebænk …", "er blevet svag": a note without its subject, not a question
+_NO_PARTICIPLE = r"(?!\s+(?:fået|faet|faaet|fat|haft|været|vaeret|varet|blevet|[a-zæøå]+et)\b)"
 _QUESTION_WORD = (
-    rf"(?:hv[a-zæøå]*|kan|skal|må|får|(?:ma|far)(?={_SUBJECT})|er|har|vil|bliver|galder|gælder|"
-    r"findes|tilbyder|koster|hjalper|hjælper|hjaelper)"
+    rf"(?:{_HV}|kan|skal|må|får|(?:ma|far)(?={_SUBJECT})|(?:er|har){_NO_PARTICIPLE}|vil|bliver|galder|gælder|"
+    r"findes|tilbyder|koster|hjalper|hjælper|hjaelper"
+    # "og om hun må være med": an indirect yes/no question in a note ("vil vide hvem … og om …")
+    rf"|om(?={_SUBJECT}))"
 )
 # "bliver det målt", "søger man begge dele samme sted": a verb in the present tense (-r) followed by
 # its subject asks (not "efter det", "der er")
@@ -38,28 +47,35 @@ _VERB_FIRST = (r"(?!(?:efter|over|under|for|før|der|her|hver|eller|mer|ingen|so
 # "og hvornår", ", hvad", "og kan jeg": a new question starts. "og" alone joins words of one
 # question ("massage og bassin"), so a question word must follow.
 _JOINED = re.compile(
-    rf"(?:,\s*(?:og\s+)?|\s+og\s+|\s+samt\s+)(?=(?:hv[a-zæøå]*|(?:kan|skal|må|ma|får|far|er|har|vil)"
-    rf"\s+(?:jeg|man|hun|han|de|vi|der|det|min|mit|i|{NOUN_SUBJECT})\b)\b)"
-    rf"|,\s*og\s+(?={_VERB_FIRST})",  # ", og bliver det målt"
+    rf"(?:,\s*(?:og\s+)?|\s+og\s+(?:så\s+|sa\s+)?|\s+samt\s+|\s+plus\s+)"
+    rf"(?=(?:{_HV}(?!{_SUBJECT})|(?:kan|skal|må|ma|får|far|er|har|vil){_SUBJECT})\b)"
+    rf"|,\s*og\s+(?={_VERB_FIRST})"  # ", og bliver det målt"
+    rf"|\s+og\s+(?=om{_SUBJECT})",  # "vil vide hvem der skal træne ham og om hun må være med"
     re.IGNORECASE,
 )
 _CONDITION = re.compile(r"^\s*(?:og\s+|men\s+)?(?:hvad\s+(?:nu\s+)?hvis|hvis)\b")
 _ASKS = re.compile(rf"^\s*(?:og\s+|men\s+|så\s+|sa\s+)?(?:{_QUESTION_WORD}\b|{_VERB_FIRST})", re.IGNORECASE)
 # The piece before ends in a question word: "hvornår og hvor ..." is one question about both
-_ENDS_IN_QUESTION_WORD = re.compile(r"\bhv[a-zæøå]*\s*$", re.IGNORECASE)
+_ENDS_IN_QUESTION_WORD = re.compile(rf"\b{_HV}\s*$", re.IGNORECASE)
 # A yes/no question offering alternatives ("skal man ringe eller udfylde noget") after a comma
 # names the candidate ways of a "hvordan" question before it
 _HOW = re.compile(r"^\s*(?:og\s+|men\s+)?hvordan\b")
 _ALTERNATIVES = re.compile(r"\beller\b", re.IGNORECASE)
 # "hvem sætter målene, er det lægen": after a comma, "er det …" offers an answer to the question
 # before it ("hv…"): it checks a guess, it does not ask something new
-_WH = re.compile(r"^\s*(?:og\s+|men\s+)?hv[a-zæøå]*\b")
+_WH = re.compile(rf"^\s*(?:og\s+|men\s+)?{_HV}\b")
 _GUESS = re.compile(r"^\s*er\s+det\b")
+
+
+# "hvis vi søger nu, hvornår hører vi så noget": a condition, then the question
+_CONDITION_ASKS = re.compile(rf"^\s*(?:og\s+|men\s+)?hvis\b.*?\b(?:{_HV}|kan|skal|må|ma|får|far|vil|er)"
+                             rf"(?:\s+\w+)?{_SUBJECT}", re.IGNORECASE)
 
 
 def asks(part: str) -> bool:
     """Whether a piece of a message asks something (a question word or a verb first, or a "?")."""
-    return part.rstrip().endswith("?") or bool(_ASKS.match(fold(part)))
+    folded = fold(part)
+    return part.rstrip().endswith("?") or bool(_ASKS.match(folded)) or bool(_CONDITION_ASKS.match(folded))
 
 
 # "holbæk genoptræning hvor tit og hvor længe": a question written as notes, the question word after
