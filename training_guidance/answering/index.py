@@ -141,6 +141,7 @@ class SearchIndex:
         self.bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         self.bm25.index(corpus, show_progress=False)
         self.national = np.array([e.code is None for e in entries])
+        self.for_children = np.array([e.item.max_age is not None for e in entries])
         self._offer_masks: Dict[str, np.ndarray] = {}
 
     def _document(self, entry: Entry) -> List[str]:
