@@ -595,3 +595,12 @@ def test_spoergsmaal_der_venter_paa_kommunen_vokser_ikke_med_samtalen():
                                             "hvad koster træningen?"]
     text = talk.say("jeg bor i Holbæk").texts
     assert "tre måneder" in text and "Kilde:" in text
+
+
+def test_et_notat_fra_personalet_om_hvad_borgeren_spoerger_om_besvares():
+    # "borger … spørger hvad … betyder": a question in a note, not a situation that starts the interview
+    talk = Talk(strict=False)
+    text = talk.say("borger fra ishoej spoerger hvad 'ikke behandles i tilknytning til en sygehusindlaeggelse' "
+                    "betyder. var indlagt 2 doegn i oktober, fik ingen genoptraeningsplan").texts
+    assert "Kilde:" in text and "sygehusindlæggelse" in text
+    assert "Skriver du om dig selv" not in text

@@ -17,7 +17,9 @@ _QUESTION_WORDS = (r"hvad|hvordan|hvorfor|hvornar|hvor|hvem|hvilke|hvilken|hvilk
                    r"|gar|koster|galder|findes|vil|bliver|tager|sker|betaler|daekker|dakker|taller")
 _QUESTION_START = re.compile(rf"^\s*(?:og\s+|men\s+|sa\s+|ogsa\s+)?(?:{_QUESTION_WORDS})\b")
 _WANT_TO_KNOW = re.compile(r"\b(?:vil|ville)\s+(?:gerne\s+|bare\s+|lige\s+|godt\s+)*(?:vide|hore|sporge)\b"
-                           r"|\bjeg\s+(?:undrer|sporger)\b|\bsporgsmal\b")
+                           r"|\bjeg\s+(?:undrer|sporger)\b|\bsporgsmal\b"
+                           # a call-centre note: "borger fra Ishøj spørger hvad … betyder"
+                           r"|\bsporger\s+(?:om|til|hv\w+)\b")
 # "… og hvornår har de åbent": a second question joined by "og"/"samt"/"eller".
 _JOIN = re.compile(r"[\s,]+(?:og|samt|eller|plus)\s+", re.IGNORECASE)
 _STARTS_QUESTION = re.compile(rf"^(?:{_QUESTION_WORDS})\b")
