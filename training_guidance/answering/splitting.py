@@ -1,7 +1,8 @@
 """One message, several questions: "hvad er tlf nummeret og hvornår har de åbent".
 
-A message is cut at question marks and sentence ends, and before "og"/"," when a new question
-word follows ("og hvornår", ", hvad", "og kan jeg"). A part that asks nothing ("Jeg bor i
+A message is cut at question marks and sentence ends (sentences.py), and before "og", "og så",
+",", "samt", "plus" when a new question follows ("og hvornår", ", hvad", "og kan jeg", "og om hun
+…"; "og" + a verb only after a question). A part that asks nothing ("Jeg bor i
 Horsens.", "min far ryger,") is context: it stays with the question that follows it (or, at the
 end, the one before), so its words still count; so does a condition before a question in the same
 sentence ("hvad hvis hun er på aflastning, kan hun så træne").
@@ -9,7 +10,9 @@ sentence ("hvad hvis hun er på aflastning, kan hun så træne").
 Not cut: two question words joined by "og" ("hvornår og hvor jeg skal møde" asks one thing
 about a time and a place), a piece of punctuation only ("klager??"), and a question after a comma
 that offers alternatives ("hvordan søger man, skal man ringe eller udfylde noget") or a guess
-("hvem sætter målene, er det lægen"): it narrows the question before it, it does not ask a new one.
+("hvem sætter målene, er det lægen"): it narrows the question before it, it does not ask a new one;
+nor a relative clause or an indirect question ("et brev, hvor der står …", "bestemme, hvad de
+laver"), nor "hvis" (a condition), nor a note without its subject ("har fået badebænk …").
 """
 from __future__ import annotations
 
