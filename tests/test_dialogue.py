@@ -604,3 +604,13 @@ def test_et_notat_fra_personalet_om_hvad_borgeren_spoerger_om_besvares():
                     "betyder. var indlagt 2 doegn i oktober, fik ingen genoptraeningsplan").texts
     assert "Kilde:" in text and "sygehusindlæggelse" in text
     assert "Skriver du om dig selv" not in text
+
+
+@pytest.mark.parametrize("code,price,free", [(HOLSTEBRO, "57 kr.", "gratis"), (HOLBAEK, "50 kr.", "gratis")])
+def test_hvad_koster_det_giver_baade_traeningens_og_koerslens_pris(code, price, free):
+    # A short question: the second item is shown from half the best score (the training is free,
+    # the transport is not)
+    talk = Talk(strict=False)
+    talk.slots["municipality_code"], talk.slots["municipality"] = code, talk.ctx.municipality_name(code)
+    text = talk.say("hvad koster det?").texts
+    assert price in text and free in text

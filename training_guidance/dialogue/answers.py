@@ -27,6 +27,8 @@ _SENTENCE = re.compile(r"(?<=[.!?])(?<!\bstk\.)(?<!\bnr\.)(?<!\bkl\.)(?<!\bca\.)
                        r"\s+(?=[A-ZÆØÅ0-9»\"])")
 SHOWN = 2            # items shown at once; more on request
 CLOSE_ENOUGH = 0.75  # a second item is shown when its score is this close to the best
+CLOSE_ENOUGH_SHORT = 0.5  # … or this close, for a question of a few words ("hvad koster det?")
+SHORT_QUESTION = 4
 SAME_SENTENCE = 90   # rapidfuzz token-set ratio from which a sentence says nothing new
 MAX_LINES = 5
 
@@ -95,7 +97,9 @@ def answer(state: Conversation, question: str, ctx: Context, code: Optional[str]
         return
     both = offer is None and standard is not None and len(standard.offers) > 1
     score = {h.key: h.score for h in result.hits}
-    shown, held = _choose(hits, [score[f.key] for f in hits], both_offers=both)
+    short = len(re.findall(r"\w+", question)) <= SHORT_QUESTION
+    shown, held = _choose(hits, [score[f.key] for f in hits], both_offers=both,
+                          close_enough=CLOSE_ENOUGH_SHORT if short else CLOSE_ENOUGH)
     if one_of_several:
         shown, held = shown[:1], []
     # "hvornår har I åbent og hvad er tlf": the second answer does not repeat the first's sentences
@@ -140,8 +144,8 @@ def _found(hit) -> Found:
     return Found(hit.key, hit.item, tuple(hit.offers), hit.topic, hit.code)
 
 
-def _choose(hits: Sequence[Found], scores: Sequence[float],
-            both_offers: bool = False) -> Tuple[List[Found], List[Found]]:
+def _choose(hits: Sequence[Found], scores: Sequence[float], both_offers: bool = False,
+            close_enough: float = CLOSE_ENOUGH) -> Tuple[List[Found], List[Found]]:
     """The best item, and the next that says something new when it scores close to it; the rest
     that says something new is held for "Vil du vide mere?". ``both_offers``: the kind of training
     is not known and the standard has both: when the best item holds for one of them, the second
@@ -157,7 +161,7 @@ def _choose(hits: Sequence[Found], scores: Sequence[float],
         fresh.append(hit)
         said += sentences
     close = [h for h, score in zip(hits[1:], scores[1:])
-             if h in fresh and best and score >= CLOSE_ENOUGH * best and len(h.item.text) < 400]
+             if h in fresh and best and score >= close_enough * best and len(h.item.text) < 400]
     if both_offers and len(hits[0].offers) == 1:
         other = [h for h in close if hits[0].offers[0] not in h.offers]
         close = other or close
