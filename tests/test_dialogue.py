@@ -614,3 +614,10 @@ def test_hvad_koster_det_giver_baade_traeningens_og_koerslens_pris(code, price, 
     talk.slots["municipality_code"], talk.slots["municipality"] = code, talk.ctx.municipality_name(code)
     text = talk.say("hvad koster det?").texts
     assert price in text and free in text
+
+
+def test_personalets_notat_om_hvad_borgeren_spoerger_til_besvares_for_det_spurgte():
+    talk = Talk(staff=True, strict=False, page=HOLSTEBRO)
+    text = talk.say("borger 84 år, faldet, spørger til kørsel").texts
+    assert "kørsel" in text.lower() and "Kilde:" in text and "Holstebro Kommunes kvalitetsstandard" in text
+    assert "Det kan jeg ikke finde" not in text

@@ -137,11 +137,18 @@ def split_questions(text: str) -> List[str]:
     return questions
 
 
+# A call-centre note: "… spørger til kørsel", "datter spørger om hun må være med"
+_NOTE_ASKS = re.compile(r"\bsp(?:ø|o|oe)rger\s+(?:til|om|efter)\s+(.+)$", re.IGNORECASE)
+
+
 def asking_sentence(question: str) -> Optional[str]:
     """The last sentence that asks, in a question of several sentences (one of split_questions):
-    "Min far er 89 og bor alene. … Kan han få hjælp til at træne sig op igen?" → the last one.
-    None for a question of one sentence."""
+    "Min far er 89 og bor alene. … Kan han få hjælp til at træne sig op igen?" → the last one;
+    in a note, what follows "spørger til/om". None for a question of one sentence."""
     said = [s for s in sentences(question) if re.search(r"[^\W_]", s)]
+    note = _NOTE_ASKS.search(said[-1]) if said else None
+    if note:  # "borger 84 år, faldet, spørger til kørsel": what the note says is asked
+        return note.group(1).strip()
     if len(said) < 2:
         return None
     return next((s.strip() for s in reversed(said) if asks(s)), None)
