@@ -142,8 +142,9 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     scores = index.scores(tokens + (said.tokens if said else [])).astype(np.float64)
     if len(index.entries) and code in indexes(kb).by_code:
         scores = np.where(index.national, scores * NATIONAL_WEIGHT, scores)
-    young = stated_age(question) or age
-    if young is not None and young < 18:
+    age = stated_age(question) or age
+    child = age is not None and age < 18
+    if child:
         # "mit barnebarn på 14 …": the rules for children answer it, whatever else the story says
         scores = np.where(index.for_children, scores * CHILD_WEIGHT, scores)
     mask = index.offer_mask(offer)
@@ -164,7 +165,6 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     floor = MIN_SCORE
     wants_address = bool(_ASKS_ADDRESS.search(question))
     wants_phone = bool(_ASKS_PHONE.search(asking or question))
-    age = stated_age(question) or age
     # "får han træning mens han ligger der": with nothing but "træning" in common, every item ties
     # and the first would be a rule on children. An item must say something of what is asked
     # besides training - unless training is all the question names ("hvad er genoptræning?").
@@ -189,10 +189,10 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
         # The best item that says enough sets the bar for the others; one that matched on too
         # little of the question does not
         floor = max(floor, RELATIVE * float(scores[i])) if len(hits) == 1 else floor
-    if young is not None and young < 18:
+    if child:
         # The rules for children come first for a child, however little of the story they share
         children = [int(i) for i in np.argsort(-scores, kind="stable")
-                    if index.for_children[i] and scores[i] > 0 and age_fits(index.entries[int(i)].item, young)]
+                    if index.for_children[i] and scores[i] > 0 and age_fits(index.entries[int(i)].item, age)]
         if children and all(h.key not in index.entries[children[0]].keys for h in hits):
             hits = [_hit(index.entries[children[0]], scores[children[0]], offer, 1.0)] + hits[:limit - 1]
     return Answer(question, code, offer, bool(hits), tuple(hits))
