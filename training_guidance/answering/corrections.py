@@ -3,7 +3,10 @@ lang tid varer hele forløbet".
 
 What follows "nej vent", "nej undskyld", "eller nej", "det er lige meget", "glem det" (with or
 without "jeg mener" or "det jeg skal vide er") replaces what it corrects: a whole question replaces
-the sentence before it; a word or two replace the word of the same kind in that sentence (the kind of training, a number: "hun er 84.. nej undskyld 85"). Anything
+the sentence before it, and so does an explanation that ends in a question of its own ("nej vent,
+jeg skal lige forklare: … skal han så selv sørge for at komme derhen"); a withdrawn question ("det er
+lige meget", "glem det", "nej det har jeg læst") is dropped; a word or two replace the word of the
+same kind in that sentence (the kind of training, a number: "hun er 84.. nej undskyld 85"). Anything
 else is left as written, without the marker. "Jeg mener" alone is an opinion, not a correction.
 """
 from __future__ import annotations
