@@ -205,3 +205,26 @@ def test_navne_fundet_i_hele_traeningsdataens_beskeder_er_rigtige(kb):
                     names = [fold(s).replace("-", " ") for s in [entry.name, *entry.aliases]]
                     assert any(written.startswith(n[:4]) for n in names), (text, written, entry.name)
     assert checked > 1000
+
+
+@pytest.mark.parametrize("text, page, code", [
+    # a place of temporary stay that Herlev's standard names is in Herlev, whatever page it is on
+    ("min mor er på midlertidigt ophold på Lærkegaard, kan hun træne der", "0183", "0163"),
+    ("far er på aflastning på lille birkholm center. hvad koster kørsel", None, "0163"),
+    ("hun er paa laerkegaard center efter faldet", None, "0163"),
+    # home named beside it: the home wins ("bor i")
+    ("min mor bor i Ballerup og er på ophold på Lærkegaard", None, "0151"),
+])
+def test_et_sted_som_standarden_naevner_hoerer_til_kommunen(kb, text, page, code):
+    assert resolve_municipality(text, None, page, kb).code == code
+
+
+def test_et_sted_er_aldrig_en_stavefejl_og_bliver_staaende_i_spoergsmaalet(kb):
+    from training_guidance.answering import without_names
+
+    assert find_mentions("vi bor på Lærkegårdsvej", kb) == []  # a street, not the centre
+    [mention] = find_mentions("hun er på Lærkegaard", kb)
+    assert mention.place and mention.code == "0163"
+    # the place says what (a temporary stay), so the ranking keeps it; a name says only where
+    assert "Lærkegaard" in without_names("kan hun træne på Lærkegaard i Herlev", kb)
+    assert "Herlev" not in without_names("kan hun træne på Lærkegaard i Herlev", kb)

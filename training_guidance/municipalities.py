@@ -59,6 +59,7 @@ class _Index:
     by_code: Dict[str, MunicipalityEntry]
     first_words: frozenset                  # folded first words of names: where a name can start
     typos: Dict[str, Optional[MunicipalityEntry]] = field(default_factory=dict)  # seen words
+    places: frozenset = frozenset()         # spelling keys of places the standards name
 
 
 # id(kb) → (kb, index); holding kb keeps its id from being reused by another object.
@@ -81,7 +82,18 @@ def _index(kb: KnowledgeBase) -> _Index:
             key = _fuzzy_key(spelling)
             if key and key not in _COMMON_WORDS:  # "vejen" is never a typo for a name
                 fuzzy.setdefault(key, entry)
-    index = _Index(exact, fuzzy, {e.code: e for e in kb.municipalities.municipalities}, frozenset(first_words))
+    by_code = {e.code: e for e in kb.municipalities.municipalities}
+    places = set()
+    for code, standard in kb.standards.items():
+        # "på ophold på Lærkegaard": a place the standard names is in its municipality. Spelled
+        # exactly (folded), never as a typo: a place's name is too close to everyday words.
+        for place in standard.municipality.places:
+            first_words.add(_fuzzy_key(re.split(r"[\s-]+", place.name.strip())[0]))
+            for key in name_keys(place.name):
+                if key not in exact:
+                    exact[key] = by_code[code]
+                    places.add(key)
+    index = _Index(exact, fuzzy, by_code, frozenset(first_words), places=frozenset(places))
     _INDEXES[id(kb)] = (kb, index)
     return index
 
@@ -181,6 +193,7 @@ class Mention:
     end: int            # where it ends, including a following "Kommune"
     lives: bool         # said to be where the citizen lives: "bor i X", "X Kommune"
     whose: Optional[str] = None  # "writer" ("jeg bor i X"), "other" ("min mor bor i X") or None
+    place: bool = False          # a place in the municipality ("Lærkegaard"), not its name
 
 
 def _name_at(text: str, tokens: List["re.Match[str]"], i: int, index: _Index):
@@ -259,7 +272,8 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None) -> List[Mention
             continue
         whose = ("writer" if _WRITER_LIVES.search(near) or _writer_and_lives(_clause_before(text, start))
                  else "other" if _OTHER_LIVES.search(near) or relative_in else None)
-        found.append(Mention(entry.code, start, kommune.end() + end if kommune else end, lives, whose))
+        place = not typo and any(k in index.places for k in name_keys(span))
+        found.append(Mention(entry.code, start, kommune.end() + end if kommune else end, lives, whose, place))
     for m in _CODE.finditer(text):
         code = (m.group(1) or m.group(2) or "").zfill(4)
         if code in index.by_code:

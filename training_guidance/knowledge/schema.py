@@ -260,9 +260,17 @@ class Offer(Strict):
         return _check_topic_items(v)
 
 
+class Place(Strict):
+    """A place in the municipality that its standard names ("Lærkegaard Center"): a citizen staying
+    there lives in that municipality, so a message that names it names the municipality."""
+    name: str
+    source: Source
+
+
 class Municipality(Strict):
     code: str
     name: str
+    places: List[Place] = []
 
     @validator("code")
     def _code(cls, v: str) -> str:
