@@ -398,6 +398,11 @@ def test_en_besked_deles_i_sine_spoergsmaal(message, parts):
      "terapeuten", "det er ikke afgørelsen vi er sure over. hvem klager man til over terapeuten"),
     ("hvor mange er der i en pakke.. nej det er ligegyldigt. hvem bestemmer hvornår han er færdig",
      "hvem bestemmer hvornår han er færdig"),
+    # the kind of training corrected: the other kind's name, or "træningen", is replaced
+    ("hvad koster genoptræningen.. nej vent, vedligeholdende", "hvad koster vedligeholdende"),
+    ("hvor tit er vedligeholdende træning.. nej undskyld, genoptræning", "hvor tit er genoptræning"),
+    ("hvor foregår træningen.. nej vent den vedligeholdende", "hvor foregår den vedligeholdende"),
+    ("hun er 84 aar.. nej undskyld 85 aar, hvad koster kørsel", "hun er 85 aar, hvad koster kørsel"),
 ])
 def test_en_besked_der_skifter_mening_besvares_for_det_den_mener_til_sidst(message, meant):
     from training_guidance.answering import corrected

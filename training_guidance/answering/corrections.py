@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from ..folding import fold
+from .offers import about_offer, named_offer
 from .sentences import last_sentence_start
 
 _MARKER = re.compile(
@@ -27,11 +28,11 @@ _MARKER = re.compile(
     r"|det\s+jeg\s+(?:gerne\s+)?(?:skal|vil|ville)\s+(?:gerne\s+)?vide\s+er\b[\s,:]*)?",
     re.IGNORECASE)
 _FRAGMENT = re.compile(r"^\s*([^,.;:!?]+)")
-_KINDS = (  # (what the correction says, what it replaces in the sentence before)
-    (re.compile(r"^(?:den\s+)?vedligehold\w*(?:\s+tr\w+)?$"), re.compile(r"\b(?:genop)?tr[æae]+n\w*", re.I)),
-    (re.compile(r"^(?:den\s+)?genoptr\w+$"), re.compile(r"\bvedligehold\w*(?:\s+tr[æae]+n\w*)?", re.I)),
-    (re.compile(r"^\d{1,3}(?:\s*år)?$"), re.compile(r"\b\d{1,3}\b")),
-)
+# A number corrects the number before it: "hun er 84.. nej undskyld 85", "84 år.. nej 85 år"
+_NUMBER = re.compile(r"^\d{1,3}(?P<unit>\s*(?:ar|aar))?$")
+_OLD_NUMBER = {False: re.compile(r"\b\d{1,3}\b"), True: re.compile(r"\b\d{1,3}(?:\s*(?:år|aar|ar)\b)?", re.I)}
+# A kind of training corrects the one before it: "hvad koster genoptræning.. nej vent vedligeholdende"
+_KIND = re.compile(r"^(?:den\s+)?(?:vedligehold\w*(?:\s+tr\w+)?|genoptr\w+)$")
 MAX_FRAGMENT_WORDS = 3
 # "kan min far få kørsel.. nej vent, jeg skal lige forklare: vi bor 400 meter fra … skal han så
 # selv sørge for at komme derhen": the question asked again after the explanation replaces the first
@@ -74,13 +75,14 @@ def corrected(text: str) -> str:
         words = fragment.group(1).strip() if fragment else ""
         replaced = None
         if words and len(words.split()) <= MAX_FRAGMENT_WORDS:
-            for says, old in _KINDS:
-                found = list(old.finditer(retracted))
-                if says.match(fold(words)) and found:
-                    last = found[-1]
-                    replaced = retracted[:last.start()] + words + retracted[last.end():]
-                    after = after[fragment.end():]
-                    break
+            said = fold(words)
+            if _KIND.match(said):
+                replaced = about_offer(retracted, named_offer(said), name=words, last_only=True)
+            elif _NUMBER.match(said) and _OLD_NUMBER[False].search(retracted):
+                last = list(_OLD_NUMBER[bool(_NUMBER.match(said).group("unit"))].finditer(retracted))[-1]
+                replaced = retracted[:last.start()] + words + retracted[last.end():]
+            if replaced is not None:
+                after = after[fragment.end():]
         if replaced is None:  # not a correction of one word: as written, without the marker
             text = f"{before.rstrip()}. {after}"
             continue

@@ -18,6 +18,7 @@ from ..knowledge.schema import Item, Topic
 from ..municipalities import MunicipalityChoice, resolve_municipality
 from ..understanding import writer_lives_elsewhere
 from .index import Entry, indexes, without_names
+from .offers import named_offer
 from .splitting import asking_sentence, split_questions
 
 # Chosen on the development questions (docs/answering.md tells which parts were measured when).
@@ -64,20 +65,6 @@ _GIVES_PHONE = re.compile(r"\bring|nummer", re.IGNORECASE)
 def age_fits(item: Item, age: int) -> bool:
     """Whether an item about an age group holds for someone of ``age``."""
     return item.max_age is None or age <= item.max_age
-
-
-def named_offer(question: str) -> Optional[str]:
-    """stk1 or stk2 when the question names the kind of training ("vedligeholdende", "genoptræning"):
-    "bliver min mor kørt til genoptræningen" is not answered by a rule about maintenance training.
-    A question that compares ("forskel på genoptræning og ...") is about both."""
-    low = question.lower()
-    if re.search(r"forskel|sammenlign|i forhold til", low):
-        return None
-    if re.search(r"vedligehold|stk\.?\s*2", low):
-        return "stk2"
-    if re.search(r"genoptr[æae]+n|stk\.?\s*1", low):
-        return "stk1"
-    return None
 
 
 @dataclass(frozen=True)

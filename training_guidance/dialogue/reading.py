@@ -185,14 +185,7 @@ def follow_up(text: str, ctx: Context) -> Optional[Tuple[Tuple[str, ...], Option
     return codes, offer
 
 
-_OFFER_NAMES = {"stk1": (re.compile(r"\bvedligehold\w*(?:\s+tr[æae]+n\w*)?", re.IGNORECASE), "genoptræning"),
-                "stk2": (re.compile(r"\bgenoptr[æae]+n\w*", re.IGNORECASE), "vedligeholdende træning")}
-
-
 def for_offer(question: str, offer: Optional[str]) -> str:
     """The question about the other kind of training, when a follow-up asks so ("hvad er
     vedligeholdende træning?" … "hvad med genoptræning?" → "hvad er genoptræning?")."""
-    if offer not in _OFFER_NAMES:
-        return question
-    other, name = _OFFER_NAMES[offer]
-    return other.sub(name, question)
+    return (answering.about_offer(question, offer) if offer in ("stk1", "stk2") else None) or question
