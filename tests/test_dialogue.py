@@ -621,3 +621,35 @@ def test_personalets_notat_om_hvad_borgeren_spoerger_til_besvares_for_det_spurgt
     text = talk.say("borger 84 år, faldet, spørger til kørsel").texts
     assert "kørsel" in text.lower() and "Kilde:" in text and "Holstebro Kommunes kvalitetsstandard" in text
     assert "Det kan jeg ikke finde" not in text
+
+
+@pytest.mark.parametrize("message, statements, questions", [
+    # one reader for the conversation and the answering: a question after a comma asks, though the
+    # sentence starts with what is told, and carries what its sentence tells
+    ("min mor kan ikke komme op fra sofaen selv mere, kan hun få genoptræning i horsens",
+     ["min mor kan ikke komme op fra sofaen selv mere"],
+     ["min mor kan ikke komme op fra sofaen selv mere, kan hun få genoptræning i horsens"]),
+    ("min mor er 60, kan ældreloven gælde for hende", [],
+     ["min mor er 60, kan ældreloven gælde for hende"]),
+    ("bor i kolding, tæller store bededag med som fridag", [],
+     ["bor i kolding, tæller store bededag med som fridag"]),
+    # a note that leaves out "jeg" tells; asking in other words asks
+    ("kan ikke gå på trapper. jeg vil gerne vide hvad kørsel koster", ["kan ikke gå på trapper."],
+     ["jeg vil gerne vide hvad kørsel koster"]),
+    ("Undskyld jeg spørger. Hvad koster kørsel?", ["Undskyld jeg spørger."],
+     ["Undskyld jeg spørger. Hvad koster kørsel?"]),
+    # two questions in one sentence, each on its own; a short one carries the story before it
+    ("hvad er tlf nummeret og hvornår har de åbent", [], ["hvad er tlf nummeret", "hvornår har de åbent"]),
+    ("Hun kan først starte om 3 uger. Må de det?", ["Hun kan først starte om 3 uger."],
+     ["Hun kan først starte om 3 uger. Må de det?"]),
+    # a relative clause after a comma is no question of its own
+    ("jeg har fået et brev, hvor der står at jeg skal betale", ["jeg har fået et brev, hvor der står at jeg skal betale"],
+     []),
+])
+def test_samtalen_og_svarene_laeser_spoergsmaal_ens(message, statements, questions):
+    from training_guidance.answering import split_questions
+    from training_guidance.dialogue.language import looks_like_question, split_message
+
+    assert split_message(message) == (statements, questions)
+    assert looks_like_question(message) == bool(questions)
+    assert len(split_questions(message)) == max(1, len(questions))

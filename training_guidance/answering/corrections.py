@@ -68,7 +68,7 @@ def corrected(text: str) -> str:
         kept, retracted = before[:start].rstrip().rstrip(".!?").rstrip(), before[start:]
         from .splitting import asks  # splitting applies the corrections first: imported here, not above
 
-        if m.group("withdrawn") or asks(after) or _explains_then_asks(after, asks(retracted)):
+        if m.group("withdrawn") or asks(after, after_comma=False) or _explains_then_asks(after, asks(retracted)):
             text = f"{kept}. {after}" if kept else after
             continue
         fragment = _FRAGMENT.match(after)

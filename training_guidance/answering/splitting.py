@@ -13,11 +13,15 @@ that offers alternatives ("hvordan søger man, skal man ringe eller udfylde noge
 ("hvem sætter målene, er det lægen"): it narrows the question before it, it does not ask a new one;
 nor a relative clause or an indirect question ("et brev, hvor der står …", "bestemme, hvad de
 laver"), nor "hvis" (a condition), nor a note without its subject ("har fået badebænk …").
+
+`read_message` gives the pieces in order, each asking or telling: `split_questions` (the answering)
+and the conversation's `dialogue.language.split_message` are both built on it, so the two never
+disagree on what a message asks.
 """
 from __future__ import annotations
 
 import re
-from typing import List, Optional, Tuple
+from typing import List, NamedTuple, Optional, Tuple
 
 from ..folding import fold
 from .corrections import corrected
@@ -45,8 +49,10 @@ _QUESTION_WORD = (
 )
 # "bliver det målt", "søger man begge dele samme sted": a verb in the present tense (-r) followed by
 # its subject asks (not "efter det", "der er")
-_VERB_FIRST = (r"(?!(?:efter|over|under|for|før|der|her|hver|eller|mer|ingen|sommer|vinter)\b)[a-zæøå]+r"
-               rf"\s+(?:jeg|du|man|hun|han|de|vi|det|den|{NOUN_SUBJECT})\b")
+# ("sker der noget", "kommer der en fysioterapeut"; not "mor der er 84": a note about a relative)
+_VERB_FIRST = (r"(?!(?:efter|over|under|for|før|der|her|hver|hvor|når|nar|eller|mer|ingen|sommer|vinter|mor|far|bror|s[øo]ster"
+               r"|datter|moster|faster|mormor|morfar|farmor|farfar|svoger)\b)[a-zæøå]+r"
+               rf"\s+(?:jeg|du|man|hun|han|de|vi|det|den|der|{NOUN_SUBJECT})\b")
 # "og hvornår", ", hvad", "og kan jeg": a new question starts. "og" alone joins words of one
 # question ("massage og bassin"), so a question word must follow.
 _JOINED = re.compile(
@@ -60,6 +66,8 @@ _CONDITION = re.compile(r"^\s*(?:og\s+|men\s+)?(?:hvad\s+(?:nu\s+)?hvis|hvis)\b"
 _ASKS = re.compile(rf"^\s*(?:og\s+|men\s+|så\s+|sa\s+)?(?:{_QUESTION_WORD}\b|{_VERB_FIRST})", re.IGNORECASE)
 # The piece before ends in a question word: "hvornår og hvor ..." is one question about both
 _ENDS_IN_QUESTION_WORD = re.compile(rf"\b{_HV}\s*$", re.IGNORECASE)
+# "står der noget i loven om, hvor …": an indirect question after "om" is what the sentence asks about
+_ENDS_IN_OM = re.compile(r"\bom\s*$", re.IGNORECASE)
 # A yes/no question offering alternatives ("skal man ringe eller udfylde noget") after a comma
 # names the candidate ways of a "hvordan" question before it
 _HOW = re.compile(r"^\s*(?:og\s+|men\s+)?hvordan\b")
@@ -75,10 +83,34 @@ _CONDITION_ASKS = re.compile(rf"^\s*(?:og\s+|men\s+)?hvis\b.*?\b(?:{_HV}|kan|ska
                              rf"(?:\s+\w+)?{_SUBJECT}", re.IGNORECASE)
 
 
-def asks(part: str) -> bool:
-    """Whether a piece of a message asks something (a question word or a verb first, or a "?")."""
+# "jeg vil gerne vide …", "jeg undrer mig over …", "borger … spørger hvad … betyder": asking in other words
+_WANT_TO_KNOW = re.compile(r"\b(?:vil|ville)\s+(?:gerne\s+|bare\s+|lige\s+|godt\s+)*(?:vide|hore|sporge)\b"
+                           # "jeg undrer mig over om …", not "undskyld jeg spørger, men …"
+                           r"|\bsporgsmal\b|\bsporger\s+(?:lige\s+|bare\s+)?(?:om|til|efter|hv\w+)\b"
+                           r"|\bjeg\s+undrer\s+mig\b")
+# "kan ikke gå på trapper": a note that leaves out "jeg" says what someone cannot do; it asks nothing
+_NEGATED_START = re.compile(r"^\s*\w+\s+(?:ikke|ik|ikk|aldrig)\b")
+
+
+# "min mor er flyttet på plejecenter, kommer der en fysioterapeut": a yes/no question after a comma
+# asks, though the piece starts with what is told (a comma alone does not cut a message: "hvis hun
+# falder, ringer vi" would be two pieces)
+# ("…, tæller store bededag med": a verb that asks about the rules, whatever its subject)
+_LATER_ASKS = re.compile(rf",\s*(?:og\s+|men\s+|sa\s+|eller\s+)?(?:(?!(?:bor|boede)\s+i\b){_VERB_FIRST}"
+                         r"|(?:taller|galder|koster|dakker|findes|betaler)\s+\w+"
+                         # "min mor er 60, kan ældreloven gælde for hende"; not "…, kan ikke gå på trapper"
+                         r"|(?:kan|skal|ma|vil|bliver)\s+(?!(?:ikke|ik|ikk|aldrig|godt|jo)\b)\w+)")
+
+
+def asks(part: str, after_comma: bool = True) -> bool:
+    """Whether a piece of a message asks something (a question word or a verb first, asking in other
+    words, or a "?"); with ``after_comma`` False, only what it starts with counts ("vedligeholdende,
+    og koster det noget" starts with a word, not a question)."""
     folded = fold(part)
-    return part.rstrip().endswith("?") or bool(_ASKS.match(folded)) or bool(_CONDITION_ASKS.match(folded))
+    if part.rstrip().endswith("?") or _WANT_TO_KNOW.search(folded):
+        return True
+    return not _NEGATED_START.match(folded) and bool(_ASKS.match(folded) or _CONDITION_ASKS.match(folded)
+                                                     or after_comma and _LATER_ASKS.search(folded))
 
 
 # "holbæk genoptræning hvor tit og hvor længe": a question written as notes, the question word after
@@ -92,8 +124,16 @@ def _asks_or_names(piece: str) -> bool:
                            and not re.match(r"^\s*(?:min|mit|mine|vores|jeg|hun|han|vi|de)\b", piece, re.IGNORECASE))
 
 
-def split_questions(text: str) -> List[str]:
-    """The questions in a message, each with the context before it ([] for an empty message)."""
+class Piece(NamedTuple):
+    text: str
+    asks: bool
+    sentence: int   # which sentence of the message it is in (0, 1, …)
+
+
+def read_message(text: str) -> List[Piece]:
+    """The pieces of a message in order, each with whether it asks. A condition before
+    a question in the same sentence tells ("hvad hvis min far er på aflastning, kan han så træne");
+    "og"/"men" before a question is left out."""
     if not (text or "").strip():
         return []
     text = corrected(text)  # "… om ugen.. nej vent, jeg mener hvor lang tid varer det"
@@ -106,6 +146,7 @@ def split_questions(text: str) -> List[str]:
         for cut in [*_JOINED.finditer(sentence), None]:
             piece = sentence[start:cut.start() if cut else len(sentence)]
             if joined and (_ENDS_IN_QUESTION_WORD.search(joined[-1]) or (
+                    separator.strip() == "," and _ENDS_IN_OM.search(joined[-1])) or (
                     # "min mand har angst og får det skidt i grupper": a verb after "og" asks anew
                     # only after a question ("hvad koster det, og er det hver uge")
                     "og" in separator and not _WH.match(fold(piece)) and not _asks_or_names(joined[-1])) or (
@@ -118,14 +159,25 @@ def split_questions(text: str) -> List[str]:
             if cut:
                 start, separator = cut.end(), cut.group()
         pieces.extend((n, p) for p in joined)
-    questions: List[str] = []
-    context: List[str] = []
+    read: List[Piece] = []
     for k, (n, piece) in enumerate(pieces):
         piece = piece.strip()
         # "hvad hvis min far er på aflastning, kan han så træne": the condition belongs to the question
         condition = _CONDITION.match(fold(piece)) and k + 1 < len(pieces) and pieces[k + 1][0] == n
         if _asks_or_names(piece) and not condition:
-            questions.append(" ".join(context + [re.sub(r"^(?:og|men)\s+", "", piece, flags=re.I)]))
+            read.append(Piece(re.sub(r"^(?:og|men)\s+", "", piece, flags=re.I), True, n))
+        else:
+            read.append(Piece(piece, False, n))
+    return read
+
+
+def split_questions(text: str) -> List[str]:
+    """The questions in a message, each with the context before it ([] for an empty message)."""
+    questions: List[str] = []
+    context: List[str] = []
+    for piece, asking, _ in read_message(text):
+        if asking:
+            questions.append(" ".join(context + [piece]))
             context = []
         else:
             context.append(piece)

@@ -6,24 +6,11 @@ from __future__ import annotations
 import re
 from typing import List, Tuple
 
-from ..answering.sentences import sentences
-from ..answering.splitting import NOUN_SUBJECT
+from ..answering.splitting import Piece, read_message
 from ..understanding import _fold as fold  # one folding for all understanding
 
 __all__ = ["fold", "split_message", "looks_like_question", "wants_assessment", "wants_out", "wants_person",
            "is_restart", "is_english", "is_greeting_only", "asks_for_reference"]
-
-_QUESTION_WORDS = (r"hvad|hvordan|hvorfor|hvornar|hvor|hvem|hvilke|hvilken|hvilket|hvis\s+jeg|kan|ma|skal|er|har|far"
-                   r"|gar|koster|galder|findes|vil|bliver|tager|sker|betaler|daekker|dakker|taller")
-_QUESTION_START = re.compile(rf"^\s*(?:og\s+|men\s+|sa\s+|ogsa\s+)?(?:{_QUESTION_WORDS})\b")
-_WANT_TO_KNOW = re.compile(r"\b(?:vil|ville)\s+(?:gerne\s+|bare\s+|lige\s+|godt\s+)*(?:vide|hore|sporge)\b"
-                           r"|\bjeg\s+(?:undrer|sporger)\b|\bsporgsmal\b"
-                           # a call-centre note: "borger fra Ishøj spørger hvad … betyder"
-                           r"|\bsporger\s+(?:om|til|hv\w+)\b")
-# "… og hvornår har de åbent": a second question joined by "og"/"samt"/"eller".
-_JOIN = re.compile(r"[\s,]+(?:og|samt|eller|plus)\s+", re.IGNORECASE)
-_STARTS_QUESTION = re.compile(rf"^(?:{_QUESTION_WORDS})\b")
-
 
 # A question this short says nothing on its own after a statement: "... starte om 3 uger. Må de
 # det?", "... ingen har ringet. Er det normalt?"
@@ -31,60 +18,30 @@ _SHORT_QUESTION_WORDS = 4
 
 
 def split_message(text: str) -> Tuple[List[str], List[str]]:
-    """(statements, questions) in the order written. A short question after statements is asked
-    about them: it carries them with it (they stay statements too)."""
+    """(statements, questions) in the order written, read as the answering reads a message
+    (answering.read_message: one reader of questions for both). A question carries what its own
+    sentence tells before it ("min mor kan ikke komme op fra sofaen, kan hun få genoptræning": the
+    situation is part of the question), and a short question the statements before it ("... starte
+    om 3 uger. Må de det?"); they stay statements too."""
     statements, questions = [], []
-    since_question: List[str] = []
-    for sentence in (s.strip() for s in sentences(text)):
-        if not sentence:
+    since_question: List[Piece] = []
+    for piece in read_message(text):
+        if not piece.asks:
+            statements.append(piece.text)
+            since_question.append(piece)
             continue
-        if looks_like_question(sentence):
-            parts = [p for p in _split_joined(sentence) if p]
-            if since_question and len(parts) == 1 and len(sentence.split()) <= _SHORT_QUESTION_WORDS:
-                parts = [" ".join(since_question + parts)]
-            questions.extend(parts)
-            since_question = []
-        else:
-            statements.append(sentence)
-            since_question.append(sentence)
+        short = len(piece.text.split()) <= _SHORT_QUESTION_WORDS
+        before = [p for p in since_question if short or p.sentence == piece.sentence]
+        questions.append(" ".join(p.text + ("," if p.sentence == piece.sentence else "") for p in before)
+                         + (" " if before else "") + piece.text)
+        since_question = []
     return statements, questions
 
 
-def _split_joined(sentence: str) -> List[str]:
-    parts, last = [], 0
-    for m in _JOIN.finditer(sentence):
-        rest, left = sentence[m.end():], sentence[last:m.start()]
-        # "hvad koster det og hvor foregår det": two questions; "min mor bor i X og har …": one.
-        if _STARTS_QUESTION.search(fold(rest)) and len(left.split()) >= 2 and _QUESTION_START.search(fold(left)):
-            parts.append(sentence[last:m.start()].strip(" ,"))
-            last = m.end()
-    parts.append(sentence[last:].strip())
-    return [p for p in parts if p]
-
-
-_NEGATED_START = re.compile(r"^\s*\w+\s+(?:ikke|ik|ikk|aldrig)\b")
-# A yes/no question puts the verb first: "træner man på hold", "kommer de hjem til mig".
-# "Bor i Holbæk" says where one lives ("i" is not "I" there), "bor du i Holbæk?" asks
-# The subject may be one of the standards' nouns in the definite form: "snakker terapeuterne
-# sammen med hende", "ringer kommunen til os" (a statement puts the subject or an adverb first)
-_VERB_FIRST = re.compile(r"^\s*(?:og\s+|men\s+)?(?!(?:bor|boede)\s+i\b)[a-z]+(?:er|r|s)\s+"
-                         r"(?:man|de|i|jeg|du|hun|han|vi|det|der|min|mit|mine|vores|hans|hendes|din|dit"
-                         rf"|{NOUN_SUBJECT})\b")
-# "… , hvad kan jeg gøre", "min far ryger, er det et problem", and a yes/no question after a
-# comma: "min mor er flyttet på plejecenter, kommer der en fysioterapeut"
-_LATER_QUESTION = re.compile(rf",\s*(?:og\s+|men\s+|sa\s+)?(?:{_QUESTION_WORDS})\b\s+\w+"
-                             r"|,\s*(?:og\s+|men\s+|sa\s+|eller\s+)?(?!(?:bor|boede)\s+i\b)[a-z]+(?:er|r)\s+"
-                             r"(?:man|de|i|jeg|du|hun|han|vi|det|der)\b")
-
-
-def looks_like_question(sentence: str) -> bool:
-    folded = fold(sentence)
-    if sentence.rstrip().endswith("?") or _WANT_TO_KNOW.search(folded) or _LATER_QUESTION.search(folded):
-        return True
-    # "Kan ikke gå på trapper" leaves out "jeg": a statement, not a question.
-    if _NEGATED_START.search(folded):
-        return False
-    return bool(_QUESTION_START.search(folded) or _VERB_FIRST.search(folded))
+def looks_like_question(text: str) -> bool:
+    """Whether a message asks anything (a question mark, a question word or a verb first, asking in
+    other words: "jeg vil gerne vide …")."""
+    return any(piece.asks for piece in read_message(text))
 
 
 _TRAINING = r"(?:(?:genop)?tr[ae]n(?:ing\w*|e\b|er\b)|vedligeholdende)"  # "genoptræning", "træner"
