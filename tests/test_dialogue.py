@@ -645,6 +645,20 @@ def test_personalets_notat_om_hvad_borgeren_spoerger_til_besvares_for_det_spurgt
     # a relative clause after a comma is no question of its own
     ("jeg har fået et brev, hvor der står at jeg skal betale", ["jeg har fået et brev, hvor der står at jeg skal betale"],
      []),
+    # a note with a word before its participle, who is asked about, and a statement's own word order
+    # after "når"/"nu hvor" tell; with a question mark the same order asks
+    ("er vist kommet ind paa holstebros side, men jeg bor i holbaek. hvad koster koersel",
+     ["er vist kommet ind paa holstebros side, men jeg bor i holbaek."],
+     ["er vist kommet ind paa holstebros side, men jeg bor i holbaek. hvad koster koersel"]),
+    ("nu er det min mor i aalborg jeg spoerger om. maa hun soege igen", ["nu er det min mor i aalborg jeg spoerger om."],
+     ["nu er det min mor i aalborg jeg spoerger om. maa hun soege igen"]),
+    ("Når min genoptræning er færdig, vil jeg gerne fortsætte i et fitnesscenter. Giver kommunen tilskud?",
+     ["Når min genoptræning er færdig", "vil jeg gerne fortsætte i et fitnesscenter."],
+     ["Når min genoptræning er færdig vil jeg gerne fortsætte i et fitnesscenter. Giver kommunen tilskud?"]),
+    ("Hjemmeplejen træner med ham, men nu hvor han er blevet bedre, kommer de kun to gange om ugen. Hvem træner så?",
+     ["Hjemmeplejen træner med ham, men nu hvor han er blevet bedre, kommer de kun to gange om ugen."],
+     ["Hjemmeplejen træner med ham, men nu hvor han er blevet bedre, kommer de kun to gange om ugen. Hvem træner så?"]),
+    ("når hun kommer hjem, kan hun så få kørsel?", ["når hun kommer hjem"], ["når hun kommer hjem, kan hun så få kørsel?"]),
 ])
 def test_samtalen_og_svarene_laeser_spoergsmaal_ens(message, statements, questions):
     from training_guidance.answering import split_questions

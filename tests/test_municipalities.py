@@ -141,6 +141,9 @@ def test_flere_kommuner_i_en_besked(kb):
      None, None, "0183", True, False, "text"),
     ("hun er opereret i Vejle, hvad koster kørsel", "0661", None, "0661", False, False, "conversation"),
     ("han er indlagt på Holbæk Sygehus, og vi bor i Horsens", None, None, "0615", True, False, "text"),
+    # where someone works is no home
+    ("min datter har bil, men hun arbejder i aarhus hele ugen. taeller det", "0661", None, "0661", False, False,
+     "conversation"),
     # the web page the writer is on is no home; the relative's town is where the relative lives
     ("jeg sidder paa holbaeks side men det er min far i holstebro det gaelder", None, "0316", "0661", True, False,
      "text"),

@@ -37,6 +37,11 @@ UNDERSTAND = [
     ("MIN MOR ER 82 OG BOR I HOLBÆK", {"age": 82, "kommune": "0316", "relation": "din mor"}, []),
     ("min far er kun 66 og har haft helvedesild", {"age": 66, "relation": "din far"}, []),
     ("jeg er bare 17 og har brækket benet", {"age": 17}, []),
+    # a relation word that ends in -e is no adjective ("faar" folded is "far"); a sister who writes
+    # with the writer is not the one asked about
+    ("min kone faar vedligeholdende traening i holstebro", {"relation": "din kone", "kommune": "0661"}, []),
+    ("min soester og jeg er ved at soege genoptraening til vores mor i holbaek",
+     {"relation": "jeres mor", "kommune": "0316", "writer": "relative"}, []),
     # --- admitted_to_hospital ---
     ("min mand ligger på sygehuset efter en blodprop",
      {"admitted_to_hospital": True, "relation": "din mand"}, ["condition_course"]),

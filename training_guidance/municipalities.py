@@ -180,6 +180,8 @@ _HOSPITAL_AFTER = re.compile(r"\s*-?\s*\w*(?:sygehus|hospital)")
 _PAGE_AFTER = re.compile(r"\s*(?:kommunes?\s+)?(?:hjemme)?side\b")
 # "det er min far i Holstebro det gælder": where the relative is
 _RELATIVE_IN_BEFORE = re.compile(r"\b(?:min|mit|vores|hans|hendes)\s+\w+\s+(?:der\s+bor\s+|som\s+bor\s+)?i\s*$")
+# "hun arbejder i Aarhus hele ugen": where someone works, not where the citizen lives
+_WORKS_BEFORE = re.compile(r"\b(?:arbejder|arbejdede|arbejde|studerer|job)\s+(?:\w+\s+){0,2}?i\s*$")
 # "udskrevet fra Hvidovre", "opereret i Vejle": where the hospital is, not where they live
 _HOSPITAL_BEFORE = re.compile(r"\b(?:udskrev(?:et|ne|es)?|indlagt|indlagte|opereret|opereres)\s+(?:fra|i|pa)\s*$")
 
@@ -256,6 +258,8 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None) -> List[Mention
             continue  # "Holbæk Sygehus", "udskrevet fra Hvidovre": where the hospital is, not the home
         if _PAGE_AFTER.match(fold(after)):
             continue  # "jeg sidder på Holbæks side": the page, not the home
+        if _WORKS_BEFORE.search(fold(text[max(0, start - 40):start])):
+            continue  # "hun arbejder i Aarhus": a workplace
         near = fold(text[max(0, start - 40):start])
         relative_in = bool(_RELATIVE_IN_BEFORE.search(near))
         kommune = _KOMMUNE_AFTER.match(after)

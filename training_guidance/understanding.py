@@ -115,7 +115,9 @@ _RELATIONS = {
 _REL_RX = "|".join(sorted(_RELATIONS, key=len, reverse=True))
 # "min mor", "min gamle mor", "min 82-årige mor", "vores far"
 _RELATION = _rx(
-    rf"\b(min|mit|vores)\s+(?:(?:\d{{1,3}}\s*-?\s*arige|[a-z]+e|egen)\s+){{0,2}}({_REL_RX})s?\b"
+    # (an adjective before it: "min gamle mor"; not a relation word that ends in -e: "min kone faar" is
+    # the wife, "faar" folded is "far")
+    rf"\b(min|mit|vores)\s+(?:(?:\d{{1,3}}\s*-?\s*arige|(?!(?:{_REL_RX})\b)[a-z]+e|egen)\s+){{0,2}}({_REL_RX})s?\b"
 )  # also "min mors hofte", "jeg er min fars eneste barn"
 _TOPIC_BEFORE = _rx(r"\b(?:for|om|af|angaende|vedrorende|vedr)\s*$")
 _OTHER_PERSON = _rx(  # the writer is not the citizen, even if no family word is used
@@ -139,7 +141,9 @@ _THIRD_PERSON = _rx(  # "hun er", "hun kan ikke", "fik hun", "hende"
 _FIRST_PERSON = _rx(rf"\bjeg\s+(?:(?:ikke|ik|stadig|nu|ogsa|altid|aldrig)\s+)?{_VERBS}\b|\bmig\s+selv\b")
 
 
-_HELPER_AFTER = _rx(r"\s+(?:\w+\s+)?(?:hjalper|hjalp|skriver|sidder|taster|har\s+hjulpet)\b")
+_HELPER_AFTER = _rx(r"\s+(?:\w+\s+)?(?:hjalper|hjalp|skriver|sidder|taster|har\s+hjulpet)\b"
+                    # "min søster og jeg søger til vores mor": the sister writes with the writer
+                    r"|\s+og\s+jeg\b")
 
 
 def _relation(folded: str) -> Optional[str]:

@@ -40,7 +40,9 @@ _SUBJECT = rf"\s+(?:{_PRONOUN}|{NOUN_SUBJECT})\b"
 # question belongs to the sentence before it)
 _HV = r"hv(?!is\b)[a-zæøå]*"
 # "har fået badebænk …", "er blevet svag": a note without its subject, not a question
-_NO_PARTICIPLE = r"(?!\s+(?:fået|faet|faaet|fat|haft|været|vaeret|varet|blevet|[a-zæøå]+et)\b)"
+# (also with a word between: "er vist kommet ind på Holstebros side", "er endt på Horsens' side")
+_NO_PARTICIPLE = (r"(?!\s+(?:(?:vist|nok|lige|jo|desværre|desvaerre|bare|helt|også|ogsa|nu)\s+)?"
+                  r"(?:fået|faet|faaet|fat|haft|været|vaeret|varet|blevet|endt|gået|gaaet|gaet|sket|[a-zæøå]+et)\b)")
 _QUESTION_WORD = (
     rf"(?:{_HV}|kan|skal|må|får|(?:ma|far)(?={_SUBJECT})|(?:er|har){_NO_PARTICIPLE}|vil|bliver|galder|gælder|"
     r"findes|tilbyder|koster|hjalper|hjælper|hjaelper"
@@ -86,7 +88,8 @@ _CONDITION_ASKS = re.compile(rf"^\s*(?:og\s+|men\s+)?hvis\b.*?\b(?:{_HV}|kan|ska
 # "jeg vil gerne vide …", "jeg undrer mig over …", "borger … spørger hvad … betyder": asking in other words
 _WANT_TO_KNOW = re.compile(r"\b(?:vil|ville)\s+(?:gerne\s+|bare\s+|lige\s+|godt\s+)*(?:vide|hore|sporge)\b"
                            # "jeg undrer mig over om …", not "undskyld jeg spørger, men …"
-                           r"|\bsporgsmal\b|\bsporger\s+(?:lige\s+|bare\s+)?(?:om|til|efter|hv\w+)\b"
+                           # (not "det er min mor jeg spørger om.": who, not what)
+                           r"|\bsporgsmal\b|\bsporger\s+(?:lige\s+|bare\s+)?(?:om|til|efter|hv\w+)\s+[^\s.!?]"
                            r"|\bjeg\s+undrer\s+mig\b")
 # "kan ikke gå på trapper": a note that leaves out "jeg" says what someone cannot do; it asks nothing
 _NEGATED_START = re.compile(r"^\s*\w+\s+(?:ikke|ik|ikk|aldrig)\b")
@@ -102,6 +105,23 @@ _LATER_ASKS = re.compile(rf",\s*(?:og\s+|men\s+|sa\s+|eller\s+)?(?:(?!(?:bor|boe
                          r"|(?:kan|skal|ma|vil|bliver)\s+(?!(?:ikke|ik|ikk|aldrig|godt|jo)\b)\w+)")
 
 
+# A clause that puts the verb after it in a statement too: "nu hvor han er blevet bedre, kommer de kun to
+# gange", "når min genoptræning er færdig, vil jeg gerne fortsætte i et fitnesscenter."
+_SUBORDINATE = re.compile(r"^\s*(?:og\s+|men\s+)?(?:nar|nu\s+hvor|nu\s+da|efter\s+at|fordi|selvom|selv\s+om|mens"
+                          r"|indtil|inden|sa\s+snart|eftersom|siden)\b")
+
+
+def _inverted_statement(before: str, piece: str) -> bool:
+    """A verb first after such a clause, ending in a full stop, tells: the order is the statement's
+    own ("… er færdig, vil jeg gerne fortsætte i et fitnesscenter."); with "?" or no stop it asks."""
+    return bool(_SUBORDINATE.match(fold(before))) and piece.rstrip().endswith(".") and not _WH.match(fold(piece))
+
+
+def _later_asks(folded: str, part: str) -> bool:
+    m = _LATER_ASKS.search(folded)
+    return bool(m) and not _inverted_statement(re.split(r",", folded[:m.start()])[-1], part)
+
+
 def asks(part: str, after_comma: bool = True) -> bool:
     """Whether a piece of a message asks something (a question word or a verb first, asking in other
     words, or a "?"); with ``after_comma`` False, only what it starts with counts ("vedligeholdende,
@@ -110,7 +130,7 @@ def asks(part: str, after_comma: bool = True) -> bool:
     if part.rstrip().endswith("?") or _WANT_TO_KNOW.search(folded):
         return True
     return not _NEGATED_START.match(folded) and bool(_ASKS.match(folded) or _CONDITION_ASKS.match(folded)
-                                                     or after_comma and _LATER_ASKS.search(folded))
+                                                     or after_comma and _later_asks(folded, part))
 
 
 # "holbæk genoptræning hvor tit og hvor længe": a question written as notes, the question word after
@@ -164,7 +184,8 @@ def read_message(text: str) -> List[Piece]:
         piece = piece.strip()
         # "hvad hvis min far er på aflastning, kan han så træne": the condition belongs to the question
         condition = _CONDITION.match(fold(piece)) and k + 1 < len(pieces) and pieces[k + 1][0] == n
-        if _asks_or_names(piece) and not condition:
+        inverted = k > 0 and pieces[k - 1][0] == n and _inverted_statement(pieces[k - 1][1], piece)
+        if _asks_or_names(piece) and not condition and not inverted:
             read.append(Piece(re.sub(r"^(?:og|men)\s+", "", piece, flags=re.I), True, n))
         else:
             read.append(Piece(piece, False, n))
