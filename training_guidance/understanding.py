@@ -454,8 +454,8 @@ def _facts_from_cues(folded: str) -> Dict[str, Any]:
 # Age
 # --------------------------------------------------------------------------------------------
 _NOT_AGE_AFTER = (
-    r"(?!\s*[.,:/]\s*\d|\s*\d|\s*%|\s*-?\s*(?:maned|mdr|md\b|uge|dag|dogn|time|minut|sekund|gang|kg|kilo|gram"
-    r"|km|kilometer|meter|m\b|cm|kr|procent|\.?\s*sal\b|\.?\s*etage|th\b|tv\b|mg|ml|grader|ar\s+siden"
+    r"(?!\s*[.,:/]\s*\d|\s*\d|\s*%|\s*-?\s*(?:maned|mdr|md\b|uge|dag|hverdag|arbejdsdag|dogn|time|minut|min\b|sekund"
+    r"|gang|kg|kilo|gram|km|kilometer|meter|m\b|cm|kr|procent|\.?\s*sal\b|\.?\s*etage|th\b|tv\b|mg|ml|grader|ar\s+siden"
     r"|skridt|trin|trapper|piller|born|borneborn))"
 )
 _AGE_VERB = r"(?:er|var|pa|fylder|fyldte|fyldt|blev|blevet|bliver|alder(?:en)?(?:\s+er)?|alder\s*:)"
@@ -608,6 +608,12 @@ def _municipality(text: str, kb) -> Optional[str]:
 # --------------------------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------------------------
+def stated_age(text: str, kb) -> Optional[int]:
+    """The age of the person a message is about, when it gives one (not a relative writer's own)."""
+    folded = _fold(mask_cpr(text or "")[0])
+    return _age(folded, _writer(folded, _relation(folded)), kb)
+
+
 def understand(text: str, kb) -> Understood:
     """Every fact, the municipality and the writer's relation that a free message states."""
     masked, cpr_found = mask_cpr(text or "")

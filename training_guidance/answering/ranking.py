@@ -16,7 +16,7 @@ import numpy as np
 from ..knowledge import KnowledgeBase
 from ..knowledge.schema import Item, Topic
 from ..municipalities import MunicipalityChoice, resolve_municipality
-from ..understanding import writer_lives_elsewhere
+from ..understanding import stated_age, writer_lives_elsewhere
 from .index import Entry, indexes, without_names
 from .offers import named_offer
 from .splitting import asking_sentence, split_questions
@@ -37,20 +37,6 @@ SURE_COVERAGE = 0.35
 
 
 # An age the question gives: "min far er kun 66", "min mor på 82", "en 17-årig", "jeg er 70 år"
-_AGE = re.compile(r"\b(?:er|på|pa|paa|kun|bare|blevet|fyldt|fylder)\s+(\d{1,3})\b(?!\s*(?:uger|dage|måneder|maaneder|"
-                  r"maneder|timer|gange|kr|%|\.\d))|\b(\d{1,3})\s*(?:år\s+gammel|aar\s+gammel|-årig|-aarig|årig)",
-                  re.IGNORECASE)
-
-
-def stated_age(question: str) -> Optional[int]:
-    """The age a question gives, if it gives one."""
-    m = _AGE.search(question)
-    if not m:
-        return None
-    age = int(m.group(1) or m.group(2))
-    return age if 0 < age <= 110 else None
-
-
 # A question that asks for an address ("hvad er adressen", "adressen på hjemmesiden") is answered by an
 # item that gives one: a street, web or e-mail address
 _ASKS_ADDRESS = re.compile(r"\badresse", re.IGNORECASE)
@@ -129,7 +115,7 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     scores = index.scores(tokens + (said.tokens if said else [])).astype(np.float64)
     if len(index.entries) and code in indexes(kb).by_code:
         scores = np.where(index.national, scores * NATIONAL_WEIGHT, scores)
-    age = stated_age(question) or age
+    age = stated_age(question, kb) or age
     child = age is not None and age < 18
     if child:
         # "mit barnebarn på 14 …": the rules for children answer it, whatever else the story says
@@ -178,8 +164,9 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
         floor = max(floor, RELATIVE * float(scores[i])) if len(hits) == 1 else floor
     if child:
         # The rules for children come first for a child, however little of the story they share
+        # (also one that shares no word with the story: "mit barnebarn på 14 … genoptræningshold")
         children = [int(i) for i in np.argsort(-scores, kind="stable")
-                    if index.for_children[i] and scores[i] > 0 and age_fits(index.entries[int(i)].item, age)]
+                    if index.for_children[i] and age_fits(index.entries[int(i)].item, age)]
         if children and all(h.key not in index.entries[children[0]].keys for h in hits):
             hits = [_hit(index.entries[children[0]], scores[children[0]], offer, 1.0)] + hits[:limit - 1]
     return Answer(question, code, offer, bool(hits), tuple(hits))
