@@ -305,6 +305,17 @@ def test_et_spoergsmaal_om_en_person_uden_spoergsmaalstegn_og_med_et_emne_faar_s
     assert "Hvor gammel" not in replies.texts
 
 
+def test_et_spoergsmaal_om_en_person_med_et_emne_i_hverdagsord_faar_svar_og_vurdering():
+    """"… kan han få genoptræning eller er det kun for gamle mennesker": everyday words that make a
+    phrase of the synonyms are a topic (who the training is for), answered before the assessment."""
+    talk = Talk(code=HOLSTEBRO, name="Holstebro")
+    replies = talk.say("vores søn på 27 har haft borrelia og kan ikke gå en tur. kan han få genoptræning eller er "
+                       "det kun for gamle mennesker")
+    answers = [r for r in replies if r.key == "answer"]
+    assert answers and "ældre" in answers[0].text and "Kilde:" in answers[0].text
+    assert talk.state.asked is not None and talk.state.facts["age"] == 27
+
+
 def test_vederlagsfri_fysioterapi_og_kan_jeg_ogsaa_faa_traening_siges_en_gang_i_vurderingen():
     talk = Talk(code=HOLSTEBRO, name="Holstebro")
     text = talk.say("jeg har fået vederlagsfri fysioterapi for min gigt, kan jeg også få træning hos jer?").texts

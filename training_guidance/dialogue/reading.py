@@ -76,8 +76,12 @@ def asks_a_topic(question: str, ctx: Context) -> bool:
     person, their age and the municipality."""
     rest = answering.without_names(beyond_eligibility(question), ctx.kb)
     analysis = answering.indexes(ctx.kb).analyzer.analyse(rest, question=True)
-    # "hos jer", "også": everyday words say nothing of their own
-    return any(not t.startswith("=") and not t.isdigit() and t not in analysis.everyday for t in analysis.tokens)
+    # "hos jer", "også": everyday words say nothing of their own, unless together they are a phrase
+    # of the synonyms ("eller er det kun for gamle mennesker"); an age ("min mor på 82") is no topic
+    analyzer = answering.indexes(ctx.kb).analyzer
+    return any(not analyzer.generic(unit) and not any(t.isdigit() for way in unit for t in way)
+               and any(not t.isdigit() and t not in analysis.everyday for way in unit for t in way)
+               for unit in analysis.units)
 
 
 def with_situation(question: str, parts: List[str]) -> str:
