@@ -678,3 +678,12 @@ def test_samtalen_og_svarene_laeser_spoergsmaal_ens(message, statements, questio
     assert split_message(message) == (statements, questions)
     assert looks_like_question(message) == bool(questions)
     assert len(split_questions(message)) == max(1, len(questions))
+
+
+def test_et_spoergsmaal_efter_en_historie_med_komma_rangeres_med_historien():
+    """"… kommer først hjem den 5. januar, kan hun nå at klage når hun kommer hjem": the question is
+    ranked with the story before it (the refusal of maintenance training), also across a comma."""
+    talk = Talk(page=HOLSTEBRO)
+    text = talk.say("min svigermor fik afslag paa vedligeholdende traening den 1. december. hun er hos os over julen "
+                    "og kommer foerst hjem den 5. januar, kan hun naa at klage naar hun kommer hjem").texts
+    assert "4 uger" in text and "Kilde:" in text

@@ -88,8 +88,11 @@ def with_situation(question: str, parts: List[str]) -> str:
     """The question with the situation told before it in the same message, as the answering
     splits the message ("min mor på 88 … kan næsten ikke rejse sig fra stolen. Hvad kan kommunen
     gøre …"): the ranking weighs the story's words and the asking sentence's (answering/ranking.py)."""
-    key = fold(question).strip(" ?.!")
-    return next((p for p in parts if key and key in fold(p)), question)
+    def words(text: str) -> str:  # the answering joins a question's pieces without their commas
+        return " ".join(re.findall(r"\w+", fold(text)))
+
+    key = words(question)
+    return next((p for p in parts if key and key in words(p)), question)
 
 
 def national_question(question: str, ctx: Context) -> bool:
