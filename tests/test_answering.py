@@ -313,6 +313,14 @@ def test_standarden_svarer_ikke_paa_det_den_ikke_naevner(kb):
 # Several questions in one message; which municipality
 # --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("message,parts", [
+    # a question word with a word or none after "og" narrows the question before it (notes ask twice, below)
+    ("min mand vaagner tit med svimmelhed. hvis han ikke kan komme paa holdet, hvem skal vi saa give besked og "
+     "hvor tidligt", ["min mand vaagner tit med svimmelhed. hvis han ikke kan komme paa holdet hvem skal vi saa give "
+                      "besked og hvor tidligt"]),
+    # "alle" as the subject after the verb asks: "laver alle paa holdet det samme"
+    ("mor skal starte paa hold. laver alle paa holdet bare det samme, eller faar hun noget der passer til hende. "
+     "hvad koster det", ["mor skal starte paa hold. laver alle paa holdet bare det samme, eller faar hun noget der "
+                         "passer til hende.", "hvad koster det"]),
     # as written on a phone (the fifteenth held-out part): abbreviations, ordinals, notes, a story
     ("57 kr koersel holstebro, er det hver vej el. frem og tilbage?",
      ["57 kr koersel holstebro er det hver vej el. frem og tilbage?"]),

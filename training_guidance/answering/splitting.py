@@ -54,7 +54,7 @@ _QUESTION_WORD = (
 # ("sker der noget", "kommer der en fysioterapeut"; not "mor der er 84": a note about a relative)
 _VERB_FIRST = (r"(?!(?:efter|over|under|for|før|der|her|hver|hvor|når|nar|eller|mer|ingen|sommer|vinter|mor|far|bror|s[øo]ster"
                r"|datter|moster|faster|mormor|morfar|farmor|farfar|svoger)\b)[a-zæøå]+r"
-               rf"\s+(?:jeg|du|man|hun|han|de|vi|det|den|der|{NOUN_SUBJECT})\b")
+               rf"\s+(?:jeg|du|man|hun|han|de|vi|det|den|der|alle|nogen|nogle|{NOUN_SUBJECT})\b")
 # "og hvornår", ", hvad", "og kan jeg": a new question starts. "og" alone joins words of one
 # question ("massage og bassin"), so a question word must follow.
 _JOINED = re.compile(
@@ -68,6 +68,11 @@ _CONDITION = re.compile(r"^\s*(?:og\s+|men\s+)?(?:hvad\s+(?:nu\s+)?hvis|hvis)\b"
 _ASKS = re.compile(rf"^\s*(?:og\s+|men\s+|så\s+|sa\s+)?(?:{_QUESTION_WORD}\b|{_VERB_FIRST})", re.IGNORECASE)
 # The piece before ends in a question word: "hvornår og hvor ..." is one question about both
 _ENDS_IN_QUESTION_WORD = re.compile(rf"\b{_HV}\s*$", re.IGNORECASE)
+# "hvem skal vi give besked og hvor tidligt": a question word with a word or none narrows the question
+# before it; it asks nothing of its own
+# (not after another such: "holbæk genoptræning hvor tit og hvor længe" asks two things)
+_ELLIPTIC = re.compile(rf"^\s*{_HV}(?:\s+[a-z]+)?\s*[?.!]*\s*$")
+_ENDS_ELLIPTIC = re.compile(rf"\b{_HV}(?:\s+[a-z]+)?\s*$")
 # "står der noget i loven om, hvor …": an indirect question after "om" is what the sentence asks about
 _ENDS_IN_OM = re.compile(r"\bom\s*$", re.IGNORECASE)
 # A yes/no question offering alternatives ("skal man ringe eller udfylde noget") after a comma
@@ -166,6 +171,7 @@ def read_message(text: str) -> List[Piece]:
         for cut in [*_JOINED.finditer(sentence), None]:
             piece = sentence[start:cut.start() if cut else len(sentence)]
             if joined and (_ENDS_IN_QUESTION_WORD.search(joined[-1]) or (
+                    _ELLIPTIC.match(fold(piece)) and not _ENDS_ELLIPTIC.search(fold(joined[-1]))) or (
                     separator.strip() == "," and _ENDS_IN_OM.search(joined[-1])) or (
                     # "min mand har angst og får det skidt i grupper": a verb after "og" asks anew
                     # only after a question ("hvad koster det, og er det hver uge")
