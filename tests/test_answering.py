@@ -668,6 +668,10 @@ def test_alderen_i_et_spoergsmaal(kb, question, age):
     # an age in the question is about age
     ("kan jeg få genoptræning selvom jeg kun er 45", "0183", "0183:stk1:typical_target_group"),
     ("min søn er 16, kan han få træning", "0630", "national:child"),
+    # which kind of training: the national rules that tell the two apart
+    ("hvad er forskellen på genoptræning og vedligeholdende træning", "0163", "national:gradual_decline"),
+    ("min mor har sklerose og bliver langsomt dårligere. er det genoptræning hun skal søge eller den anden slags",
+     "0183", "national:gradual_decline"),
 ])
 def test_hverdagsord_sygdomme_og_alder_i_spoergsmaalet(kb, question, code, expected):
     result = answer_question(kb, question, code=code)
