@@ -52,8 +52,8 @@ _QUESTION_WORD = (
 # "bliver det målt", "søger man begge dele samme sted": a verb in the present tense (-r) followed by
 # its subject asks (not "efter det", "der er")
 # ("sker der noget", "kommer der en fysioterapeut"; not "mor der er 84": a note about a relative)
-_VERB_FIRST = (r"(?!(?:efter|over|under|for|før|der|her|hver|hvor|når|nar|eller|mer|ingen|sommer|vinter|mor|far|bror|s[øo]ster"
-               r"|datter|moster|faster|mormor|morfar|farmor|farfar|svoger)\b)[a-zæøå]+r"
+_VERB_FIRST = (r"(?!(?:efter|over|under|for|før|der|her|hver|hvor|når|nar|eller|mer|ingen|sommer|vinter"
+               r"|mor|far|bror|s[øo]ster|datter|moster|faster|mormor|morfar|farmor|farfar|svoger)\b)[a-zæøå]+r"
                rf"\s+(?:jeg|du|man|hun|han|de|vi|det|den|der|alle|nogen|nogle|{NOUN_SUBJECT})\b")
 # "og hvornår", ", hvad", "og kan jeg": a new question starts. "og" alone joins words of one
 # question ("massage og bassin"), so a question word must follow.
@@ -92,8 +92,8 @@ _CONDITION_ASKS = re.compile(rf"^\s*(?:og\s+|men\s+)?hvis\b.*?\b(?:{_HV}|kan|ska
 
 # "jeg vil gerne vide …", "jeg undrer mig over …", "borger … spørger hvad … betyder": asking in other words
 _WANT_TO_KNOW = re.compile(r"\b(?:vil|ville)\s+(?:gerne\s+|bare\s+|lige\s+|godt\s+)*(?:vide|hore|sporge)\b"
-                           # "jeg undrer mig over om …", not "undskyld jeg spørger, men …"
-                           # (not "det er min mor jeg spørger om.": who, not what)
+                           # "spørger om/hvad …" with what is asked after it: not "undskyld jeg spørger,
+                           # men …", nor "det er min mor jeg spørger om." (who, not what)
                            r"|\bsporgsmal\b|\bsporger\s+(?:lige\s+|bare\s+)?(?:om|til|efter|hv\w+)\s+[^\s.!?]"
                            r"|\bjeg\s+undrer\s+mig\b")
 # "kan ikke gå på trapper": a note that leaves out "jeg" says what someone cannot do; it asks nothing

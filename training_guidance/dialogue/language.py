@@ -31,9 +31,10 @@ def split_message(text: str) -> Tuple[List[str], List[str]]:
             since_question.append(piece)
             continue
         short = len(piece.text.split()) <= _SHORT_QUESTION_WORDS
-        before = [p for p in since_question if short or p.sentence == piece.sentence]
-        questions.append(" ".join(p.text + ("," if p.sentence == piece.sentence else "") for p in before)
-                         + (" " if before else "") + piece.text)
+        # the same sentence keeps its comma: "min mor er 60, kan ældreloven gælde for hende"
+        told = [p.text + ("," if p.sentence == piece.sentence else "")
+                for p in since_question if short or p.sentence == piece.sentence]
+        questions.append(" ".join(told + [piece.text]))
         since_question = []
     return statements, questions
 

@@ -80,7 +80,7 @@ def asks_a_topic(question: str, ctx: Context) -> bool:
     # of the synonyms ("eller er det kun for gamle mennesker"); an age ("min mor på 82") is no topic
     analyzer = answering.indexes(ctx.kb).analyzer
     return any(not analyzer.generic(unit) and not any(t.isdigit() for way in unit for t in way)
-               and any(not t.isdigit() and t not in analysis.everyday for way in unit for t in way)
+               and any(t not in analysis.everyday for way in unit for t in way)
                for unit in analysis.units)
 
 
