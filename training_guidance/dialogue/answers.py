@@ -42,11 +42,6 @@ class Found:
     code: Optional[str]  # None: a national rule
 
 
-def offer_in_question(text: str) -> Optional[str]:
-    """stk1 or stk2 when the question names the kind of training (the ranker's rule)."""
-    return answering.named_offer(text)
-
-
 def answer(state: Conversation, question: str, ctx: Context, code: Optional[str], named: bool,
            out: Replies, one_of_several: bool = False, ranked: Optional[str] = None,
            offer: Optional[str] = None) -> None:
@@ -59,7 +54,7 @@ def answer(state: Conversation, question: str, ctx: Context, code: Optional[str]
     voice, kb = state.voice, ctx.kb
     ranked = ranked or question
     question = answering.asking_sentence(question) or question  # noted without the story before it
-    offer = offer or offer_in_question(ranked) or state.track
+    offer = offer or answering.named_offer(ranked) or state.track
     age = state.facts.get("age")
     result = answering.answer_question(kb, ranked, code=code, offer=offer, limit=SHOWN + 3,
                                        age=age if isinstance(age, int) else None)
