@@ -373,6 +373,14 @@ def test_standarden_svarer_ikke_paa_det_den_ikke_naevner(kb):
     ("hun er syg, og efter det kan hun ikke gå", ["hun er syg, og efter det kan hun ikke gå"]),
     ("jeg har ondt, og der er langt, kan jeg blive kørt", ["jeg har ondt, og der er langt kan jeg blive kørt"]),
     ("min mor er syg. Kommer hun hjem i dag", ["min mor er syg. Kommer hun hjem i dag"]),
+    # a question word after its preposition starts a question ("og i hvor mange uger"); "i hvert fald" does not
+    ("hvor mange gange om ugen er det, og i hvor mange uger", ["hvor mange gange om ugen er det", "i hvor mange uger"]),
+    ("i hvert fald kan hun ikke gå på trapper", ["i hvert fald kan hun ikke gå på trapper"]),
+    # "its" deadline: a definite noun asked about after another question carries that question;
+    # a question about something else does not
+    ("hvor sender jeg en klage hen, og hvad er fristen", ["hvor sender jeg en klage hen",
+                                                         "hvor sender jeg en klage hen. hvad er fristen"]),
+    ("hvad koster kørsel og hvor foregår træningen", ["hvad koster kørsel", "hvor foregår træningen"]),
     ("", []),
 ])
 def test_en_besked_deles_i_sine_spoergsmaal(message, parts):
@@ -445,6 +453,33 @@ def test_en_lang_historie_foer_spoergsmaalet_skygger_ikke_for_svaret(kb):
     fall = "hej min mor er 84 hun faldt i sidste uge og kan ikke gaa paa trapper mere. hvad koster det"
     top = answer_question(kb, fall, code="0316").hits[0]
     assert top.topic is not None and top.topic.value in ("cost", "transport"), top.key
+
+
+def test_et_opfoelgende_spoergsmaal_om_fristen_gaelder_det_der_blev_spurgt_om_foer(kb):
+    # "hvad er fristen" alone: every deadline of the standard ties; after a complaint, the complaint's
+    message = "hvor sender jeg en klage over afslaget hen i horsens, og hvad er fristen"
+    where, deadline = [answer_question(kb, part, code="0615") for part in split_questions(message)]
+    assert where.hits[0].topic is not None and where.hits[0].topic.value == "complaint"
+    assert any(k in ("national:complaint_deadline", "0615:stk1:deadline", "0615:stk2:deadline")
+               for k in deadline.hits[0].keys), deadline.hits[0].keys
+
+
+@pytest.mark.parametrize("code,question,offer,wanted", [
+    # a body part in a question about a hospital's plan is the situation: the plan's rules answer it
+    ("0740", "Udskrevet for 9 dage siden med en genoptræningsplan til min skulder, og Silkeborg Kommune har ikke "
+             "ringet endnu. Hvad kan jeg gøre?", None,
+     {"national:sundhedsloven_140_start", "national:free_choice_140", "national:sundhedsloven_140_delivery"}),
+    # a complaint about how the therapist treated someone is about the professional work
+    ("0183", "jeg er ikke utilfreds med afgoerelsen men med den maade terapeuten behandlede min mor paa. "
+             "hvor klager man i ishoej", "stk1", {"0183:stk1:patient_safety", "0183:stk1:what_you_can_complain_about"}),
+    # back to work: Holstebro's occupational therapy supports it ("komme tilbage til dit job")
+    ("0661", "jeg er 52 og har sclerose. kan vedligeholdende traening i holstebro ogsaa hjaelpe mig tilbage paa "
+             "arbejde", "stk2", {"0661:stk2:occupational_therapy", "0661:stk2:cooperation"}),
+])
+def test_ord_for_emner_uden_standardens_egne_ord_finder_punktet(kb, code, question, offer, wanted):
+    result = answer_question(kb, question, code=code, offer=offer)
+    assert result.found
+    assert wanted & {k for h in result.hits for k in h.keys}, [h.key for h in result.hits]
 
 
 def test_hvert_spoergsmaal_i_en_besked_faar_sit_svar(kb):

@@ -155,6 +155,10 @@ def test_flere_kommuner_i_en_besked(kb):
     ("jeg bor faktisk i holbæk, men min mor bor alene i horsens. hvad koster kørsel", None, None, "0615", True, False,
      "text"),
     ("hun bor nu på plejehjem i Ishøj", "0163", None, "0183", True, False, "text"),
+    # the home said after the name: "det er Ishøj vi bor i", "Holbæk, hvor min mor bor"
+    ("er havnet paa horsens side, det er ishoej vi bor i. hvad koster koersel", None, "0615", "0183", True,
+     False, "text"),
+    ("Holbæk, hvor min mor bor. Hvad med Horsens?", None, None, "0316", True, False, "text"),
 ])
 def test_hvilken_kommune_et_spoergsmaal_handler_om(kb, text, conversation, page, code, named, ambiguous,
                                                    source):
@@ -184,6 +188,17 @@ def test_den_paaroerendes_eget_hjem_er_ikke_borgerens(kb, text, conversation, pa
 def test_og_bor_i_efter_jeg_er_skribentens_hjem(kb):
     assert [m.whose for m in find_mentions("jeg er min fars eneste datter og bor i Aalborg", kb)] == ["writer"]
     assert [m.whose for m in find_mentions("jeg tror min mor er faldet og bor i Horsens", kb)] == [None]
+
+
+def test_hjemmet_efter_navnet_hoerer_til_den_der_bor_der(kb):
+    def read(text):
+        return [(m.code, m.lives, m.whose) for m in find_mentions(text, kb)]
+
+    assert read("det er Herlev jeg bor i") == [("0163", True, "writer")]
+    assert read("Odense er hvor hun bor") == [("0461", True, "other")]
+    # "bor" must end the clause: here Ishøj is the home, not Holbæk
+    assert read("Holbæk, vi bor i Ishøj") == [("0316", False, None), ("0183", True, None)]
+    assert read("i Holbæk der bor de fleste af os") == [("0316", False, None)]
 
 
 def test_navne_fundet_i_hele_traeningsdataens_beskeder_er_rigtige(kb):

@@ -164,6 +164,10 @@ _CODE = re.compile(r"(?<![\d-])\b(0\d{3})\b(?![-\d])|\bkommune\s*-?\s*(?:kode|nr
                    re.IGNORECASE)
 # "bor i", also "bor faktisk i", "bor alene i", "bor på plejehjem i" (a few words, none of them "i")
 _LIVES_BEFORE = re.compile(r"\b(?:bor|boende|borger|bosat)\s+(?:(?!i\b)\w+\s+){0,3}i\s*$|\bflytte(?:t|de)?\s+til\s*$")
+# "det er Ishøj vi bor i", "Holbæk, hvor min mor bor.": the home said after the name (not "Holbæk, vi bor
+# i Ishøj": "bor" must end the clause, with or without its "i")
+_LIVES_AFTER = re.compile(r"^\s*,?\s*(?:er\s+)?(?:(?:som|der|hvor)\s+)?(?:(?P<writer>jeg)|vi|hun|han|de|(?:min|mit|vores)\s+\w+)"
+                         r"\s+(?:\w+\s+)?bor(?:\s+i)?\s*(?:[.,;:!?]|$)")
 # "flyttet fra Kalundborg (Kommune) til Holbæk": the new home is the one after "til"
 _MOVED_FROM_BEFORE = re.compile(r"\bflytte(?:t|de)?\s+(?:\w+\s+)?fra\s+[\w-]+(?:\s+[\w-]+){0,2}\s+til\s*$")
 # Whose home: "jeg bor i Holbæk, min mor bor i Horsens" names the writer's and the relative's.
@@ -263,7 +267,8 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None) -> List[Mention
         near = fold(text[max(0, start - 40):start])
         relative_in = bool(_RELATIVE_IN_BEFORE.search(near))
         kommune = _KOMMUNE_AFTER.match(after)
-        lives = bool(_LIVES_BEFORE.search(near) or kommune or relative_in
+        lives_after = _LIVES_AFTER.match(fold(after))
+        lives = bool(_LIVES_BEFORE.search(near) or kommune or relative_in or lives_after
                      or _MOVED_FROM_BEFORE.search(fold(text[max(0, start - 60):start])))
         capitalised = span[:1].isupper() and not _sentence_start(text, start)
         alone = not text[:start].strip() and not text[end:].strip(" .!?")
@@ -275,7 +280,9 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None) -> List[Mention
                 after_preposition and folded_name not in _NEVER_AFTER_PREPOSITION)):
             continue
         whose = ("writer" if _WRITER_LIVES.search(near) or _writer_and_lives(_clause_before(text, start))
-                 else "other" if _OTHER_LIVES.search(near) or relative_in else None)
+                 or lives_after and lives_after.group("writer")
+                 else "other" if _OTHER_LIVES.search(near) or relative_in
+                 or lives_after and re.search(r"\b(?:hun|han|de|min|mit|vores)\s", lives_after.group()) else None)
         place = not typo and any(k in index.places for k in name_keys(span))
         found.append(Mention(entry.code, start, kommune.end() + end if kommune else end, lives, whose, place))
     for m in _CODE.finditer(text):

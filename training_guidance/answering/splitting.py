@@ -55,17 +55,20 @@ _QUESTION_WORD = (
 _VERB_FIRST = (r"(?!(?:efter|over|under|for|før|der|her|hver|hvor|når|nar|eller|mer|ingen|sommer|vinter"
                r"|mor|far|bror|s[øo]ster|datter|moster|faster|mormor|morfar|farmor|farfar|svoger)\b)[a-zæøå]+r"
                rf"\s+(?:jeg|du|man|hun|han|de|vi|det|den|der|alle|nogen|nogle|{NOUN_SUBJECT})\b")
+# "…, og i hvor mange uger", "og til hvornår": a question word after its preposition (not "i hvert fald")
+_PREPOSITION = r"(?:i|på|pa|paa|til|fra|med|for)\s+(?=hv(?:or|ad|em|ilk))"
 # "og hvornår", ", hvad", "og kan jeg": a new question starts. "og" alone joins words of one
 # question ("massage og bassin"), so a question word must follow.
 _JOINED = re.compile(
     rf"(?:,\s*(?:og\s+)?|\s+og\s+(?:så\s+|sa\s+)?|\s+samt\s+|\s+plus\s+)"
-    rf"(?=(?:{_HV}(?!{_SUBJECT})|(?:kan|skal|må|ma|får|far|er|har|vil){_SUBJECT})\b)"
+    rf"(?=(?:(?:{_PREPOSITION})?{_HV}(?!{_SUBJECT})|(?:kan|skal|må|ma|får|far|er|har|vil){_SUBJECT})\b)"
     rf"|,\s*og\s+(?={_VERB_FIRST})"  # ", og bliver det målt"
     rf"|\s+og\s+(?=om{_SUBJECT})",  # "vil vide hvem der skal træne ham og om hun må være med"
     re.IGNORECASE,
 )
 _CONDITION = re.compile(r"^\s*(?:og\s+|men\s+)?(?:hvad\s+(?:nu\s+)?hvis|hvis)\b")
-_ASKS = re.compile(rf"^\s*(?:og\s+|men\s+|så\s+|sa\s+)?(?:{_QUESTION_WORD}\b|{_VERB_FIRST})", re.IGNORECASE)
+_ASKS = re.compile(rf"^\s*(?:og\s+|men\s+|så\s+|sa\s+)?(?:{_PREPOSITION})?(?:{_QUESTION_WORD}\b|{_VERB_FIRST})",
+                   re.IGNORECASE)
 # The piece before ends in a question word: "hvornår og hvor ..." is one question about both
 _ENDS_IN_QUESTION_WORD = re.compile(rf"\b{_HV}\s*$", re.IGNORECASE)
 # "hvem skal vi give besked og hvor tidligt": a question word with a word or none narrows the question
@@ -198,16 +201,32 @@ def read_message(text: str) -> List[Piece]:
     return read
 
 
+# "hvor sender jeg en klage hen, og hvad er fristen": a question about one noun in its definite form
+# after another question in the same sentence asks about that one's thing (the complaint's
+# deadline, not every deadline). Not any short question: "hvad koster kørsel og hvor foregår
+# træningen" asks two things, and the first one's words would lead the second astray.
+_ITS = re.compile(r"^\s*(?:hvad|hvem|hvornar|hvor\s+\w+)\s+er\s+(?:den\s+|det\s+)?[a-z]+(?:en|et|ne)\s*[?.!]*\s*$")
+
+
 def split_questions(text: str) -> List[str]:
-    """The questions in a message, each with the context before it ([] for an empty message)."""
+    """The questions in a message, each with the context before it ([] for an empty message); a
+    question about "its" deadline or price after another in the same sentence has that one before
+    it, as a sentence of its own, so that the ranking still weighs its own words most
+    (asking_sentence)."""
     questions: List[str] = []
     context: List[str] = []
-    for piece, asking, _ in read_message(text):
-        if asking:
-            questions.append(" ".join(context + [piece]))
+    before: Optional[Piece] = None  # the question just before, with what it carries
+    for piece in read_message(text):
+        if piece.asks:
+            if not context and before is not None and before.sentence == piece.sentence \
+                    and _ITS.match(fold(piece.text)):
+                context = [before.text.rstrip(" ,?.") + "."]
+            questions.append(" ".join(context + [piece.text]))
+            before = Piece(questions[-1], True, piece.sentence)
             context = []
         else:
-            context.append(piece)
+            context.append(piece.text)
+            before = None
     if context:
         if questions:
             questions[-1] = " ".join([questions[-1]] + context)
