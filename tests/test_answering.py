@@ -455,6 +455,19 @@ def test_en_lang_historie_foer_spoergsmaalet_skygger_ikke_for_svaret(kb):
     assert top.topic is not None and top.topic.value in ("cost", "transport"), top.key
 
 
+def test_historien_foer_spoergsmaalet_giver_det_svar_der_passer_til_den(kb):
+    # "skal vi betale noget": after a hospital's plan, the plan's free training is among the answers
+    # (before the story counted in the order, the price of transport and the own payment for it came
+    # with the rule on admission, and no rule on the plan)
+    story = ("Min mand kom hjem fra sygehuset i torsdags med en genoptræningsplan for sin skulder. Vi bor i "
+             "Holstebro. Skal vi betale noget for træningen")
+    keys = [h.key for h in answer_question(kb, story, code="0661").hits]
+    assert {"national:hospital_plan", "0661:stk1:hospital_plan"} & set(keys), keys
+    # the same question without the story: the price of training, not of transport
+    top = answer_question(kb, "Skal vi betale noget for træningen", code="0661").hits[0]
+    assert top.topic is not None and top.topic.value == "cost", top.key
+
+
 def test_et_opfoelgende_spoergsmaal_om_fristen_gaelder_det_der_blev_spurgt_om_foer(kb):
     # "hvad er fristen" alone: every deadline of the standard ties; after a complaint, the complaint's
     message = "hvor sender jeg en klage over afslaget hen i horsens, og hvad er fristen"

@@ -29,6 +29,7 @@ RELATIVE = 0.45               # further items only with this share of the best i
 NATIONAL_WEIGHT = 0.7         # where a standard says it, its own words come before the national rule
 CANDIDATES = 10               # how far down the ranking items are checked for coverage
 COVERAGE_MIX = 2.0            # order candidates by score × (COVERAGE_MIX + coverage)
+STORY_MIX = 1.0               # … + STORY_MIX × the whole message's coverage, when one sentence asks
 CHILD_WEIGHT = 2.0            # items about children (max_age), for a question about someone under 18
 # An answer whose best item says less than this share of the question is the nearest the standard
 # comes, not surely what was asked: on the blind parts heldout7-14 such a first item was the
@@ -130,10 +131,14 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     # it often ("ergoterapeut til at spise": the item about eating, not every one naming ergo).
     weights = index.weights(analysis)
     coverage = {int(i): index.coverage(i, units, weights) for i in order if scores[i] >= MIN_SCORE}
+    story = dict(coverage) if said is not None else {}
     if said is not None:
         said_weights = index.weights(said)
         coverage = {i: max(c, index.coverage(i, said.units, said_weights)) for i, c in coverage.items()}
-    order = sorted(coverage, key=lambda i: -scores[i] * (COVERAGE_MIX + coverage[i]))
+    # Among items that answer the asking sentence, the one that also fits the story before it comes
+    # first ("kom hjem med en genoptræningsplan … skal vi betale noget": the plan's free training,
+    # not the price of transport)
+    order = sorted(coverage, key=lambda i: -scores[i] * (COVERAGE_MIX + coverage[i] + STORY_MIX * story.get(i, 0.0)))
     hits: List[Hit] = []
     floor = MIN_SCORE
     wants_address = bool(_ASKS_ADDRESS.search(question))
