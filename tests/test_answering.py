@@ -485,6 +485,11 @@ def test_et_opfoelgende_spoergsmaal_om_fristen_gaelder_det_der_blev_spurgt_om_fo
     # a complaint about how the therapist treated someone is about the professional work
     ("0183", "jeg er ikke utilfreds med afgoerelsen men med den maade terapeuten behandlede min mor paa. "
              "hvor klager man i ishoej", "stk1", {"0183:stk1:patient_safety", "0183:stk1:what_you_can_complain_about"}),
+    # holidays in a deadline counted in working days
+    ("0575", "borger i vejen kommune har faaet brev om svar indenfor 10 hverdage, sendt fredag foer paaske. spoerger "
+             "om paaskedagene taeller med", None, {"national:working_days"}),
+    ("0329", "min mor søgte om træning den 19. december, og kommunen skriver at de kontakter hende inden for 10 "
+             "hverdage. hvornår er det senest når jul og nytår ligger imellem", None, {"national:working_days"}),
     # back to work: Holstebro's occupational therapy supports it ("komme tilbage til dit job")
     ("0661", "jeg er 52 og har sclerose. kan vedligeholdende traening i holstebro ogsaa hjaelpe mig tilbage paa "
              "arbejde", "stk2", {"0661:stk2:occupational_therapy", "0661:stk2:cooperation"}),
