@@ -485,6 +485,11 @@ def test_et_opfoelgende_spoergsmaal_om_fristen_gaelder_det_der_blev_spurgt_om_fo
     # a complaint about how the therapist treated someone is about the professional work
     ("0183", "jeg er ikke utilfreds med afgoerelsen men med den maade terapeuten behandlede min mor paa. "
              "hvor klager man i ishoej", "stk1", {"0183:stk1:patient_safety", "0183:stk1:what_you_can_complain_about"}),
+    # a training "flyttet over under ældreloven" changes law, not home (the rule on working days said a
+    # deadline "flytter" and was the answer)
+    ("0630", "Min far har fået genoptræning af Vejle Kommune efter en lang lungebetændelse, og midt i forløbet "
+             "fylder han 67 og får folkepension. Bliver hans træning så flyttet over under den nye ældrelov?", None,
+     {"national:aeldreloven"}),
     # holidays in a deadline counted in working days
     ("0575", "borger i vejen kommune har faaet brev om svar indenfor 10 hverdage, sendt fredag foer paaske. spoerger "
              "om paaskedagene taeller med", None, {"national:working_days"}),
