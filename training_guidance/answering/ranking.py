@@ -13,6 +13,7 @@ from typing import List, Optional, Tuple
 
 import numpy as np
 
+from ..folding import fold
 from ..knowledge import KnowledgeBase
 from ..knowledge.schema import Item, Topic
 from ..municipalities import MunicipalityChoice, resolve_municipality
@@ -47,6 +48,9 @@ _ASKS_ADDRESS = re.compile(r"\badresse", re.IGNORECASE)
 _ASKS_PHONE = re.compile(r"\btlf\b|\btelefonn|\btelefon\s*(?:nr|nummer)|\bnummeret\b|\bhvilket\s+nummer",
                          re.IGNORECASE)
 _GIVES_PHONE = re.compile(r"\bring|nummer", re.IGNORECASE)
+
+
+_WH_START = re.compile(r"^\W*(?:og\s+|men\s+|sa\s+)?hv(?:ad|or|em|ilk|ornar|orfor|ordan)")
 
 
 def age_fits(item: Item, age: int) -> bool:
@@ -131,13 +135,18 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     # it often ("ergoterapeut til at spise": the item about eating, not every one naming ergo).
     weights = index.weights(analysis)
     coverage = {int(i): index.coverage(i, units, weights) for i in order if scores[i] >= MIN_SCORE}
-    story = dict(coverage) if said is not None else {}
+    story: dict = {}
     if said is not None:
         said_weights = index.weights(said)
-        coverage = {i: max(c, index.coverage(i, said.units, said_weights)) for i, c in coverage.items()}
-    # Among items that answer the asking sentence, the one that also fits the story before it comes
-    # first ("kom hjem med en genoptræningsplan … skal vi betale noget": the plan's free training,
-    # not the price of transport)
+        asked = {i: index.coverage(i, said.units, said_weights) for i in coverage}
+        # The item that also fits the story before the asking sentence comes first ("kom hjem med en
+        # genoptræningsplan … skal vi betale noget": the plan's free training, not the price of
+        # transport; "sad over en time i kørslen. er det meningen?": the travel time). A question
+        # word asks for something the answer must say: then only such items gain ("bor i Herlev og
+        # er faldet i hjemmet. Hvad koster det?": a price, not who can get training).
+        wh = bool(_WH_START.match(fold(asking or "")))
+        story = {i: c for i, c in coverage.items() if asked[i] > 0 or not wh}
+        coverage = {i: max(c, asked[i]) for i, c in coverage.items()}
     order = sorted(coverage, key=lambda i: -scores[i] * (COVERAGE_MIX + coverage[i] + STORY_MIX * story.get(i, 0.0)))
     hits: List[Hit] = []
     floor = MIN_SCORE
