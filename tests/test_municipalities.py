@@ -246,3 +246,15 @@ def test_et_sted_er_aldrig_en_stavefejl_og_bliver_staaende_i_spoergsmaalet(kb):
     # the place says what (a temporary stay), so the ranking keeps it; a name says only where
     assert "Lærkegaard" in without_names("kan hun træne på Lærkegaard i Herlev", kb)
     assert "Herlev" not in without_names("kan hun træne på Lærkegaard i Herlev", kb)
+
+
+def test_rangeringen_fjerner_ogsaa_navne_der_ikke_er_et_hjem(kb):
+    from training_guidance.answering import without_names
+
+    # the page, a hospital's town and a workplace are no home (resolve_municipality skips them), but
+    # their names say only where, never what is asked: the ranking must not look for "Horsens"
+    text = "er havnet paa horsens side, det er ishoej vi bor i. udskrevet fra Holbæk Sygehus, min søn arbejder i Aarhus"
+    assert [m.code for m in find_mentions(text, kb)] == ["0183"]
+    blanked = without_names(text, kb).lower()
+    assert not any(name in blanked for name in ("horsens", "ishoej", "holbæk", "aarhus"))
+    assert "side" in blanked and "sygehus" in blanked

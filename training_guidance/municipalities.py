@@ -233,8 +233,10 @@ def _sentence_start(text: str, start: int) -> bool:
     return bool(re.search(r"(?:^|[.!?:\n]\s*)$", text[:start]))
 
 
-def find_mentions(text: str, kb: Optional[KnowledgeBase] = None) -> List[Mention]:
-    """Every municipality the text names, in order (a kommunekode such as "0661" counts)."""
+def find_mentions(text: str, kb: Optional[KnowledgeBase] = None, any_role: bool = False) -> List[Mention]:
+    """Every municipality the text names, in order (a kommunekode such as "0661" counts); not a
+    hospital's town, the web page or a workplace - unless ``any_role``: every name, whatever it
+    names (the answering blanks them all: a name says where, never what)."""
     kb = kb or cached_knowledge()
     index = _index(kb)
     text = text or ""
@@ -258,11 +260,12 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None) -> List[Mention
         before = fold(text[max(0, start - 14):start])
         i += n
         after = text[end:end + 30]
-        if _HOSPITAL_AFTER.match(fold(after)) or _HOSPITAL_BEFORE.search(fold(text[max(0, start - 30):start])):
+        if not any_role and (_HOSPITAL_AFTER.match(fold(after))
+                             or _HOSPITAL_BEFORE.search(fold(text[max(0, start - 30):start]))):
             continue  # "Holbæk Sygehus", "udskrevet fra Hvidovre": where the hospital is, not the home
-        if _PAGE_AFTER.match(fold(after)):
+        if not any_role and _PAGE_AFTER.match(fold(after)):
             continue  # "jeg sidder på Holbæks side": the page, not the home
-        if _WORKS_BEFORE.search(fold(text[max(0, start - 40):start])):
+        if not any_role and _WORKS_BEFORE.search(fold(text[max(0, start - 40):start])):
             continue  # "hun arbejder i Aarhus": a workplace
         near = fold(text[max(0, start - 40):start])
         relative_in = bool(_RELATIVE_IN_BEFORE.search(near))

@@ -243,10 +243,11 @@ def build_indexes(kb: KnowledgeBase, synonyms: Optional[Synonyms] = None) -> Ind
 
 
 def without_names(text: str, kb: KnowledgeBase) -> str:
-    """Municipality names blanked out: they say where, not what. "bo i Holbæk Kommune" keeps
+    """Municipality names blanked out, whatever they name (a home, the page, a hospital's town):
+    they say where, not what. "bo i Holbæk Kommune" keeps
     "kommune", so an item says "bo i kommunen" as a question about moving away would. A place the
     standard names stays ("på Lærkegaard": a temporary stay, which items speak of)."""
-    for m in reversed(find_mentions(text, kb)):
+    for m in reversed(find_mentions(text, kb, any_role=True)):
         if m.place:
             continue  # "på Lærkegaard": a place of temporary stay says what, too
         rest = " kommune " if text[m.start:m.end].lower().endswith("kommune") else " "
