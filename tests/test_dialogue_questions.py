@@ -24,16 +24,17 @@ PARTS = {"heldout": "det første udeladte sæt", "heldout5": "det femte udeladte
          "heldout12": "det tolvte udeladte sæt", "heldout13": "det trettende udeladte sæt",
          "heldout14": "det fjortende udeladte sæt", "heldout15": "det femtende udeladte sæt",
          "heldout16": "det sekstende udeladte sæt", "heldout17": "det syttende udeladte sæt",
-         "heldout18": "det attende udeladte sæt", "heldout19": "det nyeste udeladte sæt"}
+         "heldout18": "det attende udeladte sæt", "heldout19": "det nittende udeladte sæt",
+         "heldout20": "det nyeste udeladte sæt"}
 # Parts whose blind measurement missed the targets (heldout7: 62.1 % answered, 8.6 % false "står
 # ikke"; heldout8: 53.4 %, 6.9 %; heldout9: 53.4 %, 13.8 %; heldout10: 36.8 %, 15.8 %;
 # heldout11: 54.4 %, 7.0 %; heldout12: 51.0 %, 9.8 %; heldout13: 60.8 %, 13.7 %; heldout14: 41.2 %,
 # 13.7 %; heldout15: 57.4 %, 5.6 %; heldout16: 60.0 %, 5.5 %; heldout17: 54.7 %, 9.4 %;
 # heldout18: 45.3 %, 7.5 % with the pages its writer left out; heldout19: 85.2 %, 1.9 %, since
-# reached; docs/answering.md)
+# reached; heldout20: 69.8 %, 9.4 %; docs/answering.md)
 # and have not reached them since: measured and printed, marked so until the engine reaches them.
 MARKED = ("heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13",
-          "heldout14", "heldout15", "heldout16", "heldout17", "heldout18")
+          "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout20")
 BELOW_TARGET = pytest.mark.xfail(reason="blind measurement below the targets, see docs/answering.md",
                                  strict=False)
 
