@@ -178,6 +178,9 @@ def test_hvilken_kommune_et_spoergsmaal_handler_om(kb, text, conversation, page,
     ("min far bor i Horsens", None, "0183", "0615"),
     # the citizen writes: their own home
     ("jeg bor i Horsens, hvad koster kørsel", None, "0183", "0615"),
+    # a neighbour or a friend told of as an example does not make the writer a relative
+    ("Jeg er 71 og bor i Middelfart. Min nabo siger, at der er kommet en ny lov for ældre. Passer det?", None, None,
+     "0410"),
 ])
 def test_den_paaroerendes_eget_hjem_er_ikke_borgerens(kb, text, conversation, page, code):
     from training_guidance.answering import message_municipality

@@ -42,6 +42,9 @@ UNDERSTAND = [
     ("min kone faar vedligeholdende traening i holstebro", {"relation": "din kone", "kommune": "0661"}, []),
     ("min soester og jeg er ved at soege genoptraening til vores mor i holbaek",
      {"relation": "jeres mor", "kommune": "0316", "writer": "relative"}, []),
+    # a friend who "får" something is no father; the writer who tells of themself is the citizen
+    ("Jeg har parkinson og bor i Skanderbog. Min veninde får gratis fysioterapi hos en privat klinik",
+     {"relation": None, "kommune": "0746", "writer": "citizen"}, []),
     # --- admitted_to_hospital ---
     ("min mand ligger på sygehuset efter en blodprop",
      {"admitted_to_hospital": True, "relation": "din mand"}, ["condition_course"]),

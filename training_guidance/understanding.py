@@ -115,9 +115,10 @@ _RELATIONS = {
 _REL_RX = "|".join(sorted(_RELATIONS, key=len, reverse=True))
 # "min mor", "min gamle mor", "min 82-årige mor", "vores far"
 _RELATION = _rx(
-    # (an adjective before it: "min gamle mor"; not a relation word that ends in -e: "min kone faar" is
-    # the wife, "faar" folded is "far")
-    rf"\b(min|mit|vores)\s+(?:(?:\d{{1,3}}\s*-?\s*arige|(?!(?:{_REL_RX})\b)[a-z]+e|egen)\s+){{0,2}}({_REL_RX})s?\b"
+    # (an adjective before it: "min gamle mor"; not a person's noun that ends in -e: "min kone faar" is
+    # the wife and "min veninde får" the friend, "får"/"faar" folded is "far")
+    rf"\b(min|mit|vores)\s+(?:(?:\d{{1,3}}\s*-?\s*arige|(?!(?:{_REL_RX}|veninde|bekendte)\b)[a-z]+e|egen)\s+){{0,2}}"
+    rf"({_REL_RX})s?\b"
 )  # also "min mors hofte", "jeg er min fars eneste barn"
 _TOPIC_BEFORE = _rx(r"\b(?:for|om|af|angaende|vedrorende|vedr)\s*$")
 _OTHER_PERSON = _rx(  # the writer is not the citizen, even if no family word is used
@@ -163,7 +164,9 @@ def _writer(folded: str, relation: Optional[str]) -> Optional[str]:
     if relation or _OTHER_PERSON.search(folded):
         return "relative"
     if _ACQUAINTANCE.search(folded):
-        own = _OWN_TRAINING.search(folded) and not _THIRD_PERSON.search(folded)
+        # "Jeg har parkinson og bor i Skanderborg. Min veninde får gratis fysioterapi …": the writer
+        # tells of themself, the friend is an example
+        own = (_OWN_TRAINING.search(folded) or _FIRST_PERSON.search(folded)) and not _THIRD_PERSON.search(folded)
         return "citizen" if own else "relative"
     third, first = bool(_THIRD_PERSON.search(folded)), bool(_FIRST_PERSON.search(folded))
     if third and not first:
