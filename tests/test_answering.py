@@ -492,6 +492,17 @@ def test_et_opfoelgende_spoergsmaal_om_fristen_gaelder_det_der_blev_spurgt_om_fo
     ("0630", "Min far har fået genoptræning af Vejle Kommune efter en lang lungebetændelse, og midt i forløbet "
              "fylder han 67 og får folkepension. Bliver hans træning så flyttet over under den nye ældrelov?", None,
      {"national:aeldreloven"}),
+    # everyday words for what the standards say in their own: money for an injury, a flat's living
+    # room, "i årevis", a new law for the elderly, a friend's free physiotherapy
+    ("0183", "Jeg faldt og brækkede håndleddet under en træning i Ishøj, fordi en måtte lå forkert. Hvor henvender "
+             "jeg mig, hvis jeg vil have nogle penge for det?", None, {"0183:stk1:patient_compensation"}),
+    ("0316", "skal jeg altid ud på et center, eller kan det foregå i min egen stue?", None, {"0316:stk1:hjemme"}),
+    ("0163", "Kan jeg få min egen faste fysioterapeut, der træner alene med mig hver uge, sådan i årevis?", "stk2",
+     {"0163:stk2:continuous_individual"}),
+    ("0410", "Jeg er 71 og bor i Middelfart. Min nabo siger, at der er kommet en ny lov for ældre, og at reglerne "
+             "for træning derfor er lavet om. Passer det?", None, {"national:aeldreloven"}),
+    ("0746", "Jeg har parkinson og bor i Skanderborg. Min veninde får gratis fysioterapi hos en privat klinik. "
+             "Hvordan får man det", None, {"national:sundhedsloven_140a"}),
     # holidays in a deadline counted in working days
     ("0575", "borger i vejen kommune har faaet brev om svar indenfor 10 hverdage, sendt fredag foer paaske. spoerger "
              "om paaskedagene taeller med", None, {"national:working_days"}),
