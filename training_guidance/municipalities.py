@@ -166,7 +166,8 @@ _CODE = re.compile(r"(?<![\d-])\b(0\d{3})\b(?![-\d])|\bkommune\s*-?\s*(?:kode|nr
 _LIVES_BEFORE = re.compile(r"\b(?:bor|boende|borger|bosat)\s+(?:(?!i\b)\w+\s+){0,3}i\s*$|\bflytte(?:t|de)?\s+til\s*$")
 # "det er Ishøj vi bor i", "Holbæk, hvor min mor bor.": the home said after the name (not "Holbæk, vi bor
 # i Ishøj": "bor" must end the clause, with or without its "i")
-_LIVES_AFTER = re.compile(r"^\s*,?\s*(?:er\s+)?(?:(?:som|der|hvor)\s+)?(?:(?P<writer>jeg)|vi|hun|han|de|(?:min|mit|vores)\s+\w+)"
+_LIVES_AFTER = re.compile(r"^\s*,?\s*(?:er\s+)?(?:(?:som|der|hvor)\s+)?"
+                         r"(?:(?P<writer>jeg)|vi|(?P<other>hun|han|de|(?:min|mit|vores)\s+\w+))"
                          r"\s+(?:\w+\s+)?bor(?:\s+i)?\s*(?:[.,;:!?]|$)")
 # "flyttet fra Kalundborg (Kommune) til Holbæk": the new home is the one after "til"
 _MOVED_FROM_BEFORE = re.compile(r"\bflytte(?:t|de)?\s+(?:\w+\s+)?fra\s+[\w-]+(?:\s+[\w-]+){0,2}\s+til\s*$")
@@ -282,10 +283,10 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None, any_role: bool 
         if n == 1 and folded_name in _COMMON_WORDS and not (capitalised or lives or alone or (
                 after_preposition and folded_name not in _NEVER_AFTER_PREPOSITION)):
             continue
+        said_after = lives_after.lastgroup if lives_after else None  # "writer", "other" or None ("vi")
         whose = ("writer" if _WRITER_LIVES.search(near) or _writer_and_lives(_clause_before(text, start))
-                 or lives_after and lives_after.group("writer")
-                 else "other" if _OTHER_LIVES.search(near) or relative_in
-                 or lives_after and re.search(r"\b(?:hun|han|de|min|mit|vores)\s", lives_after.group()) else None)
+                 or said_after == "writer"
+                 else "other" if _OTHER_LIVES.search(near) or relative_in or said_after == "other" else None)
         place = not typo and any(k in index.places for k in name_keys(span))
         found.append(Mention(entry.code, start, kommune.end() + end if kommune else end, lives, whose, place))
     for m in _CODE.finditer(text):

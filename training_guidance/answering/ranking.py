@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -135,7 +135,7 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     # it often ("ergoterapeut til at spise": the item about eating, not every one naming ergo).
     weights = index.weights(analysis)
     coverage = {int(i): index.coverage(i, units, weights) for i in order if scores[i] >= MIN_SCORE}
-    story: dict = {}
+    story: Dict[int, float] = {}  # the whole message's coverage, where the story may count
     if said is not None:
         said_weights = index.weights(said)
         asked = {i: index.coverage(i, said.units, said_weights) for i in coverage}
