@@ -13,14 +13,13 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
-from ..folding import fold
 from ..knowledge import KnowledgeBase
 from ..knowledge.schema import Item, Topic
 from ..municipalities import MunicipalityChoice, resolve_municipality
 from ..understanding import stated_age, writer_lives_elsewhere
 from .index import Entry, indexes, without_names
 from .offers import named_offer
-from .splitting import asking_sentence, split_questions
+from .splitting import asking_sentence, question_word_first, split_questions
 
 # Chosen on the development questions (docs/answering.md tells which parts were measured when).
 MIN_SCORE = 0.5               # BM25 score below which an item does not answer the question
@@ -48,9 +47,6 @@ _ASKS_ADDRESS = re.compile(r"\badresse", re.IGNORECASE)
 _ASKS_PHONE = re.compile(r"\btlf\b|\btelefonn|\btelefon\s*(?:nr|nummer)|\bnummeret\b|\bhvilket\s+nummer",
                          re.IGNORECASE)
 _GIVES_PHONE = re.compile(r"\bring|nummer", re.IGNORECASE)
-
-
-_WH_START = re.compile(r"^\W*(?:og\s+|men\s+|sa\s+)?hv(?:ad|or|em|ilk|ornar|orfor|ordan)")
 
 
 def age_fits(item: Item, age: int) -> bool:
@@ -144,7 +140,7 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
         # transport; "sad over en time i kørslen. er det meningen?": the travel time). A question
         # word asks for something the answer must say: then only such items gain ("bor i Herlev og
         # er faldet i hjemmet. Hvad koster det?": a price, not who can get training).
-        wh = bool(_WH_START.match(fold(asking or "")))
+        wh = question_word_first(asking or "")
         story = {i: c for i, c in coverage.items() if asked[i] > 0 or not wh}
         coverage = {i: max(c, asked[i]) for i, c in coverage.items()}
     order = sorted(coverage, key=lambda i: -scores[i] * (COVERAGE_MIX + coverage[i] + STORY_MIX * story.get(i, 0.0)))

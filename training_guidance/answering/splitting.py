@@ -119,10 +119,16 @@ _SUBORDINATE = re.compile(r"^\s*(?:og\s+|men\s+)?(?:nar|nu\s+hvor|nu\s+da|efter\
                           r"|indtil|inden|sa\s+snart|eftersom|siden)\b")
 
 
+def question_word_first(text: str) -> bool:
+    """Whether ``text`` starts with a question word ("hvad koster det?", "og hvornår …"): it asks for
+    something its answer must say, where a yes/no question ("er det meningen?") may ask about a story."""
+    return bool(_WH.match(fold(text or "")))
+
+
 def _inverted_statement(before: str, piece: str) -> bool:
     """A verb first after such a clause, ending in a full stop, tells: the order is the statement's
     own ("… er færdig, vil jeg gerne fortsætte i et fitnesscenter."); with "?" or no stop it asks."""
-    return bool(_SUBORDINATE.match(fold(before))) and piece.rstrip().endswith(".") and not _WH.match(fold(piece))
+    return bool(_SUBORDINATE.match(fold(before))) and piece.rstrip().endswith(".") and not question_word_first(piece)
 
 
 def _later_asks(folded: str, part: str) -> bool:
@@ -178,10 +184,10 @@ def read_message(text: str) -> List[Piece]:
                     separator.strip() == "," and _ENDS_IN_OM.search(joined[-1])) or (
                     # "min mand har angst og får det skidt i grupper": a verb after "og" asks anew
                     # only after a question ("hvad koster det, og er det hver uge")
-                    "og" in separator and not _WH.match(fold(piece)) and not _asks_or_names(joined[-1])) or (
+                    "og" in separator and not question_word_first(piece) and not _asks_or_names(joined[-1])) or (
                     separator.strip() == "," and _HOW.match(fold(joined[-1]))
                     and _ALTERNATIVES.search(piece)) or (
-                    separator.strip() == "," and _WH.match(fold(joined[-1])) and _GUESS.match(fold(piece)))):
+                    separator.strip() == "," and question_word_first(joined[-1]) and _GUESS.match(fold(piece)))):
                 joined[-1] += separator + piece
             elif piece.strip(" ,.;"):
                 joined.append(piece)
