@@ -836,3 +836,22 @@ def test_bm25s_indlaeses_uden_jax_og_giver_de_samme_tal():
 def test_et_barn_under_18_faar_reglerne_for_boern(kb, question, code):
     result = answer_question(kb, question, code=code)
     assert any(h.item.max_age is not None for h in result.hits[:2]), [h.key for h in result.hits]
+
+
+@pytest.mark.parametrize("question,code,older", [
+    ("gaelder den nye aeldrelov for min mor paa 80", "0316", True),
+    ("Jeg er 71 og bor i Middelfart. Gælder ældreloven for mig?", "0410", True),
+    ("Min søn på 55 har lige så meget brug for hjælp som en gammel. Gælder ældreloven for ham?", "0316", False),
+])
+def test_reglen_for_dem_under_folkepensionsalderen_er_intet_svar_for_en_der_er_aeldre(kb, question, code, older):
+    """Nobody of 71 or 80 is under the pension age of any cohort: the rule on ældreloven for younger
+    people with the same needs is no answer for them, but it is for someone of 55."""
+    keys = [h.key for h in answer_question(kb, question, code=code).hits]
+    assert "national:aeldreloven" in keys
+    assert ("national:aeldreloven_under_pension_age" not in keys) is older, keys
+
+
+def test_den_hoejeste_folkepensionsalder_er_den_hoejeste_aargangs_i_alle_tabeller(kb):
+    """The law of 2025 raises it to 70 for those born after 1970; the table of 2022 stopped at 69."""
+    from training_guidance.pension_age import highest_pension_age
+    assert highest_pension_age(kb.national.parameters["pension_age"]) == 70

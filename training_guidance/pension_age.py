@@ -56,3 +56,10 @@ def has_reached_pension_age(parameter: Parameter, age: int, today: dt.date) -> O
                 candidates += [start - dt.timedelta(days=1), start]
     answers = {reached_on(parameter, birth, today) for birth in candidates}
     return answers.pop() if len(answers) == 1 else None
+
+
+def highest_pension_age(parameter: Parameter) -> float:
+    """The highest folkepensionsalder of any cohort in any table: someone older has reached it,
+    whatever their birth date and whichever day it is."""
+    return max(v for value in parameter.values.values()
+               for v in (value.value.values() if isinstance(value.value, dict) else [value.value]))

@@ -16,6 +16,7 @@ import numpy as np
 from ..knowledge import KnowledgeBase
 from ..knowledge.schema import Item, Topic
 from ..municipalities import MunicipalityChoice, resolve_municipality
+from ..pension_age import highest_pension_age
 from ..understanding import stated_age, writer_lives_elsewhere
 from .index import Entry, indexes, without_names
 from .offers import named_offer
@@ -49,9 +50,10 @@ _ASKS_PHONE = re.compile(r"\btlf\b|\btelefonn|\btelefon\s*(?:nr|nummer)|\bnummer
 _GIVES_PHONE = re.compile(r"\bring|nummer", re.IGNORECASE)
 
 
-def age_fits(item: Item, age: int) -> bool:
-    """Whether an item about an age group holds for someone of ``age``."""
-    return item.max_age is None or age <= item.max_age
+def age_fits(item: Item, age: int, pension_age: float = float("inf")) -> bool:
+    """Whether an item about an age group holds for someone of ``age`` (``pension_age``: an age
+    from which everyone has reached folkepensionsalderen)."""
+    return (item.max_age is None or age <= item.max_age) and not (item.below_pension_age and age > pension_age)
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
         scores = np.where(index.national, scores * NATIONAL_WEIGHT, scores)
     age = stated_age(question, kb) or age
     child = age is not None and age < 18
+    oldest = highest_pension_age(kb.national.parameters["pension_age"])
     if child:
         # "mit barnebarn på 14 …": the rules for children answer it, whatever else the story says
         scores = np.where(index.for_children, scores * CHILD_WEIGHT, scores)
@@ -166,8 +169,9 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
             continue  # "hvad er adressen på aktivitetscentret": an item on the centre without one is no answer
         if wants_phone and not (item.phone or _GIVES_PHONE.search(item.text)):
             continue  # "hvad er tlf nr": "terapeuterne taler med dig" gives no number
-        if age is not None and not age_fits(item, age):
-            continue  # "min far er kun 66": the rules for children are no answer
+        if age is not None and not age_fits(item, age, oldest):
+            continue  # "min far er kun 66": the rules for children are no answer; "min far på 71":
+            # nor are those for someone under the pension age
         hits.append(_hit(index.entries[i], scores[i], offer, coverage[i]))
         # The best item that says enough sets the bar for the others; one that matched on too
         # little of the question does not

@@ -130,6 +130,10 @@ class Item(Strict):
     # An item about children (17): no answer to a question that gives an older age ("min far er
     # kun 66, er han for ung til genoptræning")
     max_age: Optional[int] = Field(None, ge=0, le=120)
+    # An item for someone who has not reached folkepensionsalderen ("ældreloven kan også gælde for
+    # dig, selv om du ikke har nået folkepensionsalderen"): no answer for someone older than any
+    # cohort's pension age ("min far på 71")
+    below_pension_age: bool = False
 
     @validator("id")
     def _slug(cls, v: str) -> str:
