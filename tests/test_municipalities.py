@@ -261,3 +261,26 @@ def test_rangeringen_fjerner_ogsaa_navne_der_ikke_er_et_hjem(kb):
     blanked = without_names(text, kb).lower()
     assert not any(name in blanked for name in ("horsens", "ishoej", "holbæk", "aarhus"))
     assert "side" in blanked and "sygehus" in blanked
+
+
+def test_voksne_boerns_hjem_er_ikke_borgerens(kb):
+    """"vores børn bor i København" tells where the children live; the husband's training in
+    Holstebro is what is asked about."""
+    text = ("Jeg passer min mand, der har demens og er blevet svag efter et fald. Vores børn bor i København. "
+            "Jeg håber, at I tænker på os pårørende, når I planlægger hans træning i Holstebro.")
+    assert resolve_municipality(text, kb=kb).code == "0661"
+    assert resolve_municipality("Vores børn bor i København og hjælper os.", kb=kb).code == "0101"
+
+
+def test_en_slaegtning_der_har_sagt_noget_er_ikke_den_der_spoerges_om(kb):
+    """"Min svoger siger, at …": the writer tells of themself and their own home; the brother-in-law
+    only said something."""
+    from training_guidance.answering import message_municipality
+    from training_guidance.understanding import writer_lives_elsewhere
+
+    text = ("Jeg er 64 og bor i Næstved. Min svoger siger, at den nye ældrelov kun gælder for folk på "
+            "folkepension, så den har intet med mig at gøre. Er det rigtigt?")
+    assert not writer_lives_elsewhere(text)
+    assert message_municipality(kb, text).code == "0370"
+    # the mother who says something about herself is still the one asked about
+    assert writer_lives_elsewhere("min mor siger hun ikke kan få træning i Holbæk, jeg bor i Odense")

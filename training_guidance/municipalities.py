@@ -185,6 +185,10 @@ _HOSPITAL_AFTER = re.compile(r"\s*-?\s*\w*(?:sygehus|hospital)")
 _PAGE_AFTER = re.compile(r"\s*(?:kommunes?\s+)?(?:hjemme)?side\b")
 # "det er min far i Holstebro det gælder": where the relative is
 _RELATIVE_IN_BEFORE = re.compile(r"\b(?:min|mit|vores|hans|hendes)\s+\w+\s+(?:der\s+bor\s+|som\s+bor\s+)?i\s*$")
+# "vores børn bor i København": the writer's grown-up children live elsewhere; that is not the
+# citizen's home (a child asked about is "min søn", "vores datter")
+_CHILDREN_LIVE_BEFORE = re.compile(r"\b(?:vores|mine|hans|hendes|deres)\s+(?:born|bornene|borneborn|bornebornene)"
+                                   r"\s+(?:\w+\s+){0,2}bor\s+(?:\w+\s+){0,2}i\s*$")
 # "hun arbejder i Aarhus hele ugen": where someone works, not where the citizen lives
 _WORKS_BEFORE = re.compile(r"\b(?:arbejder|arbejdede|arbejde|studerer|job)\s+(?:\w+\s+){0,2}?i\s*$")
 # "udskrevet fra Hvidovre", "opereret i Vejle": where the hospital is, not where they live
@@ -274,6 +278,8 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None, any_role: bool 
         lives_after = _LIVES_AFTER.match(fold(after))
         lives = bool(_LIVES_BEFORE.search(near) or kommune or relative_in or lives_after
                      or _MOVED_FROM_BEFORE.search(fold(text[max(0, start - 60):start])))
+        children = bool(_CHILDREN_LIVE_BEFORE.search(near))
+        lives = lives and not children
         capitalised = span[:1].isupper() and not _sentence_start(text, start)
         alone = not text[:start].strip() and not text[end:].strip(" .!?")
         after_preposition = bool(_PLACE_BEFORE.search(before))
@@ -286,7 +292,8 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None, any_role: bool 
         said_after = lives_after.lastgroup if lives_after else None  # "writer", "other" or None ("vi")
         whose = ("writer" if _WRITER_LIVES.search(near) or _writer_and_lives(_clause_before(text, start))
                  or said_after == "writer"
-                 else "other" if _OTHER_LIVES.search(near) or relative_in or said_after == "other" else None)
+                 else "other" if not children and (_OTHER_LIVES.search(near) or relative_in or said_after == "other")
+                 else None)
         place = not typo and any(k in index.places for k in name_keys(span))
         found.append(Mention(entry.code, start, kommune.end() + end if kommune else end, lives, whose, place))
     for m in _CODE.finditer(text):

@@ -147,9 +147,20 @@ _HELPER_AFTER = _rx(r"\s+(?:\w+\s+)?(?:hjalper|hjalp|skriver|sidder|taster|har\s
                     r"|\s+og\s+jeg\b")
 
 
+# "min svoger siger, at …", "min søn mener …": a relative who told the writer something
+_REPORTER_AFTER = _rx(r"\s+(?:\w+\s+)?(?:siger|sagde|pastar|pastod|mener|mente|tror|troede|fortalte|har\s+sagt"
+                      r"|har\s+hort|har\s+last)\b")
+
+
 def _relation(folded: str) -> Optional[str]:
-    # "min datter hjælper mig med at skrive": the daughter is not the one the message is about.
-    found = [m for m in _RELATION.finditer(folded) if not _HELPER_AFTER.match(folded, m.end())]
+    # "min datter hjælper mig med at skrive": the daughter is not the one the message is about;
+    # nor is "min svoger siger, at ældreloven … intet har med mig at gøre" when the writer tells of
+    # themself and of nobody else ("hun", "ham")
+    own = bool(_FIRST_PERSON.search(folded) or _OWN_TRAINING.search(folded)
+               or re.search(r"\b(?:mig|min|mit|mine)\b(?!\s+(?:\w+\s+)?(?:" + _REL_RX + r")s?\b)", folded)) \
+        and not _THIRD_PERSON.search(folded)
+    found = [m for m in _RELATION.finditer(folded) if not _HELPER_AFTER.match(folded, m.end())
+             and not (own and _REPORTER_AFTER.match(folded, m.end()))]
     if not found:
         return None
     # "min søster og jeg er bekymrede for vores mor": the person asked about is the topic.

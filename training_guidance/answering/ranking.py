@@ -20,7 +20,7 @@ from ..pension_age import highest_pension_age
 from ..understanding import stated_age, writer_lives_elsewhere
 from .index import Entry, indexes, without_names
 from .offers import named_offer
-from .splitting import asking_sentence, question_word_first, split_questions
+from .splitting import asking_sentence, question_word_first, split_questions, without_confirmations
 
 # Chosen on the development questions (docs/answering.md tells which parts were measured when).
 MIN_SCORE = 0.5               # BM25 score below which an item does not answer the question
@@ -107,7 +107,8 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     an age the question gives comes first."""
     index = indexes(kb).for_code(code)
     offer = offer or named_offer(question)
-    analysis = index.analyzer.analyse(without_names(question, kb), question=True)
+    # "… Passer det?" asks about the claim before it: "passer" is not what it is about
+    analysis = index.analyzer.analyse(without_names(without_confirmations(question), kb), question=True)
     tokens, units = analysis.tokens, analysis.units
     # "min far er 89 … efter en slem influenza kan han ikke gå ned til postkassen. … Kan han få hjælp
     # til at træne sig op igen": the story before the question may be about anything. The sentence

@@ -98,7 +98,9 @@ _WANT_TO_KNOW = re.compile(r"\b(?:vil|ville)\s+(?:gerne\s+|bare\s+|lige\s+|godt\
                            # "spørger om/hvad …" with what is asked after it: not "undskyld jeg spørger,
                            # men …", nor "det er min mor jeg spørger om." (who, not what)
                            r"|\bsporgsmal\b|\bsporger\s+(?:lige\s+|bare\s+)?(?:om|til|efter|hv\w+)\s+[^\s.!?]"
-                           r"|\bjeg\s+undrer\s+mig\b")
+                           r"|\bjeg\s+undrer\s+mig\b"
+                           # "min søster påstår, at man skal betale": a claim the writer doubts, to confirm
+                           r"|\bpast(?:ar|od)\b")
 # "kan ikke gå på trapper": a note that leaves out "jeg" says what someone cannot do; it asks nothing
 _NEGATED_START = re.compile(r"^\s*\w+\s+(?:ikke|ik|ikk|aldrig)\b")
 
@@ -117,6 +119,34 @@ _LATER_ASKS = re.compile(rf",\s*(?:og\s+|men\s+|sa\s+|eller\s+)?(?:(?!(?:bor|boe
 # gange", "når min genoptræning er færdig, vil jeg gerne fortsætte i et fitnesscenter."
 _SUBORDINATE = re.compile(r"^\s*(?:og\s+|men\s+)?(?:nar|nu\s+hvor|nu\s+da|efter\s+at|fordi|selvom|selv\s+om|mens"
                           r"|indtil|inden|sa\s+snart|eftersom|siden)\b")
+
+
+# "Passer det?", "Har han ret?", "Det kan da ikke passe?", "Kan du forklare mig det?": a request to
+# confirm or explain what was just said; it asks about the claim before it and names nothing itself
+# (folded)
+_CONFIRMS = re.compile(
+    r"^\s*(?:og\s+|men\s+)?(?:(?:passer|stemmer|holder)\s+det(?:\s+(?:virkelig|nu|da|egentlig))?"
+    r"|(?:er|var)\s+det\s+(?:virkelig\s+|nu\s+|da\s+|ogsa\s+)?(?:rigtigt?|sandt|korrekt|sadan|rimeligt)"
+    r"|(?:har|havde)\s+(?:han|hun|de|du|hun\s+da|han\s+da|min\s+\w+)\s+(?:virkelig\s+)?ret"
+    r"|kan\s+det\s+(?:virkelig\s+|nu\s+|da\s+)?(?:passe|vare\s+rigtigt?|vare\s+sandt|vare\s+meningen)"
+    r"|det\s+kan\s+(?:da\s+|vel\s+|vel\s+ikke\s+|)(?:ikke\s+)?(?:passe|vare\s+rigtigt?|vare\s+meningen)"
+    r"|(?:kan|vil)\s+(?:du|i)\s+(?:godt\s+)?(?:forklare|uddybe)(?:\s+(?:mig|os))?\s+det"
+    r"|hvad\s+siger\s+(?:du|i)\s+til\s+det)"
+    r"(?:\s+(?:eller\s+hvad|eller\s+ej|eller\s+ikke))?\s*[?.!]*\s*$")
+
+
+def confirms(text: str) -> bool:
+    """Whether ``text`` only asks to confirm or explain what was said before it ("Passer det?")."""
+    return bool(_CONFIRMS.match(fold(text or "")))
+
+
+def without_confirmations(question: str) -> str:
+    """A question without its sentences that only ask to confirm the claim before them: "Min nabo
+    påstår, at man kun har 14 dage til at klage. Passer det?" asks about the claim; "passer"
+    is not what it asks about. A question of nothing else stays as it is."""
+    said = sentences(question)
+    kept = [s for s in said if not confirms(s)]
+    return " ".join(s.strip() for s in kept) if any(re.search(r"[^\W_]", s) for s in kept) else question
 
 
 def question_word_first(text: str) -> bool:
@@ -200,7 +230,10 @@ def read_message(text: str) -> List[Piece]:
         # "hvad hvis min far er på aflastning, kan han så træne": the condition belongs to the question
         condition = _CONDITION.match(fold(piece)) and k + 1 < len(pieces) and pieces[k + 1][0] == n
         inverted = k > 0 and pieces[k - 1][0] == n and _inverted_statement(pieces[k - 1][1], piece)
-        if _asks_or_names(piece) and not condition and not inverted:
+        if read and read[-1].asks and confirms(piece):
+            # "Jeg forstår ikke, hvad … skal gøre for mig. Kan du forklare mig det?": one question
+            read[-1] = Piece(f"{read[-1].text} {piece}", True, read[-1].sentence)
+        elif _asks_or_names(piece) and not condition and not inverted:
             read.append(Piece(re.sub(r"^(?:og|men)\s+", "", piece, flags=re.I), True, n))
         else:
             read.append(Piece(piece, False, n))
@@ -255,4 +288,8 @@ def asking_sentence(question: str) -> Optional[str]:
         return note.group(1).strip()
     if len(said) < 2:
         return None
-    return next((s.strip() for s in reversed(said) if asks(s)), None)
+    asking = next((k for k in range(len(said) - 1, -1, -1) if asks(said[k])), None)
+    if asking is not None and asking > 0 and confirms(said[asking]) and not confirms(said[asking - 1]):
+        # "Min nabo påstår, at … Passer det?": the claim before a request to confirm it is what is asked
+        return said[asking - 1].strip()
+    return said[asking].strip() if asking is not None else None
