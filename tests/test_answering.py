@@ -885,3 +885,23 @@ def test_en_paastand_der_skal_bekraeftes_finder_svaret_paa_det_paastaaede(kb):
                                "Holstebro. Passer det?", code="0661").hits
     assert any(h.key in ("national:complaint_deadline", "0661:stk1:deadline", "0661:stk2:deadline")
                for h in hits[:3]), [h.key for h in hits]
+
+
+@pytest.mark.parametrize("message,code,wanted", [
+    ("Jeg vil gerne klage over afslaget på genoptræning. Skal klagen sendes over nettet? Og hvor lang tid har jeg?",
+     "0615", ("national:complaint_deadline", "0615:stk1:deadline", "0615:stk2:deadline")),
+    ("hvem skal jeg klage til i holbæk. hvor lang tid har jeg", "0316",
+     ("national:complaint_deadline", "0316:stk1:klagefrist")),
+])
+def test_et_spoergsmaal_om_hvor_lang_tid_uden_andet_gaelder_spoergsmaalet_foer(kb, message, code, wanted):
+    """"hvor lang tid har jeg?" after a question about a complaint asks for the complaint's deadline,
+    not for how long a course lasts."""
+    last = split_questions(message)[-1]
+    assert last.rstrip(" ?").lower().endswith("hvor lang tid har jeg")
+    keys = [k for h in answer_question(kb, last, code=code).hits[:3] for k in h.keys]
+    assert any(k in wanted for k in keys), keys
+
+
+def test_et_kort_spoergsmaal_med_sine_egne_ord_baerer_ikke_spoergsmaalet_foer():
+    assert split_questions("hvad er adressen på strakskoordinationen. hvornår kan jeg ringe")[-1] == \
+        "hvornår kan jeg ringe"

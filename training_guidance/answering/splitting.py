@@ -247,6 +247,14 @@ def read_message(text: str) -> List[Piece]:
 _ITS = re.compile(r"^\s*(?:hvad|hvem|hvornar|hvor\s+\w+)\s+er\s+(?:den\s+|det\s+)?[a-z]+(?:en|et|ne)\s*[?.!]*\s*$")
 
 
+# "…klage over afslaget … Og hvor lang tid har jeg?", "…ringer til mig? Og hvor længe kan der gå?": a
+# question for a length of time that names nothing else asks it of the question before it (the
+# complaint's deadline, the call's waiting time; the standards give many). Not any short question:
+# "hvor tit bliver det så" and "hvornår kan jeg ringe" are answered by their own words.
+_SUBJECTLESS = re.compile(r"^\s*(?:og\s+|men\s+)?hvor\s+(?:lang\s+tid|lange?)\s+(?:har|kan|skal|tager)\s+"
+                          r"(?:jeg|vi|hun|han|de|man|det|der)(?:\s+(?:ga|vare|tage|vente))?\s*[?.!]*\s*$")
+
+
 def split_questions(text: str) -> List[str]:
     """The questions in a message, each with the context before it ([] for an empty message); a
     question about "its" deadline or price after another in the same sentence has that one before
@@ -257,8 +265,9 @@ def split_questions(text: str) -> List[str]:
     before: Optional[Piece] = None  # the question just before, with what it carries
     for piece in read_message(text):
         if piece.asks:
-            if not context and before is not None and before.sentence == piece.sentence \
-                    and _ITS.match(fold(piece.text)):
+            if not context and before is not None and (
+                    before.sentence == piece.sentence and _ITS.match(fold(piece.text))
+                    or _SUBJECTLESS.match(fold(piece.text))):
                 context = [before.text.rstrip(" ,?.") + "."]
             questions.append(" ".join(context + [piece.text]))
             before = Piece(questions[-1], True, piece.sentence)
