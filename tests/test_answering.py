@@ -905,3 +905,21 @@ def test_et_spoergsmaal_om_hvor_lang_tid_uden_andet_gaelder_spoergsmaalet_foer(k
 def test_et_kort_spoergsmaal_med_sine_egne_ord_baerer_ikke_spoergsmaalet_foer():
     assert split_questions("hvad er adressen på strakskoordinationen. hvornår kan jeg ringe")[-1] == \
         "hvornår kan jeg ringe"
+
+
+def test_ordene_der_kun_rammer_et_spoergsmaal_ind_taeller_ikke():
+    from training_guidance.answering.splitting import without_frames
+
+    assert without_frames("Kan du fortælle mig, om træningen foregår hjemme?").split() == \
+        "om træningen foregår hjemme?".split()
+    assert without_frames("Jeg forstår ikke, hvorfor jeg skal betale").split() == "hvorfor jeg skal betale".split()
+    # the writer's own trouble with understanding is what is asked, not how it is put
+    assert "forstår ikke" in without_frames("min mor forstår ikke, hvad terapeuten siger")
+
+
+def test_hvad_traeningen_skal_goere_for_en_er_formaalet(kb):
+    hits = answer_question(kb, "Jeg forstår ikke helt, hvad vedligeholdende træning skal gøre for mig, når min "
+                               "parkinson alligevel ikke bliver bedre. Kan du forklare mig det?", code="0661",
+                           offer="stk2").hits
+    assert any(h.key in ("0661:stk2:keep_skills", "0661:stk2:independent_life", "national:serviceloven_86_2")
+               for h in hits[:3]), [h.key for h in hits]

@@ -20,7 +20,7 @@ from ..pension_age import highest_pension_age
 from ..understanding import stated_age, writer_lives_elsewhere
 from .index import Entry, indexes, without_names
 from .offers import named_offer
-from .splitting import asking_sentence, question_word_first, split_questions, without_confirmations
+from .splitting import asking_sentence, question_word_first, split_questions, without_confirmations, without_frames
 
 # Chosen on the development questions (docs/answering.md tells which parts were measured when).
 MIN_SCORE = 0.5               # BM25 score below which an item does not answer the question
@@ -108,14 +108,15 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     index = indexes(kb).for_code(code)
     offer = offer or named_offer(question)
     # "… Passer det?" asks about the claim before it: "passer" is not what it is about
-    analysis = index.analyzer.analyse(without_names(without_confirmations(question), kb), question=True)
+    analysis = index.analyzer.analyse(without_names(without_frames(without_confirmations(question)), kb),
+                                      question=True)
     tokens, units = analysis.tokens, analysis.units
     # "min far er 89 … efter en slem influenza kan han ikke gå ned til postkassen. … Kan han få hjælp
     # til at træne sig op igen": the story before the question may be about anything. The sentence
     # that asks counts twice in the score (its words are what is asked; the story's still count
     # once: it often names the topic), and an item that answers it answers the question (coverage).
     asking = asking_sentence(question)
-    said = index.analyzer.analyse(without_names(asking, kb), question=True) if asking else None
+    said = index.analyzer.analyse(without_names(without_frames(asking), kb), question=True) if asking else None
     scores = index.scores(tokens + (said.tokens if said else [])).astype(np.float64)
     if len(index.entries) and code in indexes(kb).by_code:
         scores = np.where(index.national, scores * NATIONAL_WEIGHT, scores)

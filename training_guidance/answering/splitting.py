@@ -135,6 +135,22 @@ _CONFIRMS = re.compile(
     r"(?:\s+(?:eller\s+hvad|eller\s+ej|eller\s+ikke))?\s*[?.!]*\s*$")
 
 
+# "Jeg forstår ikke, hvorfor …", "Kan du fortælle mig, om …", "Er det rigtigt, at …": how a question is
+# put, not what it asks about ("forstår ikke" is otherwise a word of cooperation: "min mor forstår
+# ikke, hvad terapeuten siger")
+_FRAME = re.compile(
+    r"\b(?:jeg\s+forst(?:å|aa|a)r\s+ikke(?:\s+helt)?(?=\s*,?\s*(?:hvorfor|hvad|hvordan)\b)"
+    r"|(?:kan|vil)\s+(?:du|i)\s+(?:ikke\s+)?(?:godt\s+)?(?:fortælle|fortaelle|fortalle|forklare)(?:\s+mig|\s+os)?"
+    r"|er\s+det\s+(?:virkelig\s+)?(?:rigtigt?|sandt|korrekt)(?=\s*,?\s*at\b)"
+    r"|jeg\s+g(?:å|aa|a)r\s+ud\s+fra(?=\s*,?\s*at\b))\s*,?\s*",
+    re.IGNORECASE)
+
+
+def without_frames(question: str) -> str:
+    """A question without the words that only frame it ("Kan du fortælle mig, om …")."""
+    return _FRAME.sub(" ", question or "")
+
+
 def confirms(text: str) -> bool:
     """Whether ``text`` only asks to confirm or explain what was said before it ("Passer det?")."""
     return bool(_CONFIRMS.match(fold(text or "")))
