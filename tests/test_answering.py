@@ -923,3 +923,14 @@ def test_hvad_traeningen_skal_goere_for_en_er_formaalet(kb):
                            offer="stk2").hits
     assert any(h.key in ("0661:stk2:keep_skills", "0661:stk2:independent_life", "national:serviceloven_86_2")
                for h in hits[:3]), [h.key for h in hits]
+
+
+def test_ryggen_er_ikke_rygning(kb):
+    """"ryg" (the back) and "ryger" (smokes) have one Danish stem; the synonyms file gives the back
+    a stem of its own, so a bad back is not a question about smoking - and smoking still is."""
+    back = answer_question(kb, "Jeg træner allerede efter en plan fra hospitalet for min hofte. Kan jeg få "
+                               "kommunens genoptræning ved siden af for min dårlige ryg?", code="0183").hits
+    assert "0183:stk1:smoking" not in [h.key for h in back[:3]]
+    smoke = answer_question(kb, "min mand ryger inde i stuen, kan terapeuten så stadig komme hjem til os",
+                            code="0183").hits
+    assert smoke and smoke[0].key == "0183:stk1:smoking", [h.key for h in smoke]

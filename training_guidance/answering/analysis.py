@@ -7,7 +7,8 @@ Both the items and the questions go through the same steps, so "svømmehallen", 
    ("massge" → "massage"; small edit distance, same first letter, longer words only), or split
    into two words they use ("telefonnummeret" → "telefon" + "nummeret"); two swapped letters
    count as one typo;
-3. Danish Snowball stemming (PyStemmer);
+3. Danish Snowball stemming (PyStemmer); a word the file's `stems` names has the stem it gives
+   ("ryggen" is the back, not "ryge", to smoke);
 4. a phrase of a synonym group ("vælge selv", "frit valg") adds the group's name as a word; a
    few stop words may stand between its words ("selv kan vælge", "hvem er det der træner"); in a
    question, "#" in a phrase stands for a number ("min mor på #" says an age);
@@ -37,6 +38,7 @@ from .synonyms import Synonyms
 _WORD = re.compile(r"[^\W_]+|[§#]")
 NUMBER = "#"  # in a phrase of the synonyms file: any number of one to three digits, in questions
 GROUP_PREFIX = "="
+STEM_PREFIX = "~"
 GROUP_WEIGHT = 2
 MAX_GAP = 3  # stop words allowed between two words of a phrase
 # Zipf frequency in Danish (wordfreq; 6 is once per million words ... 3 once per billion): from
@@ -70,7 +72,9 @@ class Analyzer:
 
     def __init__(self, synonyms: Synonyms):
         self._stemmer = Stemmer.Stemmer("danish")
-        self._stem_cache: Dict[str, str] = {}
+        # "ryg" (the back) and "ryger" (smokes) share a Danish stem; the file gives one its own
+        self._stem_cache: Dict[str, str] = {fold(w): STEM_PREFIX + fold(name)
+                                            for name, words in synonyms.stems.items() for w in words}
         self.stop: Set[str] = {fold(w) for w in STOPWORDS_DANISH} | {
             w for phrase in synonyms.ignore for w in _words(phrase)
         }
@@ -108,8 +112,10 @@ class Analyzer:
         """Record the words the knowledge files use: only those are mended towards."""
         for text in texts:
             self.vocabulary.update(set(_words(text)))
+        # A word the file gives a stem of its own is a word of this domain, as a group is
         self.known = {self._stem(w) for w in self.vocabulary} | {
-            name for names in self._phrases.values() for name in names}
+            name for names in self._phrases.values() for name in names} | {
+            stem for stem in self._stem_cache.values() if stem.startswith(STEM_PREFIX)}
         self._vocab_list = [w for w in self.vocabulary if len(w) >= 3 and w not in self.stop]
 
     # -- steps ----------------------------------------------------------------------------

@@ -28,7 +28,9 @@ class Synonyms(BaseModel):
     fields: words for every item with that field set; items: words for one item ("national:<id>",
     "<kommunekode>:<id>" or "<kommunekode>:<offer>:<id>"); ignore: words that say nothing about what
     is asked; about: words that say a question is about training (with one of them, a word no
-    knowledge file uses is taken as the situation - an illness, an injury - not as what is asked)."""
+    knowledge file uses is taken as the situation - an illness, an injury - not as what is asked);
+    stems: a stem of its own for words that Danish stemming gives another word's stem ("ryg", the
+    back, and "ryger", smokes, are both "ryg"): the name → the words as written."""
 
     groups: Dict[str, List[str]] = {}
     topics: Dict[Topic, List[str]] = {}
@@ -36,6 +38,7 @@ class Synonyms(BaseModel):
     items: Dict[str, List[str]] = {}
     ignore: List[str] = []
     about: List[str] = []
+    stems: Dict[str, List[str]] = {}
 
     class Config:
         extra = Extra.forbid
@@ -118,6 +121,7 @@ def validate_synonyms(kb: KnowledgeBase) -> Synonyms:
     lists += [(f"fields.{name}", words) for name, words in synonyms.fields.items()]
     lists += [(f"items.{key}", words) for key, words in synonyms.items.items()]
     lists += [("ignore", synonyms.ignore), ("about", synonyms.about)]
+    lists += [(f"stems.{name}", words) for name, words in synonyms.stems.items()]
     for where, phrases in lists:
         problems += [f"  field {where}.{n}: {phrase!r} has no word" for n, phrase in enumerate(phrases)
                      if not re.search(r"[^\W_]|§", phrase or "")]
