@@ -17,11 +17,12 @@ See docs/answering.md.
 """
 from ..municipalities import MunicipalityChoice, resolve_municipality
 from .corrections import corrected
+from .dictation import as_typed
 from .index import indexes, item_key, without_names
 from .offers import about_offer, named_offer
 from .ranking import Answer, Hit, MessageAnswer, answer_message, answer_question, message_municipality
 from .splitting import asking_sentence, split_questions
 
-__all__ = ["Answer", "Hit", "MessageAnswer", "MunicipalityChoice", "about_offer", "answer_message", "answer_question",
+__all__ = ["Answer", "Hit", "MessageAnswer", "MunicipalityChoice", "about_offer", "as_typed", "answer_message", "answer_question",
            "asking_sentence", "corrected", "indexes", "item_key", "message_municipality", "named_offer", "resolve_municipality", "split_questions",
            "without_names"]

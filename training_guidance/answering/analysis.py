@@ -119,6 +119,10 @@ class Analyzer:
         self._vocab_list = [w for w in self.vocabulary if len(w) >= 3 and w not in self.stop]
 
     # -- steps ----------------------------------------------------------------------------
+    def stem(self, word: str) -> str:
+        """The search word of a folded word (its stem, or the one the file gives it)."""
+        return self._stem(word)
+
     def _stem(self, word: str) -> str:
         stem = self._stem_cache.get(word)
         if stem is None:

@@ -25,6 +25,7 @@ from typing import List, NamedTuple, Optional, Tuple
 
 from ..folding import fold
 from .corrections import corrected
+from .dictation import as_typed
 from .sentences import sentences
 
 # The subject may be one of the standards' nouns in the definite form ("snakker terapeuterne
@@ -204,6 +205,42 @@ def _asks_or_names(piece: str) -> bool:
                            and not re.match(r"^\s*(?:min|mit|mine|vores|jeg|hun|han|vi|de)\b", piece, re.IGNORECASE))
 
 
+# A message dictated without punctuation asks in the middle of a sentence: "… i tre uger og vi bor
+# her i Holbæk kan hun få noget genoptræning af kommunen", "… for halvanden uge siden hvornår får jeg
+# svar". A question starts there after a word that ends what was told - not after a word that puts
+# the verb first in a statement ("og nu kan hun knap nok komme op": "nu"), nor after one that makes
+# the question indirect ("ved ikke hvad", "spørger om").
+_EMBEDDED = re.compile(
+    rf"(?P<before>[a-zæøå0-9]+)\s+(?=(?:hvornar|hvordan|hvorfor|hvem|hvad|hvilk\w+|hvor\s+(?:lang|lange|tit|ofte|"
+    rf"mange|meget|sent|tidligt|skal|kan|ligger|henne|langt))\b"
+    # "efter en lungebetændelse kan hun ikke selv gå": a statement with what came first put first
+    rf"|(?:kan|skal|ma|far|vil|galder|koster)\s+(?:hun|han|jeg|vi|de|man|min|mit|mine|vores|i)\b"
+    rf"(?!\s+(?:\w+\s+)?(?:ikke|ik|aldrig|heller|knap|slet)\b))")
+_NO_QUESTION_AFTER = frozenset((
+    "nu", "sa", "da", "derfor", "her", "der", "ogsa", "altsa", "alligevel", "og", "men", "at", "om", "hvis",
+    "nar", "som", "hvor", "selv", "heller", "ikke", "jo", "vel", "bare", "faktisk", "snart", "igen", "stadig",
+    "senere", "bagefter", "tit", "ofte", "aldrig", "altid", "maske", "nok", "dog", "ved", "vide", "sporger",
+    "sporge", "forstar", "undrer", "hore", "af", "sted", "det", "til", "sige", "se", "eller", "hvad", "ja",
+    "hej", "nej", "tror", "mener", "synes", "siger", "sagde", "skriver", "fordi", "mens", "indtil", "inden",
+    "efter", "for", "med", "pa", "i", "fra", "om", "end", "lige", "kun", "godt", "vist", "hvordan", "hvornar",
+    # verbs and words an indirect question follows: "kan ikke huske hvad de siger"
+    "huske", "forklare", "fortalle", "bestemme", "valge", "finde", "tjekke", "rigtig", "rigtigt"))
+MIN_UNPUNCTUATED_WORDS = 8
+
+
+def _unpunctuated_pieces(piece: str) -> List[str]:
+    """A long piece without a comma that asks nothing where it starts, cut where a question starts
+    in it (see _EMBEDDED): what is told, then the question."""
+    if "," in piece or len(piece.split()) < MIN_UNPUNCTUATED_WORDS or _asks_or_names(piece):
+        return [piece]
+    folded = fold(piece)
+    if len(folded) != len(piece):
+        return [piece]
+    cut = next((m.end() for m in _EMBEDDED.finditer(folded)
+                if m.group("before") not in _NO_QUESTION_AFTER and len(folded[:m.start()].split()) >= 2), None)
+    return [piece] if cut is None else [piece[:cut], piece[cut:]]
+
+
 class Piece(NamedTuple):
     text: str
     asks: bool
@@ -216,7 +253,8 @@ def read_message(text: str) -> List[Piece]:
     "og"/"men" before a question is left out."""
     if not (text or "").strip():
         return []
-    text = corrected(text)  # "… om ugen.. nej vent, jeg mener hvor lang tid varer det"
+    # "gen optræning", "otte og firs" (dictated), "… om ugen.. nej vent, jeg mener hvor lang tid varer det"
+    text = corrected(as_typed(text))
     pieces: List[Tuple[int, str]] = []  # (sentence number, piece)
     for n, sentence in enumerate(sentences(text)):
         if not re.search(r"[^\W_]", sentence):
@@ -239,7 +277,7 @@ def read_message(text: str) -> List[Piece]:
                 joined.append(piece)
             if cut:
                 start, separator = cut.end(), cut.group()
-        pieces.extend((n, p) for p in joined)
+        pieces.extend((n, p) for piece in joined for p in _unpunctuated_pieces(piece))
     read: List[Piece] = []
     for k, (n, piece) in enumerate(pieces):
         piece = piece.strip()

@@ -37,7 +37,8 @@ def respond(state: Conversation, turn: Turn, ctx: Context) -> Tuple[Conversation
     text, had_cpr = mask_cpr(turn.text or "")
     if had_cpr or CPR_MASK in text:
         out.say("cpr_warning", state.voice)
-    text = answering.corrected(text.strip())  # "… om ugen.. nej vent, jeg mener hvor længe varer det"
+    # "gen optræning", "otte og firs" (dictated), "… om ugen.. nej vent, jeg mener hvor længe varer det"
+    text = answering.corrected(answering.as_typed(text.strip()))
     if turn.staff and not state.staff and _start_staff_script(state, turn, text, ctx, out):
         return state, out
     new_page = _use_page_municipality(state, turn, ctx)
