@@ -667,8 +667,9 @@ def test_personalets_notat_om_hvad_borgeren_spoerger_til_besvares_for_det_spurgt
      ["Når min genoptræning er færdig", "vil jeg gerne fortsætte i et fitnesscenter."],
      ["Når min genoptræning er færdig vil jeg gerne fortsætte i et fitnesscenter. Giver kommunen tilskud?"]),
     ("Hjemmeplejen træner med ham, men nu hvor han er blevet bedre, kommer de kun to gange om ugen. Hvem træner så?",
-     ["Hjemmeplejen træner med ham, men nu hvor han er blevet bedre, kommer de kun to gange om ugen."],
-     ["Hjemmeplejen træner med ham, men nu hvor han er blevet bedre, kommer de kun to gange om ugen. Hvem træner så?"]),
+     # read as typed: a number said as a word is a number ("to gange" → "2 gange")
+     ["Hjemmeplejen træner med ham, men nu hvor han er blevet bedre, kommer de kun 2 gange om ugen."],
+     ["Hjemmeplejen træner med ham, men nu hvor han er blevet bedre, kommer de kun 2 gange om ugen. Hvem træner så?"]),
     ("når hun kommer hjem, kan hun så få kørsel?", ["når hun kommer hjem"], ["når hun kommer hjem, kan hun så få kørsel?"]),
 ])
 def test_samtalen_og_svarene_laeser_spoergsmaal_ens(message, statements, questions):

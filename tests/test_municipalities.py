@@ -284,3 +284,22 @@ def test_en_slaegtning_der_har_sagt_noget_er_ikke_den_der_spoerges_om(kb):
     assert message_municipality(kb, text).code == "0370"
     # the mother who says something about herself is still the one asked about
     assert writer_lives_elsewhere("min mor siger hun ikke kan få træning i Holbæk, jeg bor i Odense")
+
+
+@pytest.mark.parametrize("text,code", [
+    ("vi bor her i holde bæk kan hun få noget genoptræning", "0316"),
+    ("kan jeg så få kørsel til genoptræningen i hals tebro", "0661"),
+    ("min far i silke borg skal starte til genoptræning", "0740"),
+])
+def test_et_navn_der_er_dikteret_i_to_ord_findes(kb, text, code):
+    """Speech-to-text splits names ("hals tebro"); after "i"/"fra"/"til" the two words are one name."""
+    assert resolve_municipality(text, kb=kb).code == code
+
+
+@pytest.mark.parametrize("text", [
+    "min mor har gigt i alle led og vil gerne træne",   # not Allerød
+    "har i åbent i weekenden",                           # not Aabenraa
+    "hun bor i et hus med have",
+])
+def test_to_almindelige_ord_er_ikke_et_kommunenavn(kb, text):
+    assert resolve_municipality(text, kb=kb).code is None

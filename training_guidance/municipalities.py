@@ -125,6 +125,32 @@ def _closest(key: str, index: _Index) -> Optional[MunicipalityEntry]:
     return next(entry for dist, entry in matches if dist == best)
 
 
+# A name dictated in two words ("holde bæk", "hals tebro", "silke borg"): the two joined, a little
+# further from the name than a typed typo may be, and only where a place is named ("bor her i …")
+_SPLIT_NAME_BEFORE = re.compile(r"(?:\b(?:i|fra|til)|\bbor\s+(?:\w+\s+){0,3}i)\s*$")
+MAX_SPLIT_NAME_TYPOS = 2
+_NOT_NAME_PARTS = frozenset(("alle", "alt", "anden", "andre", "den", "det", "dem", "der", "her", "hele", "hver", "ikke",
+                             "min", "mit", "mine", "sin", "sit", "sine", "som", "til", "fra", "med", "for", "hos",
+                             "hun", "han", "jeg", "vi", "de", "dag", "uge", "noget", "nogen", "meget", "mere"))
+
+
+def _split_name_match(first: str, second: str, index: _Index) -> Optional[MunicipalityEntry]:
+    key = _fuzzy_key(first + second)
+    if len(key) < 6 or _fuzzy_key(first) in index.fuzzy or _fuzzy_key(second) in index.fuzzy:
+        return None
+    if min(len(first), len(second)) < 3 or {fold(first), fold(second)} & _NOT_NAME_PARTS:
+        return None  # "gigt i alle led" is not Allerød, "har I åbent i weekenden" not Aabenraa
+    if key in index.fuzzy:
+        return index.fuzzy[key]
+    found = process.extract(key, list(index.fuzzy), scorer=OSA.distance, score_cutoff=MAX_SPLIT_NAME_TYPOS, limit=6)
+    matches = [(dist, index.fuzzy[name]) for name, dist, _ in found if len(name) >= 6 and name[0] == key[0]]
+    if not matches:
+        return None
+    best = min(dist for dist, _ in matches)
+    codes = {entry.code for dist, entry in matches if dist == best}
+    return next(entry for dist, entry in matches if dist == best) if len(codes) == 1 else None
+
+
 def find_municipality(text: Optional[str], kb: Optional[KnowledgeBase] = None,
                       typos: bool = True) -> Optional[MunicipalityEntry]:
     """The municipality a name (or kommunekode) on its own refers to, or None."""
@@ -256,10 +282,16 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None, any_role: bool 
         typo = False
         if named is None:
             entry = _typo_match(tokens[i].group(0), index)
+            if entry is None and i + 1 < len(tokens) and text[tokens[i].end():tokens[i + 1].start()] == " " \
+                    and _SPLIT_NAME_BEFORE.search(fold(text[max(0, start - 30):start])):
+                entry = _split_name_match(tokens[i].group(0), tokens[i + 1].group(0), index)
+                if entry is not None:  # "i hals tebro": a name said in two words
+                    named, typo = (2, entry, text[start:tokens[i + 1].end()]), True
             if entry is None:
                 i += 1
                 continue
-            named, typo = (1, entry, tokens[i].group(0)), True
+            if named is None:
+                named, typo = (1, entry, tokens[i].group(0)), True
         n, entry, span = named
         end = tokens[i + n - 1].end()
         before = fold(text[max(0, start - 14):start])

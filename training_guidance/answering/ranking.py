@@ -20,6 +20,7 @@ from ..pension_age import highest_pension_age
 from ..understanding import stated_age, writer_lives_elsewhere
 from .index import Entry, indexes, without_names
 from .offers import named_offer
+from .dictation import as_typed
 from .splitting import asking_sentence, question_word_first, split_questions, without_confirmations, without_frames
 
 # Chosen on the development questions (docs/answering.md tells which parts were measured when).
@@ -105,6 +106,7 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     offer the question names (named_offer), else both. The caller decides ``code`` (see resolve_municipality); items of another municipality
     are never returned. ``age``: the person's age when known from elsewhere (the conversation);
     an age the question gives comes first."""
+    question = as_typed(question)  # "gen optræning" (dictated) as typed; split_questions did it already
     index = indexes(kb).for_code(code)
     offer = offer or named_offer(question)
     # "… Passer det?" asks about the claim before it: "passer" is not what it is about
