@@ -63,3 +63,16 @@ def test_et_dikteret_spoergsmaal_finder_det_samme_som_et_skrevet(kb):
     typed = answer_question(kb, "min kone vil gerne have massage af fysioterapeuten når hun er til genoptræning",
                             code="0163")
     assert [h.key for h in said.hits] == [h.key for h in typed.hits]
+
+
+@pytest.mark.parametrize("message,count", [
+    ("vi ringede til kommunen om gen optræning til min far i tirsdags øh hvor lang tid går der før de ringer "
+     "tilbage og kommer de så hjem til ham eller skal han ud et sted", 2),
+    ("jeg er datter og min mors gen optræning slutter snart og de snakker om en afslutnings samtale må jeg være "
+     "med til den og får hendes læge så at vide hvordan det er gået", 2),
+    ("min far er lidt nærig du ved hvad koster det hver gang han kommer og skal han også selv betale for maden", 2),
+    # one question: a story and then a question, or two statements joined by "og"
+    ("min mor bor alene og klarer det hele selv men nu er hun faldet kan hun få genoptræning", 1),
+])
+def test_dikterede_spoergsmaal_uden_tegn_deles_hvor_de_er_to(message, count):
+    assert len(split_questions(message)) == count, split_questions(message)

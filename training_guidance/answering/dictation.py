@@ -34,7 +34,8 @@ _COMPOUND = re.compile(rf"\b(?:({_UNIT_RX})\s+og\s+)?({_TENS_RX})\b")
 _TEEN = re.compile(rf"\b({_TEENS_RX})\b(?=\s+(?:{_COUNTED}|ar\b|arig))")
 _SMALL = re.compile(rf"\b(?!en\b|et\b)({_UNIT_RX})\b(?=\s+{_COUNTED}\b)")
 # "otte og firs år" / "hun er otte og firs": a tens word alone is a number too ("firs år")
-_FILLER = re.compile(r"(?<![\w-])(?:øh+m?|øhm+|æh+m?|ehm+|hmm+|oeh+m?)(?![\w-])[,.]?\s*", re.IGNORECASE)
+_FILLER = re.compile(r"(?<![\w-])(?:øh+m?|øhm+|æh+m?|ehm+|hmm+|oeh+m?|du\s+ved(?=\s+hv))(?![\w-])[,.]?\s*",
+                     re.IGNORECASE)  # "han er lidt nærig du ved hvad koster det": "du ved" is a filler
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 

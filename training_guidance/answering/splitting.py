@@ -64,7 +64,10 @@ _JOINED = re.compile(
     rf"(?:,\s*(?:og\s+)?|\s+og\s+(?:så\s+|sa\s+)?|\s+samt\s+|\s+plus\s+)"
     rf"(?=(?:(?:{_PREPOSITION})?{_HV}(?!{_SUBJECT})|(?:kan|skal|må|ma|får|far|er|har|vil){_SUBJECT})\b)"
     rf"|,\s*og\s+(?={_VERB_FIRST})"  # ", og bliver det målt"
-    rf"|\s+og\s+(?=om{_SUBJECT})",  # "vil vide hvem der skal træne ham og om hun må være med"
+    rf"|\s+og\s+(?=om{_SUBJECT})"  # "vil vide hvem der skal træne ham og om hun må være med"
+    # "hvor lang tid går der før de ringer tilbage og kommer de så hjem til ham": dictated, no comma
+    # (after a piece that asks nothing, the two stay one: see read_message)
+    rf"|\s+og\s+(?={_VERB_FIRST})",
     re.IGNORECASE,
 )
 _CONDITION = re.compile(r"^\s*(?:og\s+|men\s+)?(?:hvad\s+(?:nu\s+)?hvis|hvis)\b")
@@ -214,6 +217,8 @@ _EMBEDDED = re.compile(
     rf"(?P<before>[a-zæøå0-9]+)\s+(?=(?:hvornar|hvordan|hvorfor|hvem|hvad|hvilk\w+|hvor\s+(?:lang|lange|tit|ofte|"
     rf"mange|meget|sent|tidligt|skal|kan|ligger|henne|langt))\b"
     # "efter en lungebetændelse kan hun ikke selv gå": a statement with what came first put first
+    # "… selv betale er det rigtigt det troede jeg": a claim to confirm
+    rf"|er\s+det\s+(?:nu\s+)?(?:rigtigt?|sandt|meningen|normalt|rimeligt)\b"
     rf"|(?:kan|skal|ma|far|vil|galder|koster)\s+(?:hun|han|jeg|vi|de|man|min|mit|mine|vores|i)\b"
     rf"(?!\s+(?:\w+\s+)?(?:ikke|ik|aldrig|heller|knap|slet)\b))")
 _NO_QUESTION_AFTER = frozenset((
@@ -268,7 +273,8 @@ def read_message(text: str) -> List[Piece]:
                     separator.strip() == "," and _ENDS_IN_OM.search(joined[-1])) or (
                     # "min mand har angst og får det skidt i grupper": a verb after "og" asks anew
                     # only after a question ("hvad koster det, og er det hver uge")
-                    "og" in separator and not question_word_first(piece) and not _asks_or_names(joined[-1])) or (
+                    "og" in separator and not question_word_first(piece) and not _asks_or_names(joined[-1])
+                    and len(_unpunctuated_pieces(joined[-1])) == 1) or (
                     separator.strip() == "," and _HOW.match(fold(joined[-1]))
                     and _ALTERNATIVES.search(piece)) or (
                     separator.strip() == "," and question_word_first(joined[-1]) and _GUESS.match(fold(piece)))):
