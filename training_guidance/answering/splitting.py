@@ -71,7 +71,7 @@ _JOINED = re.compile(
     re.IGNORECASE,
 )
 _CONDITION = re.compile(r"^\s*(?:og\s+|men\s+)?(?:hvad\s+(?:nu\s+)?hvis|hvis)\b")
-_ASKS = re.compile(rf"^\s*(?:og\s+|men\s+|så\s+|sa\s+)?(?:{_PREPOSITION})?(?:{_QUESTION_WORD}\b|{_VERB_FIRST})",
+_ASKS = re.compile(rf"^\s*(?:ja\s+)?(?:og\s+|men\s+|så\s+|sa\s+)*(?:{_PREPOSITION})?(?:{_QUESTION_WORD}\b|{_VERB_FIRST})",
                    re.IGNORECASE)
 # The piece before ends in a question word: "hvornår og hvor ..." is one question about both
 _ENDS_IN_QUESTION_WORD = re.compile(rf"\b{_HV}\s*$", re.IGNORECASE)
@@ -219,15 +219,15 @@ _EMBEDDED = re.compile(
     # "efter en lungebetændelse kan hun ikke selv gå": a statement with what came first put first
     # "… selv betale er det rigtigt det troede jeg": a claim to confirm
     rf"|er\s+det\s+(?:nu\s+)?(?:rigtigt?|sandt|meningen|normalt|rimeligt)\b"
-    rf"|(?:kan|skal|ma|far|vil|galder|koster)\s+(?:hun|han|jeg|vi|de|man|min|mit|mine|vores|i)\b"
-    rf"(?!\s+(?:\w+\s+)?(?:ikke|ik|aldrig|heller|knap|slet)\b))")
+    rf"|(?:kan|skal|ma|far|vil|galder|koster)\s+(?:hun|han|jeg|vi|de|man|min|mit|mine|vores|i|der|{NOUN_SUBJECT})\b"
+    rf"(?!\s+(?:\w+\s+)?(?:ikke|ik|aldrig|heller)\b))")
 _NO_QUESTION_AFTER = frozenset((
     "nu", "sa", "da", "derfor", "her", "der", "ogsa", "altsa", "alligevel", "og", "men", "at", "om", "hvis",
     "nar", "som", "hvor", "selv", "heller", "ikke", "jo", "vel", "bare", "faktisk", "snart", "igen", "stadig",
     "senere", "bagefter", "tit", "ofte", "aldrig", "altid", "maske", "nok", "dog", "ved", "vide", "sporger",
     "sporge", "forstar", "undrer", "hore", "af", "sted", "det", "til", "sige", "se", "eller", "hvad", "ja",
     "hej", "nej", "tror", "mener", "synes", "siger", "sagde", "skriver", "fordi", "mens", "indtil", "inden",
-    "efter", "for", "med", "pa", "i", "fra", "om", "end", "lige", "kun", "godt", "vist", "hvordan", "hvornar",
+    "efter", "for", "med", "pa", "i", "fra", "om", "end", "lige", "kun", "vist", "hvordan", "hvornar",
     # verbs and words an indirect question follows: "kan ikke huske hvad de siger"
     "huske", "forklare", "fortalle", "bestemme", "valge", "finde", "tjekke", "rigtig", "rigtigt"))
 MIN_UNPUNCTUATED_WORDS = 8
