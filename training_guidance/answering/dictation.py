@@ -39,11 +39,17 @@ _FILLER = re.compile(r"(?<![\w-])(?:øh+m?|øhm+|æh+m?|ehm+|hmm+|oeh+m?|du\s+ve
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
+def _fold_letters(text: str) -> str:
+    """Lower case with æøå as a/o/a, letter for letter (positions stay): "otte og halvfjerds"."""
+    return text.lower().translate(_LETTERS)
+
+
+_LETTERS = str.maketrans("æøåéü", "aoaeu")
+
+
 def spoken_numbers(text: str) -> str:
     """Numbers said as words, as digits: "otte og firs" → "88", "tolv uger" → "12 uger"."""
-    folded = fold(text)
-    if len(folded) != len(text):
-        return text  # an accent or a ligature changed the length: positions would not match
+    folded = _fold_letters(text)
     out, last = [], 0
     spans = []
     for m in _COMPOUND.finditer(folded):

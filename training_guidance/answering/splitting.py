@@ -217,10 +217,13 @@ _EMBEDDED = re.compile(
     rf"(?P<before>[a-zæøå0-9]+)\s+(?=(?:hvornar|hvordan|hvorfor|hvem|hvad|hvilk\w+|hvor\s+(?:lang|lange|tit|ofte|"
     rf"mange|meget|sent|tidligt|skal|kan|ligger|henne|langt))\b"
     # "efter en lungebetændelse kan hun ikke selv gå": a statement with what came first put first
+    # (not "… kan jeg ikke bare skrive direkte til Ankestyrelsen": a question); not "I" (you): "hun skal i
+    # bad", "min far i Holstebro" ("får" folded is "far")
     # "… selv betale er det rigtigt det troede jeg": a claim to confirm
     rf"|er\s+det\s+(?:nu\s+)?(?:rigtigt?|sandt|meningen|normalt|rimeligt)\b"
-    rf"|(?:kan|skal|ma|far|vil|galder|koster)\s+(?:hun|han|jeg|vi|de|man|min|mit|mine|vores|i|der|{NOUN_SUBJECT})\b"
-    rf"(?!\s+(?:\w+\s+)?(?:ikke|ik|aldrig|heller)\b))")
+    rf"|(?:kan|skal|ma|far|vil|galder|koster)\s+(?:hun|han|jeg|vi|de|man|min|mit|mine|vores|der|{NOUN_SUBJECT})\b"
+    rf"(?!\s+(?:\w+\s+)?(?:ikke|ik|aldrig|heller)\s+(?:selv|mere|laengere|langere|huske|ga|klare|komme|finde"
+    rf"|rejse|sta|spise|sove|lave|kore|tale)\b))")
 _NO_QUESTION_AFTER = frozenset((
     "nu", "sa", "da", "derfor", "her", "der", "ogsa", "altsa", "alligevel", "og", "men", "at", "om", "hvis",
     "nar", "som", "hvor", "selv", "heller", "ikke", "jo", "vel", "bare", "faktisk", "snart", "igen", "stadig",
@@ -239,11 +242,13 @@ def _unpunctuated_pieces(piece: str) -> List[str]:
     if "," in piece or len(piece.split()) < MIN_UNPUNCTUATED_WORDS or _asks_or_names(piece):
         return [piece]
     folded = fold(piece)
-    if len(folded) != len(piece):
-        return [piece]
     cut = next((m.end() for m in _EMBEDDED.finditer(folded)
                 if m.group("before") not in _NO_QUESTION_AFTER and len(folded[:m.start()].split()) >= 2), None)
-    return [piece] if cut is None else [piece[:cut], piece[cut:]]
+    if cut is None:
+        return [piece]
+    # folding may shorten words ("fået" → "fat"): the cut is found again by counting words
+    at = list(re.finditer(r"\S+", piece))[len(folded[:cut].split())].start()
+    return [piece[:at], piece[at:]]
 
 
 class Piece(NamedTuple):
