@@ -29,22 +29,23 @@ _TEENS_RX = "|".join(sorted(_TEENS, key=len, reverse=True))
 # What a small number counts, for the units alone ("to gange om ugen", "tre uger", "fire år"); not
 # "en"/"et" (an article) nor "to" before anything else
 _COUNTED = (r"(?:gange?|uger?|ugers|dage?|dages|hverdage?|maneder?|maneders|ar|ars|timer?|minutter?|"
-            r"traninger|traningsgange|dage)")
+            r"traninger|traningsgange)")
+# "otte og firs", and a tens word alone ("firs år")
 _COMPOUND = re.compile(rf"\b(?:({_UNIT_RX})\s+og\s+)?({_TENS_RX})\b")
 _TEEN = re.compile(rf"\b({_TEENS_RX})\b(?=\s+(?:{_COUNTED}|ar\b|arig))")
 _SMALL = re.compile(rf"\b(?!en\b|et\b)({_UNIT_RX})\b(?=\s+{_COUNTED}\b)")
-# "otte og firs år" / "hun er otte og firs": a tens word alone is a number too ("firs år")
 _FILLER = re.compile(r"(?<![\w-])(?:øh+m?|øhm+|æh+m?|ehm+|hmm+|oeh+m?|du\s+ved(?=\s+hv))(?![\w-])[,.]?\s*",
                      re.IGNORECASE)  # "han er lidt nærig du ved hvad koster det": "du ved" is a filler
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 def _fold_letters(text: str) -> str:
-    """Lower case with æøå as a/o/a, letter for letter (positions stay): "otte og halvfjerds"."""
+    """Lower case with æøå as a/o/a, letter for letter, so that positions stay (``fold`` also
+    shortens "aa" and "ae")."""
     return text.lower().translate(_LETTERS)
 
 
-_LETTERS = str.maketrans("æøåéü", "aoaeu")
+_LETTERS = str.maketrans("æøå", "aoa")
 
 
 def spoken_numbers(text: str) -> str:

@@ -7,6 +7,10 @@ Horsens.", "min far ryger,") is context: it stays with the question that follows
 end, the one before), so its words still count; so does a condition before a question in the same
 sentence ("hvad hvis hun er på aflastning, kan hun så træne").
 
+A message dictated without punctuation is read as typed first (dictation.py: "gen optræning",
+"otte og firs"), and a long piece without a comma that tells is cut where a question starts inside
+it ("… vi bor her i Holbæk kan hun få noget genoptræning").
+
 Not cut: two question words joined by "og" ("hvornår og hvor jeg skal møde" asks one thing
 about a time and a place), a piece of punctuation only ("klager??"), and a question after a comma
 that offers alternatives ("hvordan søger man, skal man ringe eller udfylde noget") or a guess
@@ -216,11 +220,11 @@ def _asks_or_names(piece: str) -> bool:
 _EMBEDDED = re.compile(
     rf"(?P<before>[a-zæøå0-9]+)\s+(?=(?:hvornar|hvordan|hvorfor|hvem|hvad|hvilk\w+|hvor\s+(?:lang|lange|tit|ofte|"
     rf"mange|meget|sent|tidligt|skal|kan|ligger|henne|langt))\b"
-    # "efter en lungebetændelse kan hun ikke selv gå": a statement with what came first put first
-    # (not "… kan jeg ikke bare skrive direkte til Ankestyrelsen": a question); not "I" (you): "hun skal i
-    # bad", "min far i Holstebro" ("får" folded is "far")
     # "… selv betale er det rigtigt det troede jeg": a claim to confirm
     rf"|er\s+det\s+(?:nu\s+)?(?:rigtigt?|sandt|meningen|normalt|rimeligt)\b"
+    # a verb and its subject; not "I" (you): "hun skal i bad", "min far i Holstebro" ("får" folded is
+    # "far"); not "efter en lungebetændelse kan hun ikke selv gå", a statement with what came first put
+    # first (but "… kan jeg ikke bare skrive direkte til Ankestyrelsen" asks)
     rf"|(?:kan|skal|ma|far|vil|galder|koster)\s+(?:hun|han|jeg|vi|de|man|min|mit|mine|vores|der|{NOUN_SUBJECT})\b"
     rf"(?!\s+(?:\w+\s+)?(?:ikke|ik|aldrig|heller)\s+(?:selv|mere|laengere|langere|huske|ga|klare|komme|finde"
     rf"|rejse|sta|spise|sove|lave|kore|tale)\b))")
