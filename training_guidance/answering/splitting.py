@@ -150,7 +150,9 @@ _FRAME = re.compile(
     r"\b(?:jeg\s+forst(?:å|aa|a)r\s+ikke(?:\s+helt)?(?=\s*,?\s*(?:hvorfor|hvad|hvordan)\b)"
     r"|(?:kan|vil)\s+(?:du|i)\s+(?:ikke\s+)?(?:godt\s+)?(?:fortælle|fortaelle|fortalle|forklare)(?:\s+mig|\s+os)?"
     r"|er\s+det\s+(?:virkelig\s+)?(?:rigtigt?|sandt|korrekt)(?=\s*,?\s*at\b)"
-    r"|jeg\s+g(?:å|aa|a)r\s+ud\s+fra(?=\s*,?\s*at\b))\s*,?\s*",
+    r"|jeg\s+g(?:å|aa|a)r\s+ud\s+fra(?=\s*,?\s*at\b)"
+    # "hvor tit er det i så fald": a link to what was said, not a fall
+    r"|i\s+s(?:å|aa|a)\s+fald)\s*,?\s*",
     re.IGNORECASE)
 
 
