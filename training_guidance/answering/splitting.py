@@ -67,6 +67,9 @@ _PREPOSITION = r"(?:i|på|pa|paa|til|fra|med|for)\s+(?=hv(?:or|ad|em|ilk))"
 _JOINED = re.compile(
     rf"(?:,\s*(?:og\s+)?|\s+og\s+(?:så\s+|sa\s+)?|\s+samt\s+|\s+plus\s+)"
     rf"(?=(?:(?:{_PREPOSITION})?{_HV}(?!{_SUBJECT})|(?:kan|skal|må|ma|får|far|er|har|vil){_SUBJECT})\b)"
+    # "hvad skal jeg have på og maa min datter komme med": without æøå after "og" alone (after a
+    # comma, "faar jeg saa en ny tid" goes on with the question before)
+    rf"|(?<!,)\s+og\s+(?=(?:maa|faar){_SUBJECT}\b)"
     rf"|,\s*og\s+(?={_VERB_FIRST})"  # ", og bliver det målt"
     rf"|\s+og\s+(?=om{_SUBJECT})"  # "vil vide hvem der skal træne ham og om hun må være med"
     # "hvor lang tid går der før de ringer tilbage og kommer de så hjem til ham": dictated, no comma
@@ -82,7 +85,7 @@ _ENDS_IN_QUESTION_WORD = re.compile(rf"\b{_HV}\s*$", re.IGNORECASE)
 # "hvem skal vi give besked og hvor tidligt": a question word with a word or none narrows the question
 # before it; it asks nothing of its own
 # (not after another such: "holbæk genoptræning hvor tit og hvor længe" asks two things)
-_ELLIPTIC = re.compile(rf"^\s*{_HV}(?:\s+[a-z]+)?\s*[?.!]*\s*$")
+_ELLIPTIC = re.compile(rf"^\s*{_HV}(?:\s+[a-z]+)?\s*[?.!,]*\s*$")
 _ENDS_ELLIPTIC = re.compile(rf"\b{_HV}(?:\s+[a-z]+)?\s*$")
 # "står der noget i loven om, hvor …": an indirect question after "om" is what the sentence asks about
 _ENDS_IN_OM = re.compile(r"\bom\s*$", re.IGNORECASE)
@@ -205,7 +208,8 @@ def asks(part: str, after_comma: bool = True) -> bool:
 
 # "holbæk genoptræning hvor tit og hvor længe": a question written as notes, the question word after
 # what it is about
-_NOTES = re.compile(r"^\s*(?:[\wæøå]+\s+){1,3}(?:hvor|hvad|hvornår|hvornar|hvem|hvordan|hvilk\w*)\b", re.IGNORECASE)
+_NOTES = re.compile(r"^\s*(?:[\wæøå]+(?:\s+[–-])?\s+){1,3}(?:hvor|hvad|hvornår|hvornar|hvem|hvordan|hvilk\w*)\b",
+                    re.IGNORECASE)  # also "genoptræning holstebro – hvilken paragraf"
 
 
 def _asks_or_names(piece: str) -> bool:
