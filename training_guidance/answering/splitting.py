@@ -129,6 +129,8 @@ _LATER_ASKS = re.compile(rf",\s*(?:og\s+|men\s+|sa\s+|eller\s+)?(?:(?!(?:bor|boe
 # A clause that puts the verb after it in a statement too: "nu hvor han er blevet bedre, kommer de kun to
 # gange", "når min genoptræning er færdig, vil jeg gerne fortsætte i et fitnesscenter."
 _SUBORDINATE = re.compile(r"^\s*(?:og\s+|men\s+)?(?:nar|nu\s+hvor|nu\s+da|efter\s+at|fordi|selvom|selv\s+om|mens"
+                          # "og efter han faldt i november, er han blevet dårlig til at gå."
+                          r"|efter\s+(?=(?:han|hun|jeg|vi|de|man|min|mit|mine)\b)"
                           r"|indtil|inden|sa\s+snart|eftersom|siden)\b")
 
 
@@ -187,7 +189,8 @@ def question_word_first(text: str) -> bool:
 def _inverted_statement(before: str, piece: str) -> bool:
     """A verb first after such a clause, ending in a full stop, tells: the order is the statement's
     own ("… er færdig, vil jeg gerne fortsætte i et fitnesscenter."); with "?" or no stop it asks."""
-    return bool(_SUBORDINATE.match(fold(before))) and piece.rstrip().endswith(".") and not question_word_first(piece)
+    clause = re.split(r",", before)[-1]  # "Han har ingen familie, og efter han faldt i november, er han …"
+    return bool(_SUBORDINATE.match(fold(clause))) and piece.rstrip().endswith(".") and not question_word_first(piece)
 
 
 def _later_asks(folded: str, part: str) -> bool:
