@@ -16,7 +16,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -112,10 +112,11 @@ def _typo_match(text: str, index: _Index) -> Optional[MunicipalityEntry]:
     return index.typos[key]
 
 
-def _closest(key: str, index: _Index) -> Optional[MunicipalityEntry]:
+def _closest(key: str, index: _Index, max_typos: Callable[[str], int] = _max_typos) -> Optional[MunicipalityEntry]:
+    """The one name ``key`` is at most ``max_typos(name)`` edits from (same first letter), or None."""
     found = process.extract(key, list(index.fuzzy), scorer=OSA.distance, score_cutoff=2, limit=6)
     matches = [(dist, index.fuzzy[name]) for name, dist, _ in found
-               if dist <= _max_typos(name) and name[0] == key[0]]
+               if dist <= max_typos(name) and name[0] == key[0]]
     if not matches:
         return None
     best = min(dist for dist, _ in matches)
@@ -142,13 +143,7 @@ def _split_name_match(first: str, second: str, index: _Index) -> Optional[Munici
         return None  # "gigt i alle led" is not Allerød, "har I åbent i weekenden" not Aabenraa
     if key in index.fuzzy:
         return index.fuzzy[key]
-    found = process.extract(key, list(index.fuzzy), scorer=OSA.distance, score_cutoff=MAX_SPLIT_NAME_TYPOS, limit=6)
-    matches = [(dist, index.fuzzy[name]) for name, dist, _ in found if len(name) >= 6 and name[0] == key[0]]
-    if not matches:
-        return None
-    best = min(dist for dist, _ in matches)
-    codes = {entry.code for dist, entry in matches if dist == best}
-    return next(entry for dist, entry in matches if dist == best) if len(codes) == 1 else None
+    return _closest(key, index, lambda name: MAX_SPLIT_NAME_TYPOS if len(name) >= 6 else 0)
 
 
 def find_municipality(text: Optional[str], kb: Optional[KnowledgeBase] = None,

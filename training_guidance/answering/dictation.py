@@ -117,9 +117,11 @@ def joined_compounds(text: str, is_word: Optional[Callable[[str, str], bool]] = 
     return "".join(out) + text[last:]
 
 
+@lru_cache(maxsize=4096)
 def as_typed(text: str, is_word: Optional[Callable[[str, str], bool]] = None) -> str:
     """``text`` as it would have been typed: fillers dropped, split compounds joined, numbers in
-    digits (see the module's docstring)."""
+    digits (see the module's docstring). Kept for the texts seen lately: the splitter and then the
+    ranking read each question."""
     if not text:
         return text or ""
     text = _FILLER.sub("", text)
