@@ -152,15 +152,23 @@ _REPORTER_AFTER = _rx(r"\s+(?:\w+\s+)?(?:siger|sagde|pastar|pastod|mener|mente|t
                       r"|har\s+hort|har\s+last)\b")
 
 
+# "mig", "min hofte": the writer's own; not "min mor"
+_MINE = _rx(rf"\b(?:mig|min|mit|mine)\b(?!\s+(?:\w+\s+)?(?:{_REL_RX})s?\b)")
+
+
+def _tells_of_self(folded: str, mine: bool = False) -> bool:
+    """The writer tells of themself ("jeg har", "min genoptræning"; with ``mine`` also "mig", "min
+    hofte") and of nobody else ("hun", "ham")."""
+    own = _FIRST_PERSON.search(folded) or _OWN_TRAINING.search(folded) or (mine and _MINE.search(folded))
+    return bool(own) and not _THIRD_PERSON.search(folded)
+
+
 def _relation(folded: str) -> Optional[str]:
     # "min datter hjælper mig med at skrive": the daughter is not the one the message is about;
     # nor is "min svoger siger, at ældreloven … intet har med mig at gøre" when the writer tells of
     # themself and of nobody else ("hun", "ham")
-    own = bool(_FIRST_PERSON.search(folded) or _OWN_TRAINING.search(folded)
-               or re.search(r"\b(?:mig|min|mit|mine)\b(?!\s+(?:\w+\s+)?(?:" + _REL_RX + r")s?\b)", folded)) \
-        and not _THIRD_PERSON.search(folded)
     found = [m for m in _RELATION.finditer(folded) if not _HELPER_AFTER.match(folded, m.end())
-             and not (own and _REPORTER_AFTER.match(folded, m.end()))]
+             and not (_REPORTER_AFTER.match(folded, m.end()) and _tells_of_self(folded, mine=True))]
     if not found:
         return None
     # "min søster og jeg er bekymrede for vores mor": the person asked about is the topic.
@@ -177,8 +185,7 @@ def _writer(folded: str, relation: Optional[str]) -> Optional[str]:
     if _ACQUAINTANCE.search(folded):
         # "Jeg har parkinson og bor i Skanderborg. Min veninde får gratis fysioterapi …": the writer
         # tells of themself, the friend is an example
-        own = (_OWN_TRAINING.search(folded) or _FIRST_PERSON.search(folded)) and not _THIRD_PERSON.search(folded)
-        return "citizen" if own else "relative"
+        return "citizen" if _tells_of_self(folded) else "relative"
     third, first = bool(_THIRD_PERSON.search(folded)), bool(_FIRST_PERSON.search(folded))
     if third and not first:
         return "relative"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Callable, FrozenSet, Optional
+from typing import Callable, Dict, FrozenSet, Optional
 
 from ..folding import fold
 
@@ -117,12 +117,22 @@ def joined_compounds(text: str, is_word: Optional[Callable[[str, str], bool]] = 
     return "".join(out) + text[last:]
 
 
-@lru_cache(maxsize=4096)
+# Texts read lately → as typed, each result also → itself: the splitter reads a message, then the
+# ranking each question it cut from it, already typed
+_TYPED: Dict[str, str] = {}
+MAX_TYPED = 8192
+
+
 def as_typed(text: str, is_word: Optional[Callable[[str, str], bool]] = None) -> str:
     """``text`` as it would have been typed: fillers dropped, split compounds joined, numbers in
-    digits (see the module's docstring). Kept for the texts seen lately: the splitter and then the
-    ranking read each question."""
+    digits (see the module's docstring)."""
     if not text:
         return text or ""
-    text = _FILLER.sub("", text)
-    return spoken_numbers(joined_compounds(text, is_word))
+    if is_word is None and text in _TYPED:
+        return _TYPED[text]
+    typed = spoken_numbers(joined_compounds(_FILLER.sub("", text), is_word))
+    if is_word is None:
+        if len(_TYPED) >= MAX_TYPED:
+            _TYPED.clear()
+        _TYPED[text] = _TYPED[typed] = typed
+    return typed

@@ -124,7 +124,8 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
         scores = np.where(index.national, scores * NATIONAL_WEIGHT, scores)
     age = stated_age(question, kb) or age
     child = age is not None and age < 18
-    oldest = highest_pension_age(kb.national.parameters["pension_age"])
+    # the age from which everyone has reached folkepensionsalderen: only needed when an age is known
+    oldest = highest_pension_age(kb.national.parameters["pension_age"]) if age is not None else float("inf")
     if child:
         # "mit barnebarn på 14 …": the rules for children answer it, whatever else the story says
         scores = np.where(index.for_children, scores * CHILD_WEIGHT, scores)
