@@ -303,3 +303,28 @@ def test_et_navn_der_er_dikteret_i_to_ord_findes(kb, text, code):
 ])
 def test_to_almindelige_ord_er_ikke_et_kommunenavn(kb, text):
     assert resolve_municipality(text, kb=kb).code is None
+
+
+@pytest.mark.parametrize("text, page, code", [
+    ("min farmor bor alene i et rækkehus i Tølløse, kan hun få genoptræning", None, "0316"),
+    ("jeg bor i vinderup og har brug for træning efter et fald", "0615", "0661"),
+    ("Borger 69 år, sclerose, bor alene i Gedved. Spørger om vedligeholdende træning", None, "0615"),
+    ("min mor bor paa oroe, hvordan kommer hun til holdtræning", None, "0316"),
+    # a town in the same message as the municipality's own name: one municipality, not two
+    ("min far bor i Brædstrup i Horsens Kommune, hvad koster kørsel", "0316", "0615"),
+    # the home the message names wins over a town where someone only stays
+    ("min mor bor i Ballerup, men er hos os i Jyderup nogle uger", None, "0151"),
+])
+def test_en_by_i_kommunen_naevner_kommunen(kb, text, page, code):
+    assert resolve_municipality(text, None, page, kb).code == code
+
+
+def test_en_by_er_aldrig_en_stavefejl_og_aldrig_en_anden_kommunes_navn(kb):
+    # exact names only: "Tvis" is a town in Holstebro, "tvist" (a dispute) is nothing
+    assert resolve_municipality("der er opstået en tvist om min mors træning", kb=kb).code is None
+    # a town never takes a municipality's own name or spelling
+    owner = {key: e.code for e in kb.municipalities.municipalities for s in [e.name, *e.aliases] for key in name_keys(s)}
+    for entry in kb.municipalities.municipalities:
+        for town in entry.towns:
+            assert all(owner.get(key, entry.code) == entry.code for key in name_keys(town)), town
+    assert kb.municipalities.towns_source is not None

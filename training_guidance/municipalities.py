@@ -83,6 +83,13 @@ def _index(kb: KnowledgeBase) -> _Index:
             if key and key not in _COMMON_WORDS:  # "vejen" is never a typo for a name
                 fuzzy.setdefault(key, entry)
     by_code = {e.code: e for e in kb.municipalities.municipalities}
+    for entry in kb.municipalities.municipalities:
+        # "bor i Jyderup": a town names its municipality. Spelled exactly (folded), never as a typo,
+        # and never in place of a municipality's own name
+        for town in entry.towns:
+            first_words.add(_fuzzy_key(re.split(r"[\s-]+", town.strip())[0]))
+            for key in name_keys(town):
+                exact.setdefault(key, entry)
     places = set()
     for code, standard in kb.standards.items():
         # "på ophold på Lærkegaard": a place the standard names is in its municipality. Spelled

@@ -436,6 +436,8 @@ class MunicipalityEntry(Strict):
     name: str
     region: str
     aliases: List[str] = []
+    # Towns inside the municipality ("Jyderup" is in Holbæk Kommune): a message naming one names it
+    towns: List[str] = []
 
     @validator("code")
     def _code(cls, v: str) -> str:
@@ -446,4 +448,5 @@ class MunicipalityEntry(Strict):
 
 class MunicipalityList(Strict):
     source: Source
+    towns_source: Optional[Source] = None
     municipalities: List[MunicipalityEntry]
