@@ -391,6 +391,18 @@ def test_standarden_svarer_ikke_paa_det_den_ikke_naevner(kb):
     ("hvor sender jeg en klage hen, og hvad er fristen", ["hvor sender jeg en klage hen",
                                                          "hvor sender jeg en klage hen. hvad er fristen"]),
     ("hvad koster kørsel og hvor foregår træningen", ["hvad koster kørsel", "hvor foregår træningen"]),
+    # a guess or a word or two after a question narrows it; "og …?" adds one; a word before names the topic
+    ("hvem siger ja eller nej til genoptrening i holstebro? lægen?",
+     ["hvem siger ja eller nej til genoptrening i holstebro? lægen?"]),
+    ("vedligholdene træning, hvem laver mål for min far? ham selv eller terapeut?",
+     ["vedligholdene træning hvem laver mål for min far? ham selv eller terapeut?"]),
+    ("ishøj akupunktur? og koster det ekstra", ["ishøj akupunktur?", "koster det ekstra"]),
+    ("tolk? min mor taler kun somali. kan komunen betale tolk til hende?",
+     ["tolk? min mor taler kun somali. kan komunen betale tolk til hende?"]),
+    # a question in a statement's word order, known by its alternatives and "?"
+    ("hvor lang tid klage frist, og vi sender klag til komunen eller ankestyrelsen?",
+     ["hvor lang tid klagefrist", "vi sender klag til komunen eller ankestyrelsen?"]),
+    ("jeg er træt, og vi sender ansøgningen i morgen", ["jeg er træt, og vi sender ansøgningen i morgen"]),
     ("", []),
 ])
 def test_en_besked_deles_i_sine_spoergsmaal(message, parts):
@@ -436,6 +448,8 @@ def test_en_besked_deles_i_sine_spoergsmaal(message, parts):
     ("hvor tit er vedligeholdende træning.. nej undskyld, genoptræning", "hvor tit er genoptræning"),
     ("hvor foregår træningen.. nej vent den vedligeholdende", "hvor foregår den vedligeholdende"),
     ("hun er 84 aar.. nej undskyld 85 aar, hvad koster kørsel", "hun er 85 aar, hvad koster kørsel"),
+    # "ja eller nej" is no change of mind
+    ("hvem siger ja eller nej til genoptræning", "hvem siger ja eller nej til genoptræning"),
 ])
 def test_en_besked_der_skifter_mening_besvares_for_det_den_mener_til_sidst(message, meant):
     from training_guidance.answering import corrected
@@ -939,3 +953,18 @@ def test_ryggen_er_ikke_rygning(kb):
     smoke = answer_question(kb, "min mand ryger inde i stuen, kan terapeuten så stadig komme hjem til os",
                             code="0183").hits
     assert smoke and smoke[0].key == "0183:stk1:smoking", [h.key for h in smoke]
+
+
+def test_en_stavefejl_af_et_stopord_og_et_sammensat_ord_findes(kb):
+    """"komunen" is "kommunen" (a word that says nothing about what is asked), not a rare word of its
+    own; "hjemmesygeplejerske" is "hjemme" + "sygeplejerske", not "hjemme" + "ygeplejerske"."""
+    analyzer = indexes(kb).for_code("0183").analyzer
+    assert analyzer.tokens("hvornår ringer komunen", question=True) == analyzer.tokens("hvornår ringer kommunen",
+                                                                                       question=True)
+    assert analyzer.tokens("hjemmesygeplejerske", question=True)[:2] == [analyzer.stem("hjemme"),
+                                                                          analyzer.stem("sygeplejerske")]
+    result = answer_question(kb, "hjemmesygeplejerske sendte ansøgning for min mor. hvor mange dage før komunen "
+                                 "ringer?", code="0183")
+    assert "0183:stk1:contact" in [h.key for h in result.hits]
+    result = answer_question(kb, "vi sender klag til komunen eller ankestyrelsen?", code="0259")
+    assert result.found and result.hits[0].key in ("national:complaint_how", "national:reconsideration")

@@ -116,7 +116,10 @@ class Analyzer:
         self.known = {self._stem(w) for w in self.vocabulary} | {
             name for names in self._phrases.values() for name in names} | {
             stem for stem in self._stem_cache.values() if stem.startswith(STEM_PREFIX)}
-        self._vocab_list = [w for w in self.vocabulary if len(w) >= 3 and w not in self.stop]
+        # A typo of a stop word or an ignored word is mended to it, and so dropped ("komunen" is
+        # "kommunen", which says nothing about what is asked), not left as a rare word of its own
+        self._vocab_list = [w for w in self.vocabulary if len(w) >= 3 and w not in self.stop] + sorted(
+            w for w in self.stop if len(w) >= 5 and w.isalpha())
 
     # -- steps ----------------------------------------------------------------------------
     def stem(self, word: str) -> str:
@@ -150,18 +153,25 @@ class Analyzer:
 
     def _split(self, word: str) -> Optional[List[str]]:
         """A compound of two corpus words ("telefonnummeret" → "telefon", "nummeret")."""
+        fallback: Optional[List[str]] = None
+        real = False  # whether the fallback's second part is a Danish word
         for cut in range(len(word) - 3, 3, -1):  # longest first part first
             head, tail = word[:cut], word[cut:]
             for first in (head, head[:-1] if head[-1:] in ("s", "e") else None):
                 if not first or len(first) < 4 or first not in self.vocabulary or first in self.stop:
                     continue
                 rest = [w for w in (self._mend(tail) if len(tail) >= 5 else [tail]) if w in self.vocabulary]
-                # A short first part only with a known second part: "mail|adressen", not "køre|kort"
-                if len(first) >= 5 or (rest and len(tail) >= 5 and tail in self.vocabulary):
-                    # A second part no knowledge file uses stays, as a word of its own: "borger|service"
-                    # asks about a service, not about citizens
-                    return [first] + (rest or ([tail] if len(tail) >= 4 else []))
-        return None
+                if rest and len(first) >= 4 and (len(first) >= 5 or len(tail) >= 5 and tail in self.vocabulary):
+                    return [first] + rest
+                # A short first part only with a known second part: "mail|adressen", not "køre|kort". A
+                # second part no knowledge file uses stays, as a word of its own: "borger|service" asks
+                # about a service, not about citizens - unless a later cut gives two known parts
+                # or a later cut whose second part is a Danish word ("hjemme|sygeplejerske", not
+                # "hjemme(s)|ygeplejerske")
+                if len(first) >= 5 and (fallback is None or not real and self._zipf(tail) >= REAL_WORD_ZIPF):
+                    fallback = [first] + ([tail] if len(tail) >= 4 else [])
+                    real = self._zipf(tail) >= REAL_WORD_ZIPF
+        return fallback
 
     def _compound(self, word: str) -> Optional[List[str]]:
         """The two parts of a long compound in an item when the knowledge files use both as words

@@ -7,7 +7,8 @@ the sentence before it, and so does an explanation that ends in a question of it
 jeg skal lige forklare: … skal han så selv sørge for at komme derhen"); a withdrawn question ("det er
 lige meget", "glem det", "nej det har jeg læst") is dropped; a word or two replace the word of the
 same kind in that sentence (the kind of training, a number: "hun er 84.. nej undskyld 85"). Anything
-else is left as written, without the marker. "Jeg mener" alone is an opinion, not a correction.
+else is left as written, without the marker. "Jeg mener" alone is an opinion, not a correction,
+and "ja eller nej" ("hvem siger ja eller nej til genoptræning") is no change of mind.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from .offers import about_offer, named_offer
 from .sentences import last_sentence_start
 
 _MARKER = re.compile(
-    r"(?:\.{2,}|[,.;:!?-])?\s*\b(?:nej\s+vent|nej\s+undskyld|nej\s+forresten|eller\s+nej|vent\s+lidt"
+    r"(?:\.{2,}|[,.;:!?-])?\s*\b(?:nej\s+vent|nej\s+undskyld|nej\s+forresten|(?<!\bja\s)eller\s+nej|vent\s+lidt"
     # the question before is withdrawn: "nej det er lige meget", "glem det", "hvad koster det.. nej
     # det har jeg læst, den er gratis. men …"
     r"|(?P<withdrawn>(?:nej\s+)?(?:det\s+er\s+)?(?:egentlig\s+)?(?:lige\s+meget|ligegyldigt)|(?:nej\s+)?glem\s+det"

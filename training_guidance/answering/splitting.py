@@ -71,6 +71,9 @@ _JOINED = re.compile(
     # comma, "faar jeg saa en ny tid" goes on with the question before)
     rf"|(?<!,)\s+og\s+(?=(?:maa|faar){_SUBJECT}\b)"
     rf"|,\s*og\s+(?={_VERB_FIRST})"  # ", og bliver det målt"
+    # "hvor lang er klagefristen, og vi sender klagen til kommunen eller Ankestyrelsen?": a question in
+    # the statement's word order, known by its alternatives and its "?"
+    r"|,\s*og\s+(?=(?:vi|jeg|hun|han|de|man)\s+[a-zæøå]+r\b[^,.?!]*\beller\b[^,.?!]*\?)"
     rf"|\s+og\s+(?=om{_SUBJECT})"  # "vil vide hvem der skal træne ham og om hun må være med"
     # "hvor lang tid går der før de ringer tilbage og kommer de så hjem til ham": dictated, no comma
     # (after a piece that asks nothing, the two stay one: see read_message)
@@ -264,6 +267,27 @@ def _unpunctuated_pieces(piece: str) -> List[str]:
     return [piece[:at], piece[at:]]
 
 
+# "hvem siger ja eller nej til genoptræning? lægen?", "hvor lang tid kan hun gå der? altid?", "…
+# telefon nummer?": a few words after a question, asking nothing of their own but for the "?", guess
+# or narrow its answer (not "og kørsel?": "og" adds a question). Before a question, a word or two
+# name its topic ("tolk? min mor taler kun somali. kan kommunen betale tolk …").
+MAX_GUESS_WORDS = 4
+MAX_TOPIC_WORDS = 2
+_HAS_QUESTION_WORD = re.compile(rf"\b(?:{_HV})\b")
+
+
+def _fragment(piece: str, max_words: int) -> bool:
+    folded = fold(piece).strip()
+    return (folded.endswith("?") and len(folded.split()) <= max_words and not re.match(r"(?:og|men|eller)\b", folded)
+            and not _HAS_QUESTION_WORD.search(folded) and not asks(folded.rstrip(" ?")))
+
+
+def _topic_before_question(rest: List[Tuple[int, str]]) -> bool:
+    """What follows a word or two ("tolk?") tells and asks, or asks, without adding by "og"."""
+    asking = next((p for _, p in rest if asks(p)), None)
+    return asking is not None and not re.match(r"\s*(?:og|men)\b", fold(rest[0][1]))
+
+
 class Piece(NamedTuple):
     text: str
     asks: bool
@@ -308,9 +332,12 @@ def read_message(text: str) -> List[Piece]:
         # "hvad hvis min far er på aflastning, kan han så træne": the condition belongs to the question
         condition = _CONDITION.match(fold(piece)) and k + 1 < len(pieces) and pieces[k + 1][0] == n
         inverted = k > 0 and pieces[k - 1][0] == n and _inverted_statement(pieces[k - 1][1], piece)
-        if read and read[-1].asks and confirms(piece):
-            # "Jeg forstår ikke, hvad … skal gøre for mig. Kan du forklare mig det?": one question
+        if read and read[-1].asks and (confirms(piece) or _fragment(piece, MAX_GUESS_WORDS)):
+            # "Jeg forstår ikke, hvad … skal gøre for mig. Kan du forklare mig det?", "hvem laver mål for
+            # min far? ham selv eller terapeut?": one question
             read[-1] = Piece(f"{read[-1].text} {piece}", True, read[-1].sentence)
+        elif k == 0 and _fragment(piece, MAX_TOPIC_WORDS) and _topic_before_question(pieces[1:]):
+            read.append(Piece(piece, False, n))  # "tolk? … kan kommunen betale tolk": the topic of what follows
         elif _asks_or_names(piece) and not condition and not inverted:
             read.append(Piece(re.sub(r"^(?:og|men)\s+", "", piece, flags=re.I), True, n))
         else:
