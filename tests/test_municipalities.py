@@ -328,3 +328,18 @@ def test_en_by_er_aldrig_en_stavefejl_og_aldrig_en_anden_kommunes_navn(kb):
         for town in entry.towns:
             assert all(owner.get(key, entry.code) == entry.code for key in name_keys(town)), town
     assert kb.municipalities.towns_source is not None
+
+
+@pytest.mark.parametrize("text, code", [
+    # two municipalities, no one home: the last question names the one asked
+    ("Min mor har sin lejlighed og sin adresse i Lejre, men bor hos os i Jyderup. Kan hun få genoptræning "
+     "hos Holbæk Kommune, mens hun bor hos os?", "0316"),
+    ("jeg flytter fra ishoej til greve om 3 uger, og jeg er kun halvvejs. kan jeg gøre forløbet færdigt i ishoej",
+     "0183"),
+    # the last sentence tells, it does not ask: which one is still unclear
+    ("Jeg har boet i Odense. Nu er jeg i Vejle.", None),
+    # both in the question: unclear
+    ("jeg flytter fra horsens til skanderborg, kan jeg blive på holdet i horsens eller skanderborg?", None),
+])
+def test_spoergsmaalet_afgoer_mellem_to_kommuner_uden_et_hjem(kb, text, code):
+    assert resolve_municipality(text, kb=kb).code == code

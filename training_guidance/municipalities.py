@@ -349,6 +349,19 @@ class MunicipalityChoice:
     source: Optional[str] = None     # "text", "conversation", "page" or None: where code came from
 
 
+def _asked_in_question(text: str, mentions: Tuple[Mention, ...]) -> Optional[str]:
+    """The one municipality the message's last question names, or None: "Min mor har sin adresse i
+    Lejre, men bor hos os i Jyderup. Kan hun få genoptræning hos Holbæk Kommune?" asks Holbæk."""
+    from .answering.splitting import asks  # the answering reads municipalities: imported here
+
+    end = text.rfind("?")
+    if end < 0:  # "… og jeg er halvvejs. kan jeg gøre forløbet færdigt i Ishøj" (no "?")
+        end = len(text.rstrip(" .!"))
+    start = max(text.rfind(c, 0, end) for c in ".!?\n") + 1
+    codes = {m.code for m in mentions if start <= m.start < end}
+    return codes.pop() if len(codes) == 1 and asks(text[start:end + 1], after_comma=False) else None
+
+
 def resolve_municipality(text: Optional[str], conversation_code: Optional[str] = None,
                          page_code: Optional[str] = None,
                          kb: Optional[KnowledgeBase] = None, writer_elsewhere: bool = False) -> MunicipalityChoice:
@@ -372,6 +385,9 @@ def resolve_municipality(text: Optional[str], conversation_code: Optional[str] =
             home = tuple(dict.fromkeys(m.code for m in mentions if m.lives and m.whose == "other"))
         if len(home) == 1:
             return MunicipalityChoice(home[0], True, False, named, mentions, "text")
+        asked = _asked_in_question(text or "", mentions)
+        if asked is not None:
+            return MunicipalityChoice(asked, True, False, named, mentions, "text")
         return MunicipalityChoice(None, True, True, named, mentions, "text")
     if named:
         return MunicipalityChoice(named[0], True, False, named, mentions, "text")
