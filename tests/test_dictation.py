@@ -14,6 +14,10 @@ from training_guidance.answering.dictation import as_typed, joined_compounds, sp
     ("en gen optrænings plan fra sygehuset", "en genoptræningsplan fra sygehuset"),
     ("kan jeg få træning igen", "kan jeg få træning igen"),  # "træningigen" stems to "træning": no word
     ("hun er svag igen", "hun er svag igen"),
+    # split where the compound has a linking "s", as people write who rarely write
+    ("ishøj kvalitet standard genoptræning", "ishøj kvalitetsstandard genoptræning"),
+    ("min mor har en genoptræning plan", "min mor har en genoptræningsplan"),
+    ("hun har træning hver dag", "hun har træning hver dag"),
 ])
 def test_ord_som_talegenkendelsen_har_delt_saettes_sammen(said, typed):
     assert joined_compounds(said) == typed

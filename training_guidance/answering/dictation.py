@@ -7,7 +7,9 @@ knowledge files write as one word, writes numbers as digits and drops the filler
 reader after it (the splitter, the ranking, the facts) sees the message as it would have been typed.
 
 Two words are joined only when the knowledge files use the joined word ("genoptræning",
-"hjemmehjælpen") and neither is a stop word ("hver dag" stays: every day is not a weekday).
+"hjemmehjælpen") and neither is a stop word ("hver dag" stays: every day is not a weekday); with
+the linking "s" the compound has where that is the word ("kvalitet standard", typed by someone who
+rarely writes, is "kvalitetsstandard").
 """
 from __future__ import annotations
 
@@ -106,6 +108,10 @@ def joined_compounds(text: str, is_word: Optional[Callable[[str, str], bool]] = 
                 continue
             if len("".join(parts)) >= 6 and is_word("".join(parts), parts[0]):
                 joined = (n, "".join(w.group(0) for w in group))
+                break
+            # "kvalitet standard": split where the compound has a linking "s" ("kvalitetsstandard")
+            if n == 2 and not parts[0].endswith("s") and is_word("s".join(parts), parts[0]):
+                joined = (n, "s".join(w.group(0) for w in group))
                 break
         if joined:
             n, word = joined
