@@ -617,6 +617,16 @@ def test_et_notat_fra_personalet_om_hvad_borgeren_spoerger_om_besvares():
     assert "Skriver du om dig selv" not in text
 
 
+def test_et_notat_hvor_borgeren_spoerger_med_komma_besvares():
+    # "Han spørger, om …": the comma the note writes before "om" does not make it a story
+    talk = Talk(strict=False)
+    text = talk.say("Notat: søn ringer for mor (80, KOL, bor i Herlev). Hun har gået i Aktivitetscentret i et år. "
+                    "Han spørger, om centret også hjælper hende med at få kontakt til foreninger og frivillige i "
+                    "nærområdet.").texts
+    assert "foreninger" in text and "Kilde: Herlev Kommunes kvalitetsstandard" in text
+    assert "indlagt" not in text
+
+
 @pytest.mark.parametrize("code,price,free", [(HOLSTEBRO, "57 kr.", "gratis"), (HOLBAEK, "50 kr.", "gratis")])
 def test_hvad_koster_det_giver_baade_traeningens_og_koerslens_pris(code, price, free):
     # A short question: the second item is shown from half the best score (the training is free,

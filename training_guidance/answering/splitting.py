@@ -110,8 +110,9 @@ _CONDITION_ASKS = re.compile(rf"^\s*(?:og\s+|men\s+)?hvis\b.*?\b(?:{_HV}|kan|ska
 # "jeg vil gerne vide …", "jeg undrer mig over …", "borger … spørger hvad … betyder": asking in other words
 _WANT_TO_KNOW = re.compile(r"\b(?:vil|ville)\s+(?:gerne\s+|bare\s+|lige\s+|godt\s+)*(?:vide|hore|sporge)\b"
                            # "spørger om/hvad …" with what is asked after it: not "undskyld jeg spørger,
-                           # men …", nor "det er min mor jeg spørger om." (who, not what)
-                           r"|\bsporgsmal\b|\bsporger\s+(?:lige\s+|bare\s+)?(?:om|til|efter|hv\w+)\s+[^\s.!?]"
+                           # men …", nor "det er min mor jeg spørger om." (who, not what); "Han
+                           # spørger, om centret …" with its comma
+                           r"|\bsporgsmal\b|\bsporger\s*,?\s+(?:lige\s+|bare\s+)?(?:om|til|efter|hv\w+)\s+[^\s.!?]"
                            r"|\bjeg\s+undrer\s+mig\b"
                            # "min søster påstår, at man skal betale": a claim the writer doubts, to confirm
                            r"|\bpast(?:ar|od)\b")
@@ -389,7 +390,7 @@ def split_questions(text: str) -> List[str]:
 
 
 # A call-centre note: "… spørger til kørsel", "datter spørger om hun må være med"
-_NOTE_ASKS = re.compile(r"\bsp(?:ø|o|oe)rger\s+(?:til|om|efter)\s+(.+)$", re.IGNORECASE)
+_NOTE_ASKS = re.compile(r"\bsp(?:ø|o|oe)rger\s*,?\s+(?:til|om|efter)\s+(.+)$", re.IGNORECASE)
 
 
 def asking_sentence(question: str) -> Optional[str]:
