@@ -405,6 +405,24 @@ def test_standarden_svarer_ikke_paa_det_den_ikke_naevner(kb):
     ("hvor lang tid klage frist, og vi sender klag til komunen eller ankestyrelsen?",
      ["hvor lang tid klagefrist", "vi sender klag til komunen eller ankestyrelsen?"]),
     ("jeg er træt, og vi sender ansøgningen i morgen", ["jeg er træt, og vi sender ansøgningen i morgen"]),
+    # an outcry ("?!", "hvad bilder I jer ind") before a question leads to it; "?! Og …?" asks two things
+    ("Så skal hun bare sidde derhjemme og visne hen?! Kan I virkelig afvise hende af den grund?",
+     ["Så skal hun bare sidde derhjemme og visne hen? Kan I virkelig afvise hende af den grund?"]),
+    ("Er det ikke aldersdiskrimination?! Og hvem bestemmer, om jeg kan få den?",
+     ["Er det ikke aldersdiskrimination?", "hvem bestemmer, om jeg kan få den?"]),
+    ("Hvad bilder I jer ind, kan I bare stoppe det sådan? Og hvad skal jeg så stille op bagefter?",
+     ["Hvad bilder I jer ind kan I bare stoppe det sådan?", "hvad skal jeg så stille op bagefter?"]),
+    # "kr." before a word in capitals, "hver gang": no new sentence, no question word
+    ("min mand skal betale 50 kr. HVER gang for kørsel?", ["min mand skal betale 50 kr. HVER gang for kørsel?"]),
+    ("jeg har ringet, og hver gang får jeg at vide, at hun selv skal ringe. Må jeg ikke søge for hende?",
+     ["jeg har ringet, og hver gang får jeg at vide, at hun selv skal ringe. Må jeg ikke søge for hende?"]),
+    # after a colon a question starts; words that announce it are no question of their own
+    ("to ting glemte jeg at spørge om: hvad skal jeg have på, og hvor foregår holdet?",
+     ["to ting glemte jeg at spørge om hvad skal jeg have på", "hvor foregår holdet?"]),
+    ("Jeg ville egentlig bare høre: hvor tit kommer hun til at træne?",
+     ["Jeg ville egentlig bare høre hvor tit kommer hun til at træne?"]),
+    # "når" the verb (reach), not "when"
+    ("Kan jeg sende klagen på en mail, og når vi det stadig?", ["Kan jeg sende klagen på en mail", "når vi det stadig?"]),
     ("", []),
 ])
 def test_en_besked_deles_i_sine_spoergsmaal(message, parts):
@@ -450,8 +468,10 @@ def test_en_besked_deles_i_sine_spoergsmaal(message, parts):
     ("hvor tit er vedligeholdende træning.. nej undskyld, genoptræning", "hvor tit er genoptræning"),
     ("hvor foregår træningen.. nej vent den vedligeholdende", "hvor foregår den vedligeholdende"),
     ("hun er 84 aar.. nej undskyld 85 aar, hvad koster kørsel", "hun er 85 aar, hvad koster kørsel"),
-    # "ja eller nej" is no change of mind
+    # "ja eller nej" is no change of mind; "men det tager vi senere" withdraws the question before
     ("hvem siger ja eller nej til genoptræning", "hvem siger ja eller nej til genoptræning"),
+    ("jeg ville egentlig spørge om prisen, men det tager vi senere. hvor lang tid varer det",
+     "hvor lang tid varer det"),
 ])
 def test_en_besked_der_skifter_mening_besvares_for_det_den_mener_til_sidst(message, meant):
     from training_guidance.answering import corrected
@@ -970,3 +990,12 @@ def test_en_stavefejl_af_et_stopord_og_et_sammensat_ord_findes(kb):
     assert "0183:stk1:contact" in [h.key for h in result.hits]
     result = answer_question(kb, "vi sender klag til komunen eller ankestyrelsen?", code="0259")
     assert result.found and result.hits[0].key in ("national:complaint_how", "national:reconsideration")
+
+
+def test_et_spoergsmaal_der_intet_naevner_spoerger_om_saetningen_foer(kb):
+    """"Jeg vil klage over det faglige, ikke over afgørelsen. Hvor gør man det?": the question names
+    nothing of its own; the sentence before it says what it asks about."""
+    result = answer_question(kb, "Træningsassistenten gav min far øvelser, som hans hjertelæge har sagt, at han "
+                                 "IKKE må lave. Han fik det skidt bagefter! Jeg vil klage over det faglige, ikke "
+                                 "over afgørelsen. Hvor gør man det?", code="0316", offer="stk1")
+    assert result.found and result.hits[0].key == "national:patient_complaints"

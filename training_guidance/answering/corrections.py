@@ -23,7 +23,9 @@ _MARKER = re.compile(
     # the question before is withdrawn: "nej det er lige meget", "glem det", "hvad koster det.. nej
     # det har jeg læst, den er gratis. men …"
     r"|(?P<withdrawn>(?:nej\s+)?(?:det\s+er\s+)?(?:egentlig\s+)?(?:lige\s+meget|ligegyldigt)|(?:nej\s+)?glem\s+det"
-    r"|nej\s+det\s+(?:har\s+jeg\s+(?:l(?:æ|ae|a)st|set|fundet)|ved\s+jeg(?:\s+godt)?)))\b"
+    r"|nej\s+det\s+(?:har\s+jeg\s+(?:l(?:æ|ae|a)st|set|fundet)|ved\s+jeg(?:\s+godt)?)"
+    # "jeg ville egentlig spørge om prisen, men det tager vi senere."
+    r"|(?:men\s+)?det\s+(?:tager\s+vi|kan\s+vente|m(?:å|aa|a)\s+vente)(?:\s+(?:senere|til\s+senere|en\s+anden\s+gang))?))\b"
     r"[\s,.:;!-]*(?:jeg\s+mener(?:\s+at)?\b[\s,:]*"
     # "…, det jeg skal vide er hvem der skal køre ham": what follows is the question
     r"|det\s+jeg\s+(?:gerne\s+)?(?:skal|vil|ville)\s+(?:gerne\s+)?vide\s+er\b[\s,:]*)?",

@@ -21,7 +21,8 @@ from ..understanding import stated_age, writer_lives_elsewhere
 from .index import Entry, indexes, without_names
 from .offers import named_offer
 from .dictation import as_typed
-from .splitting import asking_sentence, question_word_first, split_questions, without_confirmations, without_frames
+from .splitting import (asking_sentence, question_word_first, sentence_before, split_questions,
+                        without_confirmations, without_frames)
 
 # Chosen on the development questions (docs/answering.md tells which parts were measured when).
 MIN_SCORE = 0.5               # BM25 score below which an item does not answer the question
@@ -119,6 +120,12 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     # once: it often names the topic), and an item that answers it answers the question (coverage).
     asking = asking_sentence(question)
     said = index.analyzer.analyse(without_names(without_frames(asking), kb), question=True) if asking else None
+    before = sentence_before(question, asking) if said is not None and not said.units else None
+    if before:
+        # "Jeg vil klage over det faglige, ikke over afgørelsen. Hvor gør man det?": a question that
+        # names nothing itself asks about the sentence before it
+        asking = f"{before} {asking}"
+        said = index.analyzer.analyse(without_names(without_frames(asking), kb), question=True)
     scores = index.scores(tokens + (said.tokens if said else [])).astype(np.float64)
     if len(index.entries) and code in indexes(kb).by_code:
         scores = np.where(index.national, scores * NATIONAL_WEIGHT, scores)

@@ -1,7 +1,8 @@
 """Where a sentence ends in a message as people write it, for the splitter and the corrections.
 
 At "?", "!", a line break, and "." followed by a space - not after an abbreviation ("el.", "evt.",
-"kl. 9") or an ordinal ("paa 3. sal", "den 2. juni"); ".." ends one too.
+"kl. 9", "kr." unless a capitalised word follows) or an ordinal ("paa 3. sal", "den 2. juni"); ".."
+ends one too.
 """
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ _ABBREVIATIONS = "".join(rf"(?<!\b{a}\.)" for a in ("el", "evt", "ca", "kl", "nr
 _ORDINAL_NOUN = (r"(?!(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb"
                  r"|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec|sal|etage|sal|klasse|gang|uge|dag|maned|måned|"
                  r"time|del|behandling|forsøg|forsog)\b)")
-SENTENCE_END = re.compile(rf"(?<=[?!])\s*|(?<=[.]){_ABBREVIATIONS}(?<!\d\.)\s+(?=\D)"
+# "50 kr. HVER gang", "50 kr. om ugen": after "kr." a sentence ends only before a capitalised word
+# ("… 50 kr. Hvad med kørsel?"), not before one in capitals for emphasis
+_KRONER = r"(?:(?<!\bkr\.)|(?=\s+[A-ZÆØÅ][a-zæøå]))"
+SENTENCE_END = re.compile(rf"(?<=[?!])\s*|(?<=[.]){_ABBREVIATIONS}{_KRONER}(?<!\d\.)\s+(?=\D)"
                           rf"|(?<=\d\.)\s+{_ORDINAL_NOUN}(?=\D)|\n+")
 
 

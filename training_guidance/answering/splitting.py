@@ -43,7 +43,8 @@ _SUBJECT = rf"\s+(?:{_PRONOUN}|{NOUN_SUBJECT})\b"
 # A question word; not "hvis" (a condition), and not one followed by its own subject after a comma
 # ("…Kommune, hvor der bare står …", "bestemme, hvad de laver": a relative clause or an indirect
 # question belongs to the sentence before it)
-_HV = r"hv(?!is\b)[a-zæøå]*"
+# (nor "hver gang", "hverken", "hvile", "hvid": words that only start like one)
+_HV = r"hv(?!is\b|er\b|ert\b|erken\b|erdag|ervers|il(?:e|er|et)\b|id\b|ide\b|idt\b)[a-zæøå]*"
 # "har fået badebænk …", "er blevet svag": a note without its subject, not a question
 # (also with a word between: "er vist kommet ind på Holstebros side", "er endt på Horsens' side")
 _NO_PARTICIPLE = (r"(?!\s+(?:(?:vist|nok|lige|jo|desværre|desvaerre|bare|helt|også|ogsa|nu)\s+)?"
@@ -65,12 +66,15 @@ _PREPOSITION = r"(?:i|på|pa|paa|til|fra|med|for)\s+(?=hv(?:or|ad|em|ilk))"
 # "og hvornår", ", hvad", "og kan jeg": a new question starts. "og" alone joins words of one
 # question ("massage og bassin"), so a question word must follow.
 _JOINED = re.compile(
-    rf"(?:,\s*(?:og\s+)?|\s+og\s+(?:så\s+|sa\s+)?|\s+samt\s+|\s+plus\s+)"
+    # (also after a colon: "to ting glemte jeg at spørge om: hvad skal jeg have på, og hvor …")
+    rf"(?:[,:]\s*(?:og\s+)?|\s+og\s+(?:så\s+|sa\s+)?|\s+samt\s+|\s+plus\s+)"
     rf"(?=(?:(?:{_PREPOSITION})?{_HV}(?!{_SUBJECT})|(?:kan|skal|må|ma|får|far|er|har|vil){_SUBJECT})\b)"
     # "hvad skal jeg have på og maa min datter komme med": without æøå after "og" alone (after a
     # comma, "faar jeg saa en ny tid" goes on with the question before)
     rf"|(?<!,)\s+og\s+(?=(?:maa|faar){_SUBJECT}\b)"
     rf"|,\s*og\s+(?={_VERB_FIRST})"  # ", og bliver det målt"
+    # "kan jeg sende klagen på en mail, og når vi det stadig?": "når" the verb (reach), not "when"
+    r"|,\s*og\s+(?=n(?:å|aa|a)r\s+(?:vi|jeg|hun|han|de|man)\s+det\b)"
     # "hvor lang er klagefristen, og vi sender klagen til kommunen eller Ankestyrelsen?": a question in
     # the statement's word order, known by its alternatives and its "?"
     r"|,\s*og\s+(?=(?:vi|jeg|hun|han|de|man)\s+[a-zæøå]+r\b[^,.?!]*\beller\b[^,.?!]*\?)"
@@ -108,7 +112,7 @@ _CONDITION_ASKS = re.compile(rf"^\s*(?:og\s+|men\s+)?hvis\b.*?\b(?:{_HV}|kan|ska
 
 
 # "jeg vil gerne vide …", "jeg undrer mig over …", "borger … spørger hvad … betyder": asking in other words
-_WANT_TO_KNOW = re.compile(r"\b(?:vil|ville)\s+(?:gerne\s+|bare\s+|lige\s+|godt\s+)*(?:vide|hore|sporge)\b"
+_WANT_TO_KNOW = re.compile(r"\b(?:vil|ville)\s+(?:(?:gerne|bare|lige|godt|egentlig|blot|ogsa|sa|nu)\s+)*(?:vide|hore|sporge)\b"
                            # "spørger om/hvad …" with what is asked after it: not "undskyld jeg spørger,
                            # men …", nor "det er min mor jeg spørger om." (who, not what); "Han
                            # spørger, om centret …" with its comma
@@ -283,6 +287,29 @@ def _fragment(piece: str, max_words: int) -> bool:
             and not _HAS_QUESTION_WORD.search(folded) and not asks(folded.rstrip(" ?")))
 
 
+# An outcry: "?!" or "!?" after a question ("… 12 uger?! Er det virkelig alt, I kan tilbyde?"), or
+# a question nobody expects answered ("Hvad bilder I jer ind, kan I bare stoppe det sådan?")
+_RHETORICAL = re.compile(r"^\s*(?:og\s+|men\s+)?(?:hvad\s+bilder\s+(?:i|de|du|kommunen)\s+(?:jer|dem|dig|sig)\s+ind"
+                         r"|hvad\s+tanker\s+(?:i|de|du)\s+pa|er\s+(?:i|de)\s+(?:helt\s+)?(?:gale|vaek|vak|tossede))\b")
+
+
+# "Jeg ville egentlig bare høre:", "to ting glemte jeg at spørge om:": it announces a question, which follows
+_ONLY_WANTS_TO_KNOW = re.compile(r"\b(?:vide|hore|sporge|sporger)(?:\s+om)?\s*[:,.]?\s*$")
+
+
+def _exclaimed(sentence: str, after: str) -> bool:
+    """Whether ``sentence`` is a question followed by "!" ("hen?!"), or an exclamation by "?" ("!?")."""
+    end = sentence.rstrip()[-1:]
+    rest = after.strip()
+    return bool(rest) and not re.search(r"[^\W_]", rest) and (end == "?" and "!" in rest or end == "!" and "?" in rest)
+
+
+def _leads_to_question(rest: List[Tuple[int, str]]) -> bool:
+    """A question follows, not added by "og" ("…?! Og hvem bestemmer …" asks two things)."""
+    asking = next((p for _, p in rest if asks(p)), None)
+    return asking is not None and not re.match(r"\s*(?:og|men|eller)\b", fold(asking))
+
+
 def _topic_before_question(rest: List[Tuple[int, str]]) -> bool:
     """What follows a word or two ("tolk?") tells and asks, or asks, without adding by "og"."""
     asking = next((p for _, p in rest if asks(p)), None)
@@ -304,7 +331,9 @@ def read_message(text: str) -> List[Piece]:
     # "gen optræning", "otte og firs" (dictated), "… om ugen.. nej vent, jeg mener hvor lang tid varer det"
     text = corrected(as_typed(text))
     pieces: List[Tuple[int, str]] = []  # (sentence number, piece)
-    for n, sentence in enumerate(sentences(text)):
+    said = sentences(text)
+    vented = {n for n in range(len(said) - 1) if _exclaimed(said[n], said[n + 1])}
+    for n, sentence in enumerate(said):
         if not re.search(r"[^\W_]", sentence):
             continue  # "??" or "!": nothing asked
         joined: List[str] = []
@@ -333,12 +362,19 @@ def read_message(text: str) -> List[Piece]:
         # "hvad hvis min far er på aflastning, kan han så træne": the condition belongs to the question
         condition = _CONDITION.match(fold(piece)) and k + 1 < len(pieces) and pieces[k + 1][0] == n
         inverted = k > 0 and pieces[k - 1][0] == n and _inverted_statement(pieces[k - 1][1], piece)
-        if read and read[-1].asks and (confirms(piece) or _fragment(piece, MAX_GUESS_WORDS)):
+        if read and read[-1].asks and (confirms(piece) or read[-1].sentence != n and _fragment(piece, MAX_GUESS_WORDS)):
             # "Jeg forstår ikke, hvad … skal gøre for mig. Kan du forklare mig det?", "hvem laver mål for
             # min far? ham selv eller terapeut?": one question
             read[-1] = Piece(f"{read[-1].text} {piece}", True, read[-1].sentence)
         elif k == 0 and _fragment(piece, MAX_TOPIC_WORDS) and _topic_before_question(pieces[1:]):
             read.append(Piece(piece, False, n))  # "tolk? … kan kommunen betale tolk": the topic of what follows
+        elif _ONLY_WANTS_TO_KNOW.search(fold(piece)) and k + 1 < len(pieces) and asks(pieces[k + 1][1]):
+            # "Jeg ville egentlig bare høre: hvor tit …": the question follows the words that announce it
+            read.append(Piece(piece, False, n))
+        elif (n in vented or _RHETORICAL.match(fold(piece))) and _leads_to_question(pieces[k + 1:]):
+            # "Så skal hun bare sidde derhjemme og visne hen?! Kan I virkelig afvise hende af den grund?":
+            # an outcry before the question it leads to tells how the writer feels; it asks nothing
+            read.append(Piece(piece, False, n))
         elif _asks_or_names(piece) and not condition and not inverted:
             read.append(Piece(re.sub(r"^(?:og|men)\s+", "", piece, flags=re.I), True, n))
         else:
@@ -391,6 +427,14 @@ def split_questions(text: str) -> List[str]:
 
 # A call-centre note: "… spørger til kørsel", "datter spørger om hun må være med"
 _NOTE_ASKS = re.compile(r"\bsp(?:ø|o|oe)rger\s*,?\s+(?:til|om|efter)\s+(.+)$", re.IGNORECASE)
+
+
+def sentence_before(question: str, asking: str) -> Optional[str]:
+    """The sentence before ``asking`` (one of ``question``'s sentences), or None: "Jeg vil klage over
+    det faglige, ikke over afgørelsen." before "Hvor gør man det?"."""
+    said = [s.strip() for s in sentences(question) if re.search(r"[^\W_]", s)]
+    at = max((k for k, s in enumerate(said) if s == asking.strip()), default=None)
+    return said[at - 1] if at else None
 
 
 def asking_sentence(question: str) -> Optional[str]:
