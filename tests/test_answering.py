@@ -999,3 +999,20 @@ def test_et_spoergsmaal_der_intet_naevner_spoerger_om_saetningen_foer(kb):
                                  "IKKE må lave. Han fik det skidt bagefter! Jeg vil klage over det faglige, ikke "
                                  "over afgørelsen. Hvor gør man det?", code="0316", offer="stk1")
     assert result.found and result.hits[0].key == "national:patient_complaints"
+
+
+@pytest.mark.parametrize("question, code, offer, wanted", [
+    ("jeg fik afslag paa genoptraening til min ankel, fordi det er et 'enkelt problem' som en privat "
+     "fysioterapeut kan klare. jeg har ikke raad til privat fys! er det virkelig en grund til at sige nej?",
+     "0163", "stk1", "0163:stk1:simple_problem"),
+    ("Min mor fik nej til genoptræning, fordi hun \"kan træne i en klub\". Hun er 84 og har lige haft "
+     "lungebetændelse! Hvordan kan I vurdere det uden at have set ordentligt på hende?",
+     "0661", "stk1", "0661:stk1:other_training_enough"),
+    ("Min mor har demens og har fået afslag på genoptræning, fordi hun »ikke kan samarbejde om den«. Så skal hun "
+     "bare sidde derhjemme og visne hen?! Kan I virkelig afvise hende af den grund?", "0163", "stk1",
+     "0163:stk1:cannot_cooperate"),
+])
+def test_det_citerede_er_det_spoergsmaalet_handler_om(kb, question, code, offer, wanted):
+    """What the writer quotes (the reason they were given) is what they ask about, not the refusal."""
+    result = answer_question(kb, question, code=code, offer=offer)
+    assert wanted in [h.key for h in result.hits]

@@ -343,3 +343,10 @@ def test_en_by_er_aldrig_en_stavefejl_og_aldrig_en_anden_kommunes_navn(kb):
 ])
 def test_spoergsmaalet_afgoer_mellem_to_kommuner_uden_et_hjem(kb, text, code):
     assert resolve_municipality(text, kb=kb).code == code
+
+
+def test_kommunen_der_skrives_til_er_den_der_spoerges_om(kb):
+    # two municipalities, no home: "jeres træningscenter i Ishøj" is the one written to
+    text = ("Jeg vil hellere træne hos min egen fysioterapeut i Vallensbæk end på jeres træningscenter i Ishøj, "
+            "hvor jeg bare er én ud af mange. Hvorfor må jeg ikke selv vælge?")
+    assert resolve_municipality(text, kb=kb).code == "0183"

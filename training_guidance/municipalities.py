@@ -362,6 +362,16 @@ def _asked_in_question(text: str, mentions: Tuple[Mention, ...]) -> Optional[str
     return codes.pop() if len(codes) == 1 and asks(text[start:end + 1], after_comma=False) else None
 
 
+# "på jeres træningscenter i Ishøj", "hos jer i Ishøj": the municipality the writer writes to
+_YOURS_BEFORE = re.compile(r"\b(?:jer|jeres)\b(?:\s+[\w-]+){0,2}\s+(?:i|pa|hos)\s*$")
+
+
+def _written_to(text: str, mentions: Tuple[Mention, ...]) -> Optional[str]:
+    """The one municipality named as the one written to ("jeres træningscenter i Ishøj"), or None."""
+    codes = {m.code for m in mentions if _YOURS_BEFORE.search(fold(text[max(0, m.start - 50):m.start]))}
+    return codes.pop() if len(codes) == 1 else None
+
+
 def resolve_municipality(text: Optional[str], conversation_code: Optional[str] = None,
                          page_code: Optional[str] = None,
                          kb: Optional[KnowledgeBase] = None, writer_elsewhere: bool = False) -> MunicipalityChoice:
@@ -385,7 +395,7 @@ def resolve_municipality(text: Optional[str], conversation_code: Optional[str] =
             home = tuple(dict.fromkeys(m.code for m in mentions if m.lives and m.whose == "other"))
         if len(home) == 1:
             return MunicipalityChoice(home[0], True, False, named, mentions, "text")
-        asked = _asked_in_question(text or "", mentions)
+        asked = _asked_in_question(text or "", mentions) or _written_to(text or "", mentions)
         if asked is not None:
             return MunicipalityChoice(asked, True, False, named, mentions, "text")
         return MunicipalityChoice(None, True, True, named, mentions, "text")

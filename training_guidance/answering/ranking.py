@@ -52,6 +52,10 @@ _ASKS_PHONE = re.compile(r"\btlf\b|\btelefonn|\btelefon\s*(?:nr|nummer)|\bnummer
 _GIVES_PHONE = re.compile(r"\bring|nummer", re.IGNORECASE)
 
 
+# Words quoted in a question: 'enkelt problem', "kan træne i en klub", »…« (two words or more)
+_QUOTED = re.compile(r"(?:(?<=\s)|^)'([^'\n]+\s[^'\n]+)'|\"([^\"\n]+\s[^\"\n]+)\"|»([^«\n]+\s[^«\n]+)«|“([^”\n]+\s[^”\n]+)”")
+
+
 def age_fits(item: Item, age: int, pension_age: float = float("inf")) -> bool:
     """Whether an item about an age group holds for someone of ``age`` (``pension_age``: an age
     from which everyone has reached folkepensionsalderen)."""
@@ -119,6 +123,11 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     # that asks counts twice in the score (its words are what is asked; the story's still count
     # once: it often names the topic), and an item that answers it answers the question (coverage).
     asking = asking_sentence(question)
+    quoted = _QUOTED.findall(question)
+    if asking and quoted:
+        # "fik afslag, fordi det er et 'enkelt problem' … er det virkelig en grund?": the words the
+        # writer quotes (what they were told) are what the question is about
+        asking = " ".join([asking] + [q for pair in quoted for q in pair if q])
     said = index.analyzer.analyse(without_names(without_frames(asking), kb), question=True) if asking else None
     before = sentence_before(question, asking) if said is not None and not said.units else None
     if before:
