@@ -165,7 +165,10 @@ _FRAME = re.compile(
     r"|er\s+det\s+(?:virkelig\s+)?(?:rigtigt?|sandt|korrekt)(?=\s*,?\s*at\b)"
     r"|jeg\s+g(?:å|aa|a)r\s+ud\s+fra(?=\s*,?\s*at\b)"
     # "hvor tit er det i så fald": a link to what was said, not a fall
-    r"|i\s+s(?:å|aa|a)\s+fald)\s*,?\s*",
+    r"|i\s+s(?:å|aa|a)\s+fald"
+    # "Nå ja, to ting glemte jeg at spørge om: …": what follows is asked; forgetting is not
+    r"|(?:n(?:å|aa|a)\s+ja\s*,?\s*)?(?:(?:to|tre|en|et\s+par)\s+ting\s+)?glemte\s+jeg\s+(?:at\s+)?"
+    r"sp(?:ø|oe|o)rge\s+(?:jer\s+|dig\s+)?om)\s*[,:]?\s*",
     re.IGNORECASE)
 
 
