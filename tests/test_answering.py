@@ -421,8 +421,9 @@ def test_standarden_svarer_ikke_paa_det_den_ikke_naevner(kb):
      ["to ting glemte jeg at spørge om hvad skal jeg have på", "hvor foregår holdet?"]),
     ("Jeg ville egentlig bare høre: hvor tit kommer hun til at træne?",
      ["Jeg ville egentlig bare høre hvor tit kommer hun til at træne?"]),
-    # "når" the verb (reach), not "when"
-    ("Kan jeg sende klagen på en mail, og når vi det stadig?", ["Kan jeg sende klagen på en mail", "når vi det stadig?"]),
+    # "når" the verb (reach), not "when": in time for what the question before asks about
+    ("Kan jeg sende klagen på en mail, og når vi det stadig?", ["Kan jeg sende klagen på en mail",
+                                                               "Kan jeg sende klagen på en mail. når vi det stadig?"]),
     ("", []),
 ])
 def test_en_besked_deles_i_sine_spoergsmaal(message, parts):

@@ -396,8 +396,11 @@ _ITS = re.compile(r"^\s*(?:hvad|hvem|hvornar|hvor\s+\w+)\s+er\s+(?:den\s+|det\s+
 # question for a length of time that names nothing else asks it of the question before it (the
 # complaint's deadline, the call's waiting time; the standards give many). Not any short question:
 # "hvor tit bliver det så" and "hvornår kan jeg ringe" are answered by their own words.
-_SUBJECTLESS = re.compile(r"^\s*(?:og\s+|men\s+)?hvor\s+(?:lang\s+tid|lange?)\s+(?:har|kan|skal|tager)\s+"
-                          r"(?:jeg|vi|hun|han|de|man|det|der)(?:\s+(?:ga|vare|tage|vente))?\s*[?.!]*\s*$")
+_SUBJECTLESS = re.compile(r"^\s*(?:og\s+|men\s+)?(?:hvor\s+(?:lang\s+tid|lange?)\s+(?:har|kan|skal|tager)\s+"
+                          r"(?:jeg|vi|hun|han|de|man|det|der)(?:\s+(?:ga|vare|tage|vente))?"
+                          # "…sende klagen på en mail, og når vi det overhovedet stadig?": in time for it
+                          r"|na(?:a)?r\s+(?:jeg|vi|hun|han|de|man)\s+det(?:\s+(?:overhovedet|stadig|nu|endnu|i\s+tide))*)"
+                          r"\s*[?.!]*\s*$")
 
 
 def split_questions(text: str) -> List[str]:
