@@ -1017,3 +1017,14 @@ def test_det_citerede_er_det_spoergsmaalet_handler_om(kb, question, code, offer,
     """What the writer quotes (the reason they were given) is what they ask about, not the refusal."""
     result = answer_question(kb, question, code=code, offer=offer)
     assert wanted in [h.key for h in result.hits]
+
+
+def test_en_tak_og_en_glemt_ting_foer_spoergsmaalet_skygger_ikke(kb):
+    """"… så sød og grundig … Nå ja, to ting glemte jeg at spørge om: hvad skal jeg have på …": the
+    thanks and the frame are not what is asked ("grundig" is no reason, "glemte" no missed session)."""
+    message = ("Jeg må lige sige, at jeres terapeut var så sød og grundig, da hun ringede i går, jeg glæder mig helt "
+               "vildt til at komme i gang! Nå ja, to ting glemte jeg at spørge om: hvad skal jeg have på til "
+               "holdtræningen i Holbæk, og hvor er det, holdet foregår?")
+    first, second = split_questions(message)
+    assert answer_question(kb, first, code="0316", offer="stk1").hits[0].key == "0316:stk1:toej"
+    assert answer_question(kb, second, code="0316", offer="stk1").found

@@ -453,7 +453,9 @@ def asking_sentence(question: str) -> Optional[str]:
         return note.group(1).strip()
     if len(said) < 2:
         return None
-    asking = next((k for k in range(len(said) - 1, -1, -1) if asks(said[k])), None)
+    # (also once its frame is gone: "Nå ja, to ting glemte jeg at spørge om hvad skal jeg have på")
+    asking = next((k for k in range(len(said) - 1, -1, -1) if asks(said[k]) or asks(without_frames(said[k]).strip())),
+                  None)
     if asking is not None and asking > 0 and confirms(said[asking]) and not confirms(said[asking - 1]):
         # "Min nabo påstår, at … Passer det?": the claim before a request to confirm it is what is asked
         return said[asking - 1].strip()
