@@ -1028,3 +1028,12 @@ def test_en_tak_og_en_glemt_ting_foer_spoergsmaalet_skygger_ikke(kb):
     first, second = split_questions(message)
     assert answer_question(kb, first, code="0316", offer="stk1").hits[0].key == "0316:stk1:toej"
     assert answer_question(kb, second, code="0316", offer="stk1").found
+
+
+def test_hvorfor_ikke_efter_et_udbrud_spoerger_om_det_der_blev_fortalt(kb):
+    """"… og nu siger kommunen, at jeg ikke kan få genoptræning for den. Det er da vanvittigt! Hvorfor
+    ikke?": why not, of what was told - not the purpose of training ("hvorfor" alone)."""
+    result = answer_question(kb, "Jeg går til behandling på sygehuset i Gødstrup for min hofte, og nu siger "
+                                 "kommunen, at jeg ikke kan få genoptræning for den. Det er da vanvittigt! "
+                                 "Hvorfor ikke?", code="0661", offer="stk1")
+    assert "0661:stk1:hospital_treatment" in [h.key for h in result.hits]

@@ -13,6 +13,7 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
+from ..folding import fold
 from ..knowledge import KnowledgeBase
 from ..knowledge.schema import Item, Topic
 from ..municipalities import MunicipalityChoice, resolve_municipality
@@ -54,6 +55,18 @@ _GIVES_PHONE = re.compile(r"\bring|nummer", re.IGNORECASE)
 
 # Words quoted in a question: 'enkelt problem', "kan træne i en klub", »…« (two words or more)
 _QUOTED = re.compile(r"(?:(?<=\s)|^)'([^'\n]+\s[^'\n]+)'|\"([^\"\n]+\s[^\"\n]+)\"|»([^«\n]+\s[^«\n]+)«|“([^”\n]+\s[^”\n]+)”")
+
+
+MAX_SENTENCES_BACK = 2
+# "Hvorfor ikke?", "Hvordan kan det passe?": why, of what was just said - not the purpose of training
+_BARE_WHY = re.compile(r"^\s*(?:og\s+|men\s+)?(?:hvorfor(?:\s+(?:ikke|det|dog|sa|egentlig|nu))*"
+                       r"|hvordan\s+kan\s+det\s+(?:vaere|vare|passe)(?:\s+(?:rigtigt|sadan))?)\s*[?!.]*\s*$")
+
+
+def _names_known(analysis, index) -> bool:
+    """Whether a question names something a knowledge file says (not only "vanvittigt", "gør")."""
+    known = index.analyzer.known
+    return any(any(way <= known for way in unit) for unit in analysis.units)
 
 
 def age_fits(item: Item, age: int, pension_age: float = float("inf")) -> bool:
@@ -129,11 +142,18 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
         # writer quotes (what they were told) are what the question is about
         asking = " ".join([asking] + [q for pair in quoted for q in pair if q])
     said = index.analyzer.analyse(without_names(without_frames(asking), kb), question=True) if asking else None
-    before = sentence_before(question, asking) if said is not None and not said.units else None
-    if before:
-        # "Jeg vil klage over det faglige, ikke over afgørelsen. Hvor gør man det?": a question that
-        # names nothing itself asks about the sentence before it
-        asking = f"{before} {asking}"
+    # "Jeg vil klage over det faglige, ikke over afgørelsen. Hvor gør man det?": a question that names
+    # nothing the knowledge files say asks about the sentence before it - past an outcry that names
+    # nothing either ("… for min hofte, og nu siger kommunen nej. Det er da vanvittigt! Hvorfor ikke?")
+    first = asking
+    for _ in range(MAX_SENTENCES_BACK if said is not None else 0):
+        alone = said if first is asking else index.analyzer.analyse(without_names(without_frames(first), kb),
+                                                                     question=True)
+        before = (sentence_before(question, first)
+                  if not _names_known(alone, index) or _BARE_WHY.match(fold(first)) else None)
+        if not before:
+            break
+        first, asking = before, f"{before} {asking}"
         said = index.analyzer.analyse(without_names(without_frames(asking), kb), question=True)
     scores = index.scores(tokens + (said.tokens if said else [])).astype(np.float64)
     if len(index.entries) and code in indexes(kb).by_code:
