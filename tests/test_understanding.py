@@ -1,7 +1,7 @@
 """Free Danish messages and replies are understood the way citizens and relatives write them."""
 import pytest
 
-from training_guidance.understanding import DONT_KNOW, INVALID, NEVER, mask_cpr, parse_answer, understand
+from training_guidance.understanding import DONT_KNOW, INVALID, NEVER, mask_cpr, parse_answer, stated_age, understand
 
 # Expected values: fact ids, plus "kommune", "relation" and "writer". "absent" lists facts that
 # must not be set (a wrong fact is worse than a missing one).
@@ -349,3 +349,13 @@ def test_et_cpr_nummer_i_en_besked_markeres_og_bruges_aldrig_som_alder(kb):
     understood = understand("min mor har cpr 0101451234 og bor i Holbæk", kb)
     assert understood.cpr_found and "age" not in understood.facts
     assert understood.municipality_code == "0316"
+
+
+@pytest.mark.parametrize("text, age", [
+    ("Terapeuten siger, at min mor er færdig efter kun fire gange, selvom hendes pakke var på ti!", None),
+    ("holdet er på 12 personer, min mor er 82", 82),
+    ("min mor er 10 og har brækket armen", 10),
+])
+def test_et_antal_i_en_pakke_er_ingen_alder(kb, text, age):
+    """"hendes pakke var på ti" counts sessions; read as an age, a mother became a child of ten."""
+    assert stated_age(text, kb) == age

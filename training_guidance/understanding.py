@@ -491,6 +491,12 @@ _AGES = [
 ]
 
 
+# A thing counted, not a person's age: "pakken var på ti", "holdet er på 12", "forløbet var på 8"
+_THING_BEFORE = re.compile(r"\b(?:pakke|pakken|hold|holdet|forlob|forlobet|klippekort|klippekortet|bevilling|bevillingen"
+                           r"|program|programmet|gruppe|gruppen|plan|planen|aftale|aftalen)\s+"
+                           r"(?:er|var|bliver|blev)?\s*(?:kun\s+|bare\s+|nu\s+)?(?:pa\s+)?$")
+
+
 def _age(folded: str, writer: Optional[str], kb) -> Optional[int]:
     fact = kb.facts["age"]
     low, high = fact.minimum if fact.minimum is not None else 0, fact.maximum or 120
@@ -507,6 +513,8 @@ def _age(folded: str, writer: Optional[str], kb) -> Optional[int]:
                 continue
             if re.search(r"\bring\w*\s+(?:til|pa)\s*$|\bklokken\s+$", before):  # "ringede på 112"
                 continue
+            if _THING_BEFORE.search(folded[max(0, m.start() - 40):m.start(1)]):
+                continue  # "hendes pakke var på ti": how many sessions, not an age
             if writer == "relative" and re.search(r"\bjeg\s+(?:\w+\s+)?$", before):
                 continue  # the writer's own age, not the citizen's
             if _statement(folded, m.start(), m.end(), in_questions=True) is None:
