@@ -652,6 +652,10 @@ def test_personalets_notat_om_hvad_borgeren_spoerger_til_besvares_for_det_spurgt
      ["min mor kan ikke komme op fra sofaen selv mere, kan hun få genoptræning i horsens"]),
     ("min mor er 60, kan ældreloven gælde for hende", [],
      ["min mor er 60, kan ældreloven gælde for hende"]),
+    # "også" asks in the light of what was told before it
+    ("min mor går til ældre gymnastik i klubben hver uge. hun kan også få vedligeholdende træning?",
+     ["min mor går til ældre gymnastik i klubben hver uge."],
+     ["min mor går til ældre gymnastik i klubben hver uge. hun kan også få vedligeholdende træning?"]),
     ("bor i kolding, tæller store bededag med som fridag", [],
      ["bor i kolding, tæller store bededag med som fridag"]),
     # a note that leaves out "jeg" tells; asking in other words asks

@@ -17,6 +17,9 @@ __all__ = ["fold", "split_message", "looks_like_question", "wants_assessment", "
 _SHORT_QUESTION_WORDS = 4
 
 
+_ALSO = re.compile(r"\bogsa\b")
+
+
 def split_message(text: str) -> Tuple[List[str], List[str]]:
     """(statements, questions) in the order written, read as the answering reads a message
     (answering.read_message: one reader of questions for both). A question carries what its own
@@ -30,7 +33,8 @@ def split_message(text: str) -> Tuple[List[str], List[str]]:
             statements.append(piece.text)
             since_question.append(piece)
             continue
-        short = len(piece.text.split()) <= _SHORT_QUESTION_WORDS
+        # (or one that says "også": "… går til gymnastik i klubben. Kan hun også få vedligeholdende træning?")
+        short = len(piece.text.split()) <= _SHORT_QUESTION_WORDS or bool(_ALSO.search(fold(piece.text)))
         # the same sentence keeps its comma: "min mor er 60, kan ældreloven gælde for hende"
         told = [p.text + ("," if p.sentence == piece.sentence else "")
                 for p in since_question if short or p.sentence == piece.sentence]
