@@ -1039,3 +1039,32 @@ def test_hvorfor_ikke_efter_et_udbrud_spoerger_om_det_der_blev_fortalt(kb):
                                  "kommunen, at jeg ikke kan få genoptræning for den. Det er da vanvittigt! "
                                  "Hvorfor ikke?", code="0661", offer="stk1")
     assert "0661:stk1:hospital_treatment" in [h.key for h in result.hits]
+
+
+@pytest.mark.parametrize("message, parts", [
+    # professionals' shorthand ends no sentence before a word in lower case
+    ("Kan hjpl. se terapeuternes træningsplan for bgr. i omsorgsjournalen?",
+     ["Kan hjpl. se terapeuternes træningsplan for bgr. i omsorgsjournalen?"]),
+    ("Vis.: bgr. har VFF 2 x ugl. hos privat fys og er svækket efter et fald. Kan hun samtidig få genoptr. hos jer?",
+     ["Vis.: bgr. har VFF 2 x ugl. hos privat fys og er svækket efter et fald. Kan hun samtidig få genoptr. hos "
+      "jer?"]),
+    # a question word after "efter"; two nouns sharing one verb; a letter's closing says nothing asked
+    ("Efter hvilken bestemmelse giver I vedl. træn., og hvilke borgere kan visiteres til den? Venlig hilsen Mette",
+     ["Efter hvilken bestemmelse giver I vedl. træn.", "hvilke borgere kan visiteres til den?"]),
+    ("Hvilket lovgrundlag og hvilken vejledning henviser I til, og hvordan tilpasser I genoptræningen? Mvh. Jonas",
+     ["Hvilket lovgrundlag og hvilken vejledning henviser I til", "hvordan tilpasser I genoptræningen?"]),
+    ("jeg vil sende en hilsen til terapeuten", ["jeg vil sende en hilsen til terapeuten"]),
+])
+def test_fagfolks_forkortelser_og_breve_deles_som_de_er_ment(message, parts):
+    assert split_questions(message) == parts
+
+
+def test_fagfolks_forkortelser_siger_hvilken_traening_og_hvad(kb):
+    from training_guidance.answering.offers import named_offer
+
+    assert named_offer("bgr. søgte vedl. træn. 2 x ugl.") == "stk2"
+    assert named_offer("efter SEL 86,2") == "stk2"
+    assert named_offer("kan hun få genoptr. hos jer") == "stk1"
+    result = answer_question(kb, "Hjpl. her: bgr. 79 år har VFF 2 x ugl. for sin sclerose. Kan hun også få vedl. træn. "
+                                 "hos jer, og hvor tit?", code="0661")
+    assert result.hits[0].key == "0661:stk2:per_week"

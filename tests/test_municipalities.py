@@ -350,3 +350,19 @@ def test_kommunen_der_skrives_til_er_den_der_spoerges_om(kb):
     text = ("Jeg vil hellere træne hos min egen fysioterapeut i Vallensbæk end på jeres træningscenter i Ishøj, "
             "hvor jeg bare er én ud af mange. Hvorfor må jeg ikke selv vælge?")
     assert resolve_municipality(text, kb=kb).code == "0183"
+
+
+@pytest.mark.parametrize("text, page, code", [
+    # a professional from another municipality writes to this one
+    ("Vis. fra Herning: hvilke kriterier lægger I til grund for at bevilge genoptr.?", "0661", "0661"),
+    ("Kære Herlev Kommune. Jeg sidder i visitationen i Gladsaxe og sammenligner praksis. Hvad gør I?", None, "0163"),
+    ("Kvalitetskonsulent, Silkeborg: udarbejder I en skriftlig plan for hvert forløb?", "0615", "0615"),
+    # in the municipality asked about: it is the one asked
+    ("Vis. i Vejle Kommune: bgr. 64 år med tidlig Alzheimer. Hører hendes træning under ældreloven?", None, "0630"),
+    # a citizen's question about a therapist in a town is no workplace
+    ("kan jeg vælge en privat fysioterapeut i holbæk i stedet", None, "0316"),
+    ("Må man selv vælge fysioterapeut i Herlev?", "0316", "0163"),
+    ("min mor har fået en terapeut fra Herlev Kommune hjem, hvor tit kommer hun?", "0316", "0163"),
+])
+def test_fagfolks_arbejdssted_er_ikke_borgerens_kommune(kb, text, page, code):
+    assert resolve_municipality(text, None, page, kb).code == code

@@ -219,6 +219,19 @@ _CHILDREN_LIVE_BEFORE = re.compile(r"\b(?:vores|mine|hans|hendes|deres)\s+(?:bor
                                    r"\s+(?:\w+\s+){0,2}bor\s+(?:\w+\s+){0,2}i\s*$")
 # "hun arbejder i Aarhus hele ugen": where someone works, not where the citizen lives
 _WORKS_BEFORE = re.compile(r"\b(?:arbejder|arbejdede|arbejde|studerer|job)\s+(?:\w+\s+){0,2}?i\s*$")
+# A professional and where they work: "Vis. fra Herning:", "Ergoterapeut fra Lejre Kommune her", "jeg
+# sidder i visitationen i Gladsaxe", "vores standard i Struer", "Jeg er terapeut i Hedensted Kommune". From
+# ("fra") another municipality, introducing themself, it is never the one asked about; in ("i") it is,
+# unless the message names another ("Vis. i Vejle Kommune: bgr. 64 år …" asks about Vejle). Not a
+# citizen's therapist: "kan jeg vælge en fysioterapeut i Holbæk", "en terapeut fra Herlev kom hjem til mig".
+_PROFESSION = (r"(?:vis|visitator|terapeut|fys|fysioterapeut|ergo|ergoterapeut|konsulent|kvalitetskonsulent|sagsbehandler"
+               r"|sagsbeh|sygeplejerske|sygepl|hjemmesygepl|udskr\.sygepl|hjpl|plejecenterleder|leder|lagesekr|sekretar"
+               r"|fys-klinik|klinik|sosu-ass|sosu-elev|sosu-assistent)\.?")
+_OFFICE = (r"(?:vis|visitator|visitationen|visitationsenheden|konsulent|kvalitetskonsulent|sagsbehandler|sagsbeh"
+           r"|plejecenterleder|lagesekr|sekretar|standard|kvalitetsstandard|visitation)\.?")
+_ROLE_FROM_BEFORE = re.compile(rf"(?:^|[.!?:\n]\s*|\b(?:jeg|vi)\s+er\s+(?:\w+\s+)?)(?:\w+\s+)?{_PROFESSION}\s*fra\s*$")
+_ROLE_IN_BEFORE = re.compile(rf"(?:\b{_OFFICE}|\b(?:jeg|vi)\s+er\s+(?:\w+\s+)?{_PROFESSION}|(?:^|[.!?:\n]\s*){_PROFESSION})"
+                             r"\s*(?:i|pa|,)\s*$")
 # "udskrevet fra Hvidovre", "opereret i Vejle": where the hospital is, not where they live
 _HOSPITAL_BEFORE = re.compile(r"\b(?:udskrev(?:et|ne|es)?|indlagt|indlagte|opereret|opereres)\s+(?:fra|i|pa)\s*$")
 
@@ -233,6 +246,7 @@ class Mention:
     lives: bool         # said to be where the citizen lives: "bor i X", "X Kommune"
     whose: Optional[str] = None  # "writer" ("jeg bor i X"), "other" ("min mor bor i X") or None
     place: bool = False          # a place in the municipality ("Lærkegaard"), not its name
+    works: bool = False          # where the writer works ("visitator i Odsherred"), not the citizen's home
 
 
 def _name_at(text: str, tokens: List["re.Match[str]"], i: int, index: _Index):
@@ -304,8 +318,9 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None, any_role: bool 
             continue  # "Holbæk Sygehus", "udskrevet fra Hvidovre": where the hospital is, not the home
         if not any_role and _PAGE_AFTER.match(fold(after)):
             continue  # "jeg sidder på Holbæks side": the page, not the home
-        if not any_role and _WORKS_BEFORE.search(fold(text[max(0, start - 40):start])):
-            continue  # "hun arbejder i Aarhus": a workplace
+        if not any_role and (_WORKS_BEFORE.search(fold(text[max(0, start - 40):start]))
+                             or _ROLE_FROM_BEFORE.search(fold(text[max(0, start - 40):start]))):
+            continue  # "hun arbejder i Aarhus", "Vis. fra Herning:": a workplace
         near = fold(text[max(0, start - 40):start])
         relative_in = bool(_RELATIVE_IN_BEFORE.search(near))
         kommune = _KOMMUNE_AFTER.match(after)
@@ -329,7 +344,9 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None, any_role: bool 
                  else "other" if not children and (_OTHER_LIVES.search(near) or relative_in or said_after == "other")
                  else None)
         place = not typo and any(k in index.places for k in name_keys(span))
-        found.append(Mention(entry.code, start, kommune.end() + end if kommune else end, lives, whose, place))
+        works = bool(_ROLE_IN_BEFORE.search(fold(text[max(0, start - 40):start])))
+        found.append(Mention(entry.code, start, kommune.end() + end if kommune else end, lives and not works, whose,
+                             place, works))
     for m in _CODE.finditer(text):
         code = (m.group(1) or m.group(2) or "").zfill(4)
         if code in index.by_code:
@@ -386,7 +403,12 @@ def resolve_municipality(text: Optional[str], conversation_code: Optional[str] =
     mentions = tuple(find_mentions(text or "", kb))
     if writer_elsewhere:
         mentions = tuple(m for m in mentions if m.whose != "writer")
+    if mentions and all(m.works for m in mentions) and (conversation_code or page_code):
+        mentions = ()  # "Kvalitetskonsulent, Silkeborg: udarbejder I …" on Horsens' page: asks Horsens
     named = tuple(dict.fromkeys(m.code for m in mentions))
+    if len(named) > 1 and any(not m.works for m in mentions):
+        mentions = tuple(m for m in mentions if not m.works)  # the writer's workplace, beside the one asked
+        named = tuple(dict.fromkeys(m.code for m in mentions))
     if len(named) > 1:
         home = tuple(dict.fromkeys(m.code for m in mentions if m.lives))
         if len(home) > 1:

@@ -23,9 +23,10 @@ def named_offer(question: str) -> Optional[str]:
     low = question.lower()
     if re.search(r"forskel|sammenlign|i forhold til", low):
         return None
-    if re.search(r"vedligehold|stk\.?\s*2", low):
+    # (also as professionals write them: "vedl. træn.", "SEL 86,2", "genoptr.")
+    if re.search(r"vedligehold|\bvedl\b|stk\.?\s*2|\b86\s*,\s*2\b", low):
         return "stk2"
-    if re.search(r"genoptr[æae]+n|stk\.?\s*1", low):
+    if re.search(r"genoptr[æae]+n|\bgenoptr\b|stk\.?\s*1|\b86\s*,\s*1\b", low):
         return "stk1"
     return None
 

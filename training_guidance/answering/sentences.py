@@ -15,9 +15,14 @@ _ABBREVIATIONS = "".join(rf"(?<!\b{a}\.)" for a in ("el", "evt", "ca", "kl", "nr
 _ORDINAL_NOUN = (r"(?!(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb"
                  r"|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec|sal|etage|sal|klasse|gang|uge|dag|maned|måned|"
                  r"time|del|behandling|forsøg|forsog)\b)")
-# "50 kr. HVER gang", "50 kr. om ugen": after "kr." a sentence ends only before a capitalised word
-# ("… 50 kr. Hvad med kørsel?"), not before one in capitals for emphasis
-_KRONER = r"(?:(?<!\bkr\.)|(?=\s+[A-ZÆØÅ][a-zæøå]))"
+# "50 kr. HVER gang", "Kan hjpl. se planen", "bgr. har VFF 2 x ugl. hos privat fys": after "kr." and
+# the shorthand professionals write, a sentence ends only before a capitalised word ("… 50 kr. Hvad
+# med kørsel?", "… genoptr. Hvem visiterer?"), not before a word in lower case or in capitals
+_SOFT = ("kr", "genoptr", "vedl", "træn", "bgr", "hjpl", "pt", "ugl", "vis", "fys", "sygepl", "hjemmesygepl",
+         "udskr", "indl", "mdr", "md", "sagsbeh", "lægesekr", "sekr", "ass", "træningsass", "ift", "mhp", "m",
+         "sosu-ass", "udskr.sygepl", "ergo", "afd", "amb")
+# (one choice, not one per abbreviation: a chain of choices would backtrack exponentially)
+_KRONER = "(?:(?=\\s+[A-ZÆØÅ][a-zæøå])|" + "".join(rf"(?<!\b{a}\.)" for a in _SOFT) + ")"
 SENTENCE_END = re.compile(rf"(?<=[?!])\s*|(?<=[.]){_ABBREVIATIONS}{_KRONER}(?<!\d\.)\s+(?=\D)"
                           rf"|(?<=\d\.)\s+{_ORDINAL_NOUN}(?=\D)|\n+")
 

@@ -60,9 +60,12 @@ _QUESTION_WORD = (
 # ("sker der noget", "kommer der en fysioterapeut"; not "mor der er 84": a note about a relative)
 _VERB_FIRST = (r"(?!(?:efter|over|under|for|før|der|her|hver|hvor|når|nar|eller|mer|ingen|sommer|vinter"
                r"|mor|far|bror|s[øo]ster|datter|moster|faster|mormor|morfar|farmor|farfar|svoger)\b)[a-zæøå]+r"
-               rf"\s+(?:jeg|du|man|hun|han|de|vi|det|den|der|alle|nogen|nogle|{NOUN_SUBJECT})\b")
+               # ("…, og omfatter jeres tilbud også børn")
+               rf"\s+(?:jeg|du|man|hun|han|de|vi|det|den|der|alle|nogen|nogle|{NOUN_SUBJECT}"
+               r"|(?:jeres|vores|deres)\s+[a-zæøå]+)\b")
 # "…, og i hvor mange uger", "og til hvornår": a question word after its preposition (not "i hvert fald")
-_PREPOSITION = r"(?:i|på|pa|paa|til|fra|med|for)\s+(?=hv(?:or|ad|em|ilk))"
+# ("efter hvilken bestemmelse giver I …", "ud fra hvilke kriterier", "hos hvem")
+_PREPOSITION = r"(?:i|på|pa|paa|til|fra|med|for|efter|ud\s+fra|hos|ved|under|af|mod|over)\s+(?=hv(?:or|ad|em|ilk))"
 # "og hvornår", ", hvad", "og kan jeg": a new question starts. "og" alone joins words of one
 # question ("massage og bassin"), so a question word must follow.
 _JOINED = re.compile(
@@ -319,6 +322,11 @@ def _topic_before_question(rest: List[Tuple[int, str]]) -> bool:
     return asking is not None and not re.match(r"\s*(?:og|men)\b", fold(rest[0][1]))
 
 
+# "… til den? Venlig hilsen Mette", "Mvh. Jonas, visitator": a letter's closing, at its end, says nothing asked
+_SIGNATURE = re.compile(r"(?<=[.?!\n])\s*(?:med\s+)?(?:venlig(?:st)?\s+hilsen|mvh|vh|kh|hilsen|de\s+bedste\s+hilsner)\b"
+                        r"[.,:]?(?:\s+[^\s.?!]+[.,]?){0,5}\s*$", re.IGNORECASE)
+
+
 class Piece(NamedTuple):
     text: str
     asks: bool
@@ -332,7 +340,7 @@ def read_message(text: str) -> List[Piece]:
     if not (text or "").strip():
         return []
     # "gen optræning", "otte og firs" (dictated), "… om ugen.. nej vent, jeg mener hvor lang tid varer det"
-    text = corrected(as_typed(text))
+    text = _SIGNATURE.sub("", corrected(as_typed(text)))
     pieces: List[Tuple[int, str]] = []  # (sentence number, piece)
     said = sentences(text)
     vented = {n for n in range(len(said) - 1) if _exclaimed(said[n], said[n + 1])}
@@ -352,7 +360,9 @@ def read_message(text: str) -> List[Piece]:
                     and len(_unpunctuated_pieces(joined[-1])) == 1) or (
                     separator.strip() == "," and _HOW.match(fold(joined[-1]))
                     and _ALTERNATIVES.search(piece)) or (
-                    separator.strip() == "," and question_word_first(joined[-1]) and _GUESS.match(fold(piece)))):
+                    separator.strip() == "," and question_word_first(joined[-1]) and _GUESS.match(fold(piece))) or (
+                    # "Hvilket lovgrundlag og hvilken vejledning henviser I til": two nouns, one verb
+                    "og" in separator and _ELLIPTIC.match(fold(joined[-1])) and not _ELLIPTIC.match(fold(piece)))):
                 joined[-1] += separator + piece
             elif piece.strip(" ,.;"):
                 joined.append(piece)
