@@ -164,10 +164,9 @@ class Analyzer:
                 if rest and len(first) >= 4 and (len(first) >= 5 or len(tail) >= 5 and tail in self.vocabulary):
                     return [first] + rest
                 # A short first part only with a known second part: "mail|adressen", not "køre|kort". A
-                # second part no knowledge file uses stays, as a word of its own: "borger|service" asks
-                # about a service, not about citizens - unless a later cut gives two known parts
-                # or a later cut whose second part is a Danish word ("hjemme|sygeplejerske", not
-                # "hjemme(s)|ygeplejerske")
+                # second part no knowledge file uses stays, as a word of its own ("borger|service" asks
+                # about a service, not about citizens), unless a later cut gives two known parts or a
+                # second part that is a Danish word ("hjemme|sygeplejerske", not "hjemme(s)|ygeplejerske")
                 if len(first) >= 5 and (fallback is None or not real and self._zipf(tail) >= REAL_WORD_ZIPF):
                     fallback = [first] + ([tail] if len(tail) >= 4 else [])
                     real = self._zipf(tail) >= REAL_WORD_ZIPF

@@ -145,7 +145,7 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     # "Jeg vil klage over det faglige, ikke over afgørelsen. Hvor gør man det?": a question that names
     # nothing the knowledge files say asks about the sentence before it - past an outcry that names
     # nothing either ("… for min hofte, og nu siger kommunen nej. Det er da vanvittigt! Hvorfor ikke?")
-    first = asking
+    first = asking  # the earliest sentence taken so far; while it is the asking one, ``said`` is its reading
     for _ in range(MAX_SENTENCES_BACK if said is not None else 0):
         alone = said if first is asking else index.analyzer.analyse(without_names(without_frames(first), kb),
                                                                      question=True)

@@ -22,8 +22,8 @@ _SOFT = ("kr", "genoptr", "vedl", "træn", "bgr", "hjpl", "pt", "ugl", "vis", "f
          "udskr", "indl", "mdr", "md", "sagsbeh", "lægesekr", "sekr", "ass", "træningsass", "ift", "mhp", "m",
          "sosu-ass", "udskr.sygepl", "ergo", "afd", "amb")
 # (one choice, not one per abbreviation: a chain of choices would backtrack exponentially)
-_KRONER = "(?:(?=\\s+[A-ZÆØÅ][a-zæøå])|" + "".join(rf"(?<!\b{a}\.)" for a in _SOFT) + ")"
-SENTENCE_END = re.compile(rf"(?<=[?!])\s*|(?<=[.]){_ABBREVIATIONS}{_KRONER}(?<!\d\.)\s+(?=\D)"
+_SOFT_END = "(?:(?=\\s+[A-ZÆØÅ][a-zæøå])|" + "".join(rf"(?<!\b{a}\.)" for a in _SOFT) + ")"
+SENTENCE_END = re.compile(rf"(?<=[?!])\s*|(?<=[.]){_ABBREVIATIONS}{_SOFT_END}(?<!\d\.)\s+(?=\D)"
                           rf"|(?<=\d\.)\s+{_ORDINAL_NOUN}(?=\D)|\n+")
 
 

@@ -310,16 +310,15 @@ def _exclaimed(sentence: str, after: str) -> bool:
     return bool(rest) and not re.search(r"[^\W_]", rest) and (end == "?" and "!" in rest or end == "!" and "?" in rest)
 
 
-def _leads_to_question(rest: List[Tuple[int, str]]) -> bool:
-    """A question follows, not added by "og" ("…?! Og hvem bestemmer …" asks two things)."""
-    asking = next((p for _, p in rest if asks(p)), None)
-    return asking is not None and not re.match(r"\s*(?:og|men|eller)\b", fold(asking))
+_ADDS = re.compile(r"\s*(?:og|men|eller)\b")
 
 
-def _topic_before_question(rest: List[Tuple[int, str]]) -> bool:
-    """What follows a word or two ("tolk?") tells and asks, or asks, without adding by "og"."""
+def _question_follows(rest: List[Tuple[int, str]], first_only: bool = False) -> bool:
+    """A question follows in ``rest``, not added by "og" ("…?! Og hvem bestemmer …" asks two things);
+    ``first_only``: only the piece right after may not start with "og" ("tolk? min mor taler kun
+    somali. kan kommunen …": what follows a word or two tells, then asks)."""
     asking = next((p for _, p in rest if asks(p)), None)
-    return asking is not None and not re.match(r"\s*(?:og|men)\b", fold(rest[0][1]))
+    return asking is not None and not _ADDS.match(fold(rest[0][1] if first_only else asking))
 
 
 # "… til den? Venlig hilsen Mette", "Mvh. Jonas, visitator": a letter's closing, at its end, says nothing asked
@@ -379,12 +378,12 @@ def read_message(text: str) -> List[Piece]:
             # "Jeg forstår ikke, hvad … skal gøre for mig. Kan du forklare mig det?", "hvem laver mål for
             # min far? ham selv eller terapeut?": one question
             read[-1] = Piece(f"{read[-1].text} {piece}", True, read[-1].sentence)
-        elif k == 0 and _fragment(piece, MAX_TOPIC_WORDS) and _topic_before_question(pieces[1:]):
+        elif k == 0 and _fragment(piece, MAX_TOPIC_WORDS) and _question_follows(pieces[1:], first_only=True):
             read.append(Piece(piece, False, n))  # "tolk? … kan kommunen betale tolk": the topic of what follows
         elif _ONLY_WANTS_TO_KNOW.search(fold(piece)) and k + 1 < len(pieces) and asks(pieces[k + 1][1]):
             # "Jeg ville egentlig bare høre: hvor tit …": the question follows the words that announce it
             read.append(Piece(piece, False, n))
-        elif (n in vented or _RHETORICAL.match(fold(piece))) and _leads_to_question(pieces[k + 1:]):
+        elif (n in vented or _RHETORICAL.match(fold(piece))) and _question_follows(pieces[k + 1:]):
             # "Så skal hun bare sidde derhjemme og visne hen?! Kan I virkelig afvise hende af den grund?":
             # an outcry before the question it leads to tells how the writer feels; it asks nothing
             read.append(Piece(piece, False, n))
