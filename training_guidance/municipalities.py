@@ -318,10 +318,9 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None, any_role: bool 
             continue  # "Holbæk Sygehus", "udskrevet fra Hvidovre": where the hospital is, not the home
         if not any_role and _PAGE_AFTER.match(fold(after)):
             continue  # "jeg sidder på Holbæks side": the page, not the home
-        if not any_role and (_WORKS_BEFORE.search(fold(text[max(0, start - 40):start]))
-                             or _ROLE_FROM_BEFORE.search(fold(text[max(0, start - 40):start]))):
-            continue  # "hun arbejder i Aarhus", "Vis. fra Herning:": a workplace
         near = fold(text[max(0, start - 40):start])
+        if not any_role and (_WORKS_BEFORE.search(near) or _ROLE_FROM_BEFORE.search(near)):
+            continue  # "hun arbejder i Aarhus", "Vis. fra Herning:": a workplace
         relative_in = bool(_RELATIVE_IN_BEFORE.search(near))
         kommune = _KOMMUNE_AFTER.match(after)
         lives_after = _LIVES_AFTER.match(fold(after))
@@ -344,7 +343,7 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None, any_role: bool 
                  else "other" if not children and (_OTHER_LIVES.search(near) or relative_in or said_after == "other")
                  else None)
         place = not typo and any(k in index.places for k in name_keys(span))
-        works = bool(_ROLE_IN_BEFORE.search(fold(text[max(0, start - 40):start])))
+        works = bool(_ROLE_IN_BEFORE.search(near))
         found.append(Mention(entry.code, start, kommune.end() + end if kommune else end, lives and not works, whose,
                              place, works))
     for m in _CODE.finditer(text):
