@@ -714,6 +714,7 @@ def test_naar_tilbuddet_er_kendt_citeres_tilbuddets_eget_afsnit(kb):
     (lambda d: d["items"].update({"0661:stk1:findes_ikke": ["x"]}), "field items.0661:stk1:findes_ikke: no item has this key"),
     (lambda d: d["ignore"].append("--"), "'--' has no word"),
     (lambda d: d.update(ekstra=[]), "field ekstra: extra fields not permitted"),
+    (lambda d: d["elsewhere"].append("ældrebolig"), "'ældrebolig' is a word the knowledge files use"),
 ])
 def test_tg_validate_melder_fejl_i_synonymfilen_med_fil_felt_og_grund(tmp_path, capsys, change, expected):
     from training_guidance import cli
@@ -807,6 +808,31 @@ def test_hverdagsord_sygdomme_og_alder_i_spoergsmaalet(kb, question, code, expec
 ])
 def test_et_sjaeldent_ord_som_ingen_standard_bruger_goer_spoergsmaalet_emnefremmed(kb, question, code):
     assert not answer_question(kb, question, code=code).found
+
+
+@pytest.mark.parametrize("question,code", [
+    ("Det er simpelthen for dårligt, at sneen på vores vej stadig ikke er ryddet! Hvem skal jeg klage til?", "0163"),
+    ("Det er en skandale at cykelstien ikke er repareret. hvem hos jer skal jeg klage til", "0615"),
+    ("Jeg har ventet 5 uger på svar på min byggeansøgning. Hvem kan jeg rykke?", "0661"),
+    ("min far kan ikke lave mad, hvad koster det at få mad bragt ud", "0316"),
+])
+def test_en_anden_kommunal_ydelse_faar_intet_svar_fra_standarden(kb, question, code):
+    """Words of the standards ("klage", "vej", "svar") do not make snow clearing a question about
+    training: the file's `elsewhere` list names other services."""
+    assert not answer_question(kb, question, code=code).found
+
+
+@pytest.mark.parametrize("question,code,key", [
+    # the same services beside training are the situation, not what is asked
+    ("min far har fået madservice efter sit fald, kan han få genoptræning", "0316", None),
+    ("han kan ikke længere rydde sne efter sit fald, kan han få genoptræning", "0316", None),
+    ("min mor bor i en ældrebolig ved træningsstedet, kan hun få følge derhen", "0316",
+     "0316:stk1:ledsagelse_fra_aeldrebolig"),
+])
+def test_en_anden_ydelse_ved_siden_af_traening_er_situationen(kb, question, code, key):
+    result = answer_question(kb, question, code=code)
+    assert result.found, question
+    assert key is None or key in [k for h in result.hits for k in h.keys]
 
 
 def test_et_svar_skal_sige_mere_end_at_det_handler_om_traening(kb):

@@ -61,6 +61,7 @@ class Analysis(NamedTuple):
     about: bool         # it names training (an `about` word of the synonyms file)
     everyday: FrozenSet[str] = frozenset()  # stems of its everyday Danish words (questions only)
     common: FrozenSet[str] = frozenset()    # stems of its ordinary, not everyday, Danish words
+    elsewhere: bool = False  # it names another municipal service (an `elsewhere` phrase of the file)
 
 
 def _words(text: str) -> List[str]:
@@ -96,6 +97,8 @@ class Analyzer:
         # Groups whose every phrase names training ("træning", "genoptræne" ...)
         self._about |= {GROUP_PREFIX + fold(name) for name, phrases in synonyms.groups.items()
                         if all({self._stem(w) for w in _words(p)} <= self._about for p in phrases)}
+        # Phrases as folded words, matched as written (not by stem: "nyt pas" is no "passer")
+        self._elsewhere: List[Tuple[str, ...]] = [tuple(_words(p)) for p in synonyms.elsewhere if _words(p)]
         self._zipf_cache: Dict[str, float] = {}
         self.vocabulary: Counter = Counter()  # folded word → how many texts use it
         self.known: Set[str] = set()          # every search word some text of the corpus has
@@ -251,4 +254,10 @@ class Analyzer:
         for j in range(len(stems)):
             if content[j] and j not in in_phrase:
                 units.add(frozenset(frozenset({t}) for t in {stems[j]} | covering[j]))
-        return Analysis(out, sorted(units, key=sorted), any(s in self._about for s in stems), everyday, common)
+        about = any(s in self._about for s in stems)
+        return Analysis(out, sorted(units, key=sorted), about, everyday, common,
+                        question and not about and self._names_elsewhere(_words(text)))
+
+    def _names_elsewhere(self, words: List[str]) -> bool:
+        """Whether the words hold a phrase of the file's `elsewhere` list, word for word."""
+        return any(tuple(words[i:i + len(p)]) == p for p in self._elsewhere for i in range(len(words) - len(p) + 1))

@@ -131,6 +131,10 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     analysis = index.analyzer.analyse(without_names(without_frames(without_confirmations(question)), kb),
                                       question=True)
     tokens, units = analysis.tokens, analysis.units
+    if analysis.elsewhere:
+        # "sneen på vores vej er ikke ryddet. Hvem skal jeg klage til?": another service's matter,
+        # though "klage" is in every standard; the conversation says who else to ask
+        return Answer(question, code, offer, False, ())
     # "min far er 89 … efter en slem influenza kan han ikke gå ned til postkassen. … Kan han få hjælp
     # til at træne sig op igen": the story before the question may be about anything. The sentence
     # that asks counts twice in the score (its words are what is asked; the story's still count

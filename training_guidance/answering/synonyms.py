@@ -13,6 +13,7 @@ from typing import Dict, List, Optional
 import yaml
 from training_guidance.pydantic_compat import BaseModel, Extra, ValidationError, validator
 
+from ..folding import fold
 from ..knowledge import KnowledgeBase, KnowledgeError
 from ..knowledge.loader import DEFAULT_KNOWLEDGE_DIR
 from ..knowledge.schema import Item, Topic
@@ -30,7 +31,9 @@ class Synonyms(BaseModel):
     is asked; about: words that say a question is about training (with one of them, a word no
     knowledge file uses is taken as the situation - an illness, an injury - not as what is asked);
     stems: a stem of its own for words that Danish stemming gives another word's stem ("ryg", the
-    back, and "ryger", smokes, are both "ryg"): the name → the words as written."""
+    back, and "ryger", smokes, are both "ryg"): the name → the words as written; elsewhere: words
+    and phrases, as written, that name another municipal service ("snerydning", "nyt pas"): a
+    question that uses one and no ``about`` word is about that service, not about training."""
 
     groups: Dict[str, List[str]] = {}
     topics: Dict[Topic, List[str]] = {}
@@ -39,6 +42,7 @@ class Synonyms(BaseModel):
     ignore: List[str] = []
     about: List[str] = []
     stems: Dict[str, List[str]] = {}
+    elsewhere: List[str] = []
 
     class Config:
         extra = Extra.forbid
@@ -116,11 +120,15 @@ def validate_synonyms(kb: KnowledgeBase) -> Synonyms:
     for code, standard in kb.standards.items():
         keys |= {item_key(code, offer, item.id) for offer, _, item in standard.all_items()}
     problems = [f"  field items.{key}: no item has this key" for key in synonyms.items if key not in keys]
+    used = {fold(w) for item in [*kb.national.items.values(), *(i for s in kb.standards.values() for _, _, i in s.all_items())]
+            for w in re.findall(r"[^\W_]+", item.text)}
+    problems += [f"  field elsewhere.{n}: {phrase!r} is a word the knowledge files use (not another service's)"
+                 for n, phrase in enumerate(synonyms.elsewhere) if " " not in phrase.strip() and fold(phrase) in used]
     lists = [(f"groups.{name}", phrases) for name, phrases in synonyms.groups.items()]
     lists += [(f"topics.{topic.value}", words) for topic, words in synonyms.topics.items()]
     lists += [(f"fields.{name}", words) for name, words in synonyms.fields.items()]
     lists += [(f"items.{key}", words) for key, words in synonyms.items.items()]
-    lists += [("ignore", synonyms.ignore), ("about", synonyms.about)]
+    lists += [("ignore", synonyms.ignore), ("about", synonyms.about), ("elsewhere", synonyms.elsewhere)]
     lists += [(f"stems.{name}", words) for name, words in synonyms.stems.items()]
     for where, phrases in lists:
         problems += [f"  field {where}.{n}: {phrase!r} has no word" for n, phrase in enumerate(phrases)
