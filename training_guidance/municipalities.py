@@ -232,6 +232,23 @@ _OFFICE = (r"(?:vis|visitator|visitationen|visitationsenheden|konsulent|kvalitet
 _ROLE_FROM_BEFORE = re.compile(rf"(?:^|[.!?:\n]\s*|\b(?:jeg|vi)\s+er\s+(?:\w+\s+)?)(?:\w+\s+)?{_PROFESSION}\s*fra\s*$")
 _ROLE_IN_BEFORE = re.compile(rf"(?:\b{_OFFICE}|\b(?:jeg|vi)\s+er\s+(?:\w+\s+)?{_PROFESSION}|(?:^|[.!?:\n]\s*){_PROFESSION})"
                              r"\s*(?:i|pa|,)\s*$")
+# Places named beside the citizen's home (Mention.aside). A former home: "flyttet hertil fra Næstved",
+# "boede i Ringsted indtil i sommer", "I Herlev, hvor min far boede før" (folded: "bode"); not "flytter
+# fra Ishøj til Herlev til jul": a move ahead leaves both open
+_FORMER_BEFORE = re.compile(r"\bflytte(?:t|de)\s+(?:[\w-]+\s+){0,4}fra\s*$|\bbode\s+(?:\w+\s+){0,2}i\s*$")
+_FORMER_AFTER = re.compile(r"^\s*,?\s*(?:hvor|som|der)\s+(?:\w+\s+){0,2}bode\b")
+# A stay: "i vores sommerhus i Thorsminde", "på aflastning på et plejehjem i Kalundborg", "skal bo hos
+# min søster i Aarhus hele næste uge"
+_STAY_BEFORE = re.compile(r"\b(?:sommerhus|sommerhuset|feriehus|feriehuset|kolonihave|kolonihaven|aflastning|ferie)"
+                          r"\s+(?:\w+\s+){0,3}i\s*$|\bskal\s+(?:\w+\s+){0,2}bo\s+hos\s+(?:\w+\s+){0,2}i\s*$")
+# A therapist's or doctor's practice: "hos en klinik i Skanderborg", "sin egen fysioterapeut i Aarhus",
+# "læge har klinik i Hvidovre" (not "kan man vælge fysioterapeut i Herlev": that asks Herlev)
+_PRACTICE_BEFORE = re.compile(r"\b(?:klinik|klinikken|praksis|(?:sin|sine|hendes|hans|min|egen)\s+(?:egen\s+)?"
+                              r"(?:fysioterapeut|ergoterapeut|laege))\s+(?:\w+\s+){0,1}i\s*$")
+# Someone the writer compares with, never the citizen: "min veninde i Gentofte fik bare …", "Vores nabo,
+# som bor i Kalundborg, påstår …"
+_ACQUAINTANCE_BEFORE = re.compile(r"\b(?:nabo|naboen|genbo|genboen|veninde|veninden|ven|vennen|bekendt|kollega)"
+                                  r"\s*,?\s+(?:(?:der|som)\s+(?:\w+\s+)?bor\s+)?i\s*$")
 # "udskrevet fra Hvidovre", "opereret i Vejle": where the hospital is, not where they live
 _HOSPITAL_BEFORE = re.compile(r"\b(?:udskrev(?:et|ne|es)?|indlagt|indlagte|opereret|opereres)\s+(?:fra|i|pa)\s*$")
 
@@ -247,6 +264,7 @@ class Mention:
     whose: Optional[str] = None  # "writer" ("jeg bor i X"), "other" ("min mor bor i X") or None
     place: bool = False          # a place in the municipality ("Lærkegaard"), not its name
     works: bool = False          # where the writer works ("visitator i Odsherred"), not the citizen's home
+    aside: bool = False          # a former home, a stay, a practice or an acquaintance's town: not the home
 
 
 def _name_at(text: str, tokens: List["re.Match[str]"], i: int, index: _Index):
@@ -344,8 +362,13 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None, any_role: bool 
                  else None)
         place = not typo and any(k in index.places for k in name_keys(span))
         works = bool(_ROLE_IN_BEFORE.search(near))
+        wide = fold(text[max(0, start - 60):start])
+        aside = bool(_FORMER_BEFORE.search(wide) or _FORMER_AFTER.match(fold(after)) or _STAY_BEFORE.search(wide)
+                     or _PRACTICE_BEFORE.search(near) or _ACQUAINTANCE_BEFORE.search(near))
+        if aside:
+            lives, whose = False, None
         found.append(Mention(entry.code, start, kommune.end() + end if kommune else end, lives and not works, whose,
-                             place, works))
+                             place, works, aside))
     for m in _CODE.finditer(text):
         code = (m.group(1) or m.group(2) or "").zfill(4)
         if code in index.by_code:
@@ -404,6 +427,10 @@ def resolve_municipality(text: Optional[str], conversation_code: Optional[str] =
         mentions = tuple(m for m in mentions if m.whose != "writer")
     if mentions and all(m.works for m in mentions) and (conversation_code or page_code):
         mentions = ()  # "Kvalitetskonsulent, Silkeborg: udarbejder I …" on Horsens' page: asks Horsens
+    if any(m.aside for m in mentions) and (conversation_code or page_code or not all(m.aside for m in mentions)):
+        # "vi er lige flyttet hertil fra Næstved", "min veninde i Gentofte fik …": beside the home
+        # the conversation or the message gives, never instead of it
+        mentions = tuple(m for m in mentions if not m.aside)
     named = tuple(dict.fromkeys(m.code for m in mentions))
     if len(named) > 1 and any(not m.works for m in mentions):
         mentions = tuple(m for m in mentions if not m.works)  # the writer's workplace, beside the one asked
