@@ -39,12 +39,13 @@ PARTS = {"heldout": "det første udeladte sæt", "heldout5": "det femte udeladte
 # heldout23 (an ordinary day's mix on the items asked least): 53.1 %, 1.6 %; heldout24 (Danish as a
 # second language, spellings as heard): 68.2 %, 3.0 %; heldout25 (frustrated, worried, venting):
 # 65.2 %, 7.6 %; heldout26 (professionals' shorthand): 53.0 %, 42.4 %; heldout27 (older citizens,
-# formal or typed with difficulty): 66.2 %, 9.2 %; heldout29 (several places named): 48.5 %, 19.7 %,
+# formal or typed with difficulty): 66.2 %, 9.2 %; heldout28 (young relatives' chat slang): 60.9 %,
+# 15.6 %; heldout29 (several places named): 48.5 %, 19.7 %,
 # 5 answers naming another municipality; docs/answering.md)
 # and have not reached them since: measured and printed, marked so until the engine reaches them.
 MARKED = ("heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13",
           "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout21", "heldout22", "heldout23",
-          "heldout24", "heldout25", "heldout26", "heldout27", "heldout29")
+          "heldout24", "heldout25", "heldout26", "heldout27", "heldout28", "heldout29")
 BELOW_TARGET = pytest.mark.xfail(reason="blind measurement below the targets, see docs/answering.md",
                                  strict=False)
 
