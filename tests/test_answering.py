@@ -29,6 +29,7 @@ from training_guidance.answering import (
     asking_sentence,
     indexes,
     item_key,
+    message_municipality,
     resolve_municipality,
     split_questions,
 )
@@ -841,6 +842,17 @@ def test_en_anden_ydelse_ved_siden_af_traening_er_situationen(kb, question, code
     result = answer_question(kb, question, code=code)
     assert result.found, question
     assert key is None or key in [k for h in result.hits for k in h.keys]
+
+
+@pytest.mark.parametrize("text,page,code", [
+    # the writer tells of their own training: a son's home is not theirs
+    ("Jeg afleverede kørekortet sidste år, og min søn bor i Aarhus. Kan jeg blive kørt til træningen?", "0661", "0661"),
+    ("Jeg bor i Vinderup. Min datter vil have, at jeg skal søge om genoptræning. Er man for gammel?", None, "0661"),
+    # ... but a writer asking for the relative asks for the relative's home
+    ("jeg bor i holstebro, men min mor bor i horsens. kan jeg klage på hendes vegne", "0661", "0615"),
+])
+def test_den_der_skriver_om_sig_selv_bor_der_hvor_beskeden_siger(kb, text, page, code):
+    assert message_municipality(kb, text, None, page).code == code
 
 
 def test_et_svar_skal_sige_mere_end_at_det_handler_om_traening(kb):

@@ -159,6 +159,28 @@ def test_flere_kommuner_i_en_besked(kb):
     ("er havnet paa horsens side, det er ishoej vi bor i. hvad koster koersel", None, "0615", "0183", True,
      False, "text"),
     ("Holbæk, hvor min mor bor. Hvad med Horsens?", None, None, "0316", True, False, "text"),
+    # a former home, a stay, a practice or an acquaintance's town is named beside the home: the
+    # message's or the conversation's home is asked about
+    ("vi er lige flyttet hertil fra Næstved. hvad koster kørsel", None, "0316", "0316", False, False, "page"),
+    ("Min far boede i Ringsted indtil i sommer. Får han også hjælp til bad hos jer?", "0316", None, "0316", False,
+     False, "conversation"),
+    ("I Herlev, hvor min far boede før, fik man 10 uger. Hvor længe varer et forløb hos jer?", "0183", None, "0183",
+     False, False, "conversation"),
+    ("Vi bor i Brædstrup, men er i vores sommerhus i Thorsminde om sommeren. Hvor skal han træne?", None, None,
+     "0615", True, False, "text"),
+    ("Min mand får vederlagsfri fysioterapi hos en klinik i Skanderborg. Kan han også få træning hos jer?", None,
+     "0615", "0615", False, False, "page"),
+    ("Vores nabo, som bor i Kalundborg, påstår at kørsel er gratis. Vi bor i Mørkøv. Hvad koster kørslen?", None,
+     None, "0316", True, False, "text"),
+    ("Min veninde i Gentofte fik bare et program. Min mand er startet på genoptræning i Herlev. Hvad skal han selv "
+     "gøre?", None, None, "0163", True, False, "text"),
+    ("min far boede i Ringsted før", None, None, "0329", True, False, "text"),  # nothing else: kept
+    # ... but choosing a therapist in a municipality asks that municipality
+    ("Må man selv vælge fysioterapeut i Herlev?", "0316", None, "0163", True, False, "text"),
+    # the training centre Ishøj's standard names; a name under a letter is no typo of a municipality
+    ("Kære Træningscenter Ishøj-Vallensbæk. Hvad er jeres lovgrundlag?", None, None, "0183", True, False, "text"),
+    ("Holstebro Kommune. Hvor sender jeg min klage? Ærbødigst Henning Sørensen", None, None, "0661", True, False,
+     "text"),
 ])
 def test_hvilken_kommune_et_spoergsmaal_handler_om(kb, text, conversation, page, code, named, ambiguous,
                                                    source):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from rapidfuzz import process
@@ -249,6 +249,8 @@ _PRACTICE_BEFORE = re.compile(r"\b(?:klinik|klinikken|praksis|(?:sin|sine|hendes
 # som bor i Kalundborg, påstår …"
 _ACQUAINTANCE_BEFORE = re.compile(r"\b(?:nabo|naboen|genbo|genboen|veninde|veninden|ven|vennen|bekendt|kollega)"
                                   r"\s*,?\s+(?:(?:der|som)\s+(?:\w+\s+)?bor\s+)?i\s*$")
+# A letter's closing, before the writer's name (folded: "Ærbødigst" is "arbodigst")
+_CLOSING_BEFORE = re.compile(r"\b(?:arbodigst|hilsen|hilsner|mvh|vh|kh)\s*[,.]?\s*$")
 # "udskrevet fra Hvidovre", "opereret i Vejle": where the hospital is, not where they live
 _HOSPITAL_BEFORE = re.compile(r"\b(?:udskrev(?:et|ne|es)?|indlagt|indlagte|opereret|opereres)\s+(?:fra|i|pa)\s*$")
 
@@ -325,6 +327,9 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None, any_role: bool 
                 i += 1
                 continue
             if named is None:
+                if _CLOSING_BEFORE.search(fold(text[max(0, start - 30):start])):
+                    i += 1
+                    continue  # "Ærbødigst Henning Sørensen": a name under a letter, not Herning
                 named, typo = (1, entry, tokens[i].group(0)), True
         n, entry, span = named
         end = tokens[i + n - 1].end()
@@ -413,7 +418,8 @@ def _written_to(text: str, mentions: Tuple[Mention, ...]) -> Optional[str]:
 
 def resolve_municipality(text: Optional[str], conversation_code: Optional[str] = None,
                          page_code: Optional[str] = None,
-                         kb: Optional[KnowledgeBase] = None, writer_elsewhere: bool = False) -> MunicipalityChoice:
+                         kb: Optional[KnowledgeBase] = None, writer_elsewhere: bool = False,
+                         citizen_writes: bool = False) -> MunicipalityChoice:
     """The municipality to answer ``text`` for.
 
     A municipality the text names wins over the conversation's (said earlier), which wins over
@@ -421,10 +427,15 @@ def resolve_municipality(text: Optional[str], conversation_code: Optional[str] =
     if exactly one is, else ambiguous (code None) - never a guess between them.
     ``writer_elsewhere``: a relative writes who need not live with the citizen (a son, not a
     husband; understanding.py tells), so the writer's own home ("jeg bor i Aalborg") is not the
-    citizen's: the conversation's or the page's municipality stays, or none is known."""
+    citizen's: the conversation's or the page's municipality stays, or none is known.
+    ``citizen_writes``: the writer tells of their own training, so a relative's home ("min søn bor i
+    Aarhus") is named beside it, as a former home is (Mention.aside)."""
     mentions = tuple(find_mentions(text or "", kb))
     if writer_elsewhere:
         mentions = tuple(m for m in mentions if m.whose != "writer")
+    if citizen_writes:
+        mentions = tuple(replace(m, lives=False, whose=None, aside=True) if m.whose == "other" else m
+                         for m in mentions)
     if mentions and all(m.works for m in mentions) and (conversation_code or page_code):
         mentions = ()  # "Kvalitetskonsulent, Silkeborg: udarbejder I …" on Horsens' page: asks Horsens
     if any(m.aside for m in mentions) and (conversation_code or page_code or not all(m.aside for m in mentions)):

@@ -142,14 +142,18 @@ _THIRD_PERSON = _rx(  # "hun er", "hun kan ikke", "fik hun", "hende"
 _FIRST_PERSON = _rx(rf"\bjeg\s+(?:(?:ikke|ik|stadig|nu|ogsa|altid|aldrig)\s+)?{_VERBS}\b|\bmig\s+selv\b")
 
 
+_I = _rx(r"\b(?:jeg|mig)\b")
+# Anyone else's in the message at all: "han", "hendes", "på hendes vegne"
+_THEIRS = _rx(r"\b(?:han|hun|ham|hende|hans|hendes|deres|vegne)\b")
 _HELPER_AFTER = _rx(r"\s+(?:\w+\s+)?(?:hjalper|hjalp|skriver|sidder|taster|har\s+hjulpet)\b"
                     # "min søster og jeg søger til vores mor": the sister writes with the writer
                     r"|\s+og\s+jeg\b")
 
 
 # "min svoger siger, at …", "min søn mener …": a relative who told the writer something
+# "min datter vil have, at jeg skal søge", "min søn synes …"
 _REPORTER_AFTER = _rx(r"\s+(?:\w+\s+)?(?:siger|sagde|pastar|pastod|mener|mente|tror|troede|fortalte|har\s+sagt"
-                      r"|har\s+hort|har\s+last)\b")
+                      r"|har\s+hort|har\s+last|vil\s+have|ville\s+have|synes|syntes)\b")
 
 
 # "mig", "min hofte": the writer's own; not "min mor"
@@ -202,6 +206,14 @@ def lives_elsewhere(writer: Optional[str], relation: Optional[str]) -> bool:
     """Whether the writer may live elsewhere than the citizen: a relative other than a partner
     ("din mor", or no relation word: "hendes genoptræning")."""
     return writer == "relative" and (relation or "").split(" ")[-1] not in PARTNERS
+
+
+def writer_tells_of_self(text: str) -> bool:
+    """Whether the writer tells of their own training and of nobody else's ("Jeg afleverede
+    kørekortet, og min søn bor i Aarhus. Kan jeg blive kørt?"): a relative named is not the citizen.
+    Not "kan jeg klage på hendes vegne", "hans ansøgning": the relative's training."""
+    folded = _fold(text)
+    return bool(_I.search(folded)) and not _THEIRS.search(folded)
 
 
 def writer_lives_elsewhere(text: str) -> bool:

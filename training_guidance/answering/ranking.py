@@ -18,7 +18,7 @@ from ..knowledge import KnowledgeBase
 from ..knowledge.schema import Item, Topic
 from ..municipalities import MunicipalityChoice, resolve_municipality
 from ..pension_age import highest_pension_age
-from ..understanding import stated_age, writer_lives_elsewhere
+from ..understanding import stated_age, writer_lives_elsewhere, writer_tells_of_self
 from .index import Entry, indexes, without_names
 from .offers import named_offer
 from .dictation import as_typed
@@ -241,7 +241,8 @@ def message_municipality(kb: KnowledgeBase, text: str, conversation_code: Option
                          page_code: Optional[str] = None) -> MunicipalityChoice:
     """The municipality a message is answered for: ``resolve_municipality``, knowing who writes (a
     son's own home, "jeg bor i Aalborg", is not his mother's)."""
-    return resolve_municipality(text, conversation_code, page_code, kb, writer_elsewhere=writer_lives_elsewhere(text))
+    return resolve_municipality(text, conversation_code, page_code, kb, writer_elsewhere=writer_lives_elsewhere(text),
+                                citizen_writes=writer_tells_of_self(text))
 
 
 def answer_message(kb: KnowledgeBase, text: str, conversation_code: Optional[str] = None,

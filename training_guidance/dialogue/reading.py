@@ -7,7 +7,7 @@ from typing import List, Optional, Tuple
 
 from .. import answering
 from ..municipalities import find_municipality
-from ..understanding import lives_elsewhere, understand
+from ..understanding import lives_elsewhere, understand, writer_tells_of_self
 from . import answers, interview
 from .context import Context
 from .language import beyond_eligibility, fold, looks_like_question, split_message as split
@@ -54,7 +54,7 @@ def home_municipality(text: str, state: Conversation, ctx: Context) -> Optional[
     """Where the citizen lives, if the message says so ("bor i Horsens", "Horsens Kommune"), or the
     one municipality it names while the conversation has none. A question about another
     municipality ("Hvad koster kørsel i Holbæk?") does not move the conversation."""
-    choice = answering.resolve_municipality(text, None, None, ctx.kb)
+    choice = answering.resolve_municipality(text, None, None, ctx.kb, citizen_writes=writer_tells_of_self(text))
     # "jeg er min mors eneste barn og bor i Aalborg": a relative's own home is not the citizen's
     elsewhere = lives_elsewhere(state.voice_kind, state.relation)
     mentions = [m for m in choice.mentions if not (m.whose == "writer" and elsewhere)]
@@ -122,7 +122,8 @@ def answer_questions(state: Conversation, questions: List[str], turn: Turn, ctx:
     for asked in questions:
         question = with_situation(asked, parts)
         resolved = answering.resolve_municipality(question, state.code, turn.page_code, ctx.kb,
-                                                  writer_elsewhere=lives_elsewhere(state.voice_kind, state.relation))
+                                                  writer_elsewhere=lives_elsewhere(state.voice_kind, state.relation),
+                                                  citizen_writes=writer_tells_of_self(message or question))
         home = home_municipality(question, state, ctx) if resolved.ambiguous else None
         if home:  # "jeg bor i Ishøj, min mor bor i Herlev. Hvad koster kørsel?" from a relative
             resolved = answering.MunicipalityChoice(home, True, False, resolved.named_codes, resolved.mentions, "text")
