@@ -435,6 +435,24 @@ def test_standarden_svarer_ikke_paa_det_den_ikke_naevner(kb):
     # "når" the verb (reach), not "when": in time for what the question before asks about
     ("Kan jeg sende klagen på en mail, og når vi det stadig?", ["Kan jeg sende klagen på en mail",
                                                                "Kan jeg sende klagen på en mail. når vi det stadig?"]),
+    # an indirect question tells ("kan aldrig huske, hvad …"); with "?" it asks
+    ("Får jeg svaret på skrift? Jeg kan aldrig huske, hvad folk siger i telefonen. Og hvor længe skal jeg vente?",
+     ["Får jeg svaret på skrift?", "Jeg kan aldrig huske, hvad folk siger i telefonen. hvor længe skal jeg vente?"]),
+    ("får vi det på skrift? hun glemmer alt hvad de siger i telefonen. og hvordan klager vi så",
+     ["får vi det på skrift?", "hun glemmer alt hvad de siger i telefonen. hvordan klager vi så"]),
+    ("Jeg ved ikke, hvad jeg skal gøre?", ["Jeg ved ikke, hvad jeg skal gøre?"]),
+    # "er det …" after a question word guesses its answer; with "også" it adds a question
+    ("hvem er det egentlig der bestemmer om hun får det? er det hendes læge eller?",
+     ["hvem er det egentlig der bestemmer om hun får det? er det hendes læge eller?"]),
+    ("Fra hvilken dag tæller klagefristen så? Er det fra den dag, det kom?",
+     ["Fra hvilken dag tæller klagefristen så? Er det fra den dag, det kom?"]),
+    ("Hvad koster det? Er det også gratis at blive kørt derud, eller skal vi selv betale?",
+     ["Hvad koster det?", "Er det også gratis at blive kørt derud, eller skal vi selv betale?"]),
+    # a question announced, or a claim reported, before the question itself tells
+    ("Et helt andet spørgsmål: vi er lige flyttet hertil. Hvornår bliver storskrald hentet?",
+     ["Et helt andet spørgsmål: vi er lige flyttet hertil. Hvornår bliver storskrald hentet?"]),
+    ("Min nabo påstår, at kørsel er gratis. Vi bor i Mørkøv. Hvad koster kørslen for os?",
+     ["Min nabo påstår, at kørsel er gratis. Vi bor i Mørkøv. Hvad koster kørslen for os?"]),
     ("", []),
 ])
 def test_en_besked_deles_i_sine_spoergsmaal(message, parts):

@@ -99,6 +99,10 @@ _ELLIPTIC = re.compile(rf"^\s*{_HV}(?:\s+[a-z]+)?\s*[?.!,]*\s*$")
 _ENDS_ELLIPTIC = re.compile(rf"\b{_HV}(?:\s+[a-z]+)?\s*$")
 # "står der noget i loven om, hvor …": an indirect question after "om" is what the sentence asks about
 _ENDS_IN_OM = re.compile(r"\bom\s*$", re.IGNORECASE)
+# "Jeg kan aldrig huske, hvad folk siger i telefonen.": after a verb that knows, forgets or tells, a
+# question word starts an indirect question, which tells; with "?" it still asks
+_ENDS_INDIRECT = re.compile(r"\b(?:huske|husker|glemmer|glemte|glemt|alt|ved|vide|forstar|forsta|aner|fortalle"
+                            r"|forklare|forklarer|hore|horer|horte)\s*$")
 # A yes/no question offering alternatives ("skal man ringe eller udfylde noget") after a comma
 # names the candidate ways of a "hvordan" question before it
 _HOW = re.compile(r"^\s*(?:og\s+|men\s+)?hvordan\b")
@@ -259,7 +263,9 @@ _NO_QUESTION_AFTER = frozenset((
     "hej", "nej", "tror", "mener", "synes", "siger", "sagde", "skriver", "fordi", "mens", "indtil", "inden",
     "efter", "for", "med", "pa", "i", "fra", "om", "end", "lige", "kun", "vist", "hvordan", "hvornar",
     # verbs and words an indirect question follows: "kan ikke huske hvad de siger"
-    "huske", "forklare", "fortalle", "bestemme", "valge", "finde", "tjekke", "rigtig", "rigtigt"))
+    "huske", "forklare", "fortalle", "bestemme", "valge", "finde", "tjekke", "rigtig", "rigtigt",
+    # "hun glemmer alt hvad de siger i telefonen"
+    "alt", "glemmer", "glemte", "aner"))
 MIN_UNPUNCTUATED_WORDS = 8
 
 
@@ -293,6 +299,25 @@ def _fragment(piece: str, max_words: int) -> bool:
             and not _HAS_QUESTION_WORD.search(folded) and not asks(folded.rstrip(" ?")))
 
 
+# "hvem er det der bestemmer om hun får det? er det hendes læge eller?", "Fra hvilken dag tæller
+# klagefristen? Er det fra den dag, det kom?": a guess at the answer of the question word before
+MAX_GUESS_SENTENCE_WORDS = 8
+_WH_WITH_PREPOSITION = re.compile(rf"^\s*(?:og\s+|men\s+)?(?:{_PREPOSITION})?{_HV}\b")
+
+
+def _guessed(question: str, piece: str) -> bool:
+    folded = fold(piece)
+    # (not "Er det også gratis at blive kørt …?": "også" adds a question)
+    return (bool(_WH_WITH_PREPOSITION.match(fold(_last_sentence(question)))) and bool(_GUESS.match(folded))
+            and not re.search(r"\bogsa\b", folded)
+            and (bool(re.search(r"\beller\b", folded)) or len(folded.split()) <= MAX_GUESS_SENTENCE_WORDS))
+
+
+def _last_sentence(text: str) -> str:
+    said = [s for s in sentences(text) if re.search(r"[^\W_]", s)]
+    return said[-1] if said else text
+
+
 # An outcry: "?!" or "!?" after a question ("… 12 uger?! Er det virkelig alt, I kan tilbyde?"), or
 # a question nobody expects answered ("Hvad bilder I jer ind, kan I bare stoppe det sådan?")
 _RHETORICAL = re.compile(r"^\s*(?:og\s+|men\s+)?(?:hvad\s+bilder\s+(?:i|de|du|kommunen)\s+(?:jer|dem|dig|sig)\s+ind"
@@ -301,6 +326,18 @@ _RHETORICAL = re.compile(r"^\s*(?:og\s+|men\s+)?(?:hvad\s+bilder\s+(?:i|de|du|ko
 
 # "Jeg ville egentlig bare høre:", "to ting glemte jeg at spørge om:": it announces a question, which follows
 _ONLY_WANTS_TO_KNOW = re.compile(r"\b(?:vide|hore|sporge|sporger)(?:\s+om)?\s*[:,.]?\s*$")
+
+
+# "Et helt andet spørgsmål: vi er lige flyttet …", "Nu et spørgsmål om min far, som bor i Horsens.",
+# "Vores nabo påstår, at kørsel er gratis hos dem.": a question announced or a claim reported, told
+# before the question itself (not "… påstår, at … Passer det?": then the claim is what is asked)
+_ANNOUNCES = re.compile(r"\bsporgsmal\b|\bpast(?:ar|od)\b")
+
+
+def _announces(piece: str) -> bool:
+    folded = fold(piece)
+    return (bool(_ANNOUNCES.search(folded)) and not piece.rstrip().endswith("?") and not _ASKS.match(folded)
+            and not _later_asks(folded, piece))
 
 
 def _exclaimed(sentence: str, after: str) -> bool:
@@ -353,6 +390,8 @@ def read_message(text: str) -> List[Piece]:
             if joined and (_ENDS_IN_QUESTION_WORD.search(joined[-1]) or (
                     _ELLIPTIC.match(fold(piece)) and not _ENDS_ELLIPTIC.search(fold(joined[-1]))) or (
                     separator.strip() == "," and _ENDS_IN_OM.search(joined[-1])) or (
+                    separator.strip() == "," and _ENDS_INDIRECT.search(fold(joined[-1])) and question_word_first(piece)
+                    and not piece.rstrip().endswith("?")) or (
                     # "min mand har angst og får det skidt i grupper": a verb after "og" asks anew
                     # only after a question ("hvad koster det, og er det hver uge")
                     "og" in separator and not question_word_first(piece) and not _asks_or_names(joined[-1])
@@ -374,13 +413,15 @@ def read_message(text: str) -> List[Piece]:
         # "hvad hvis min far er på aflastning, kan han så træne": the condition belongs to the question
         condition = _CONDITION.match(fold(piece)) and k + 1 < len(pieces) and pieces[k + 1][0] == n
         inverted = k > 0 and pieces[k - 1][0] == n and _inverted_statement(pieces[k - 1][1], piece)
-        if read and read[-1].asks and (confirms(piece) or read[-1].sentence != n and _fragment(piece, MAX_GUESS_WORDS)):
+        if read and read[-1].asks and (confirms(piece) or read[-1].sentence != n and (
+                _fragment(piece, MAX_GUESS_WORDS) or _guessed(read[-1].text, piece))):
             # "Jeg forstår ikke, hvad … skal gøre for mig. Kan du forklare mig det?", "hvem laver mål for
             # min far? ham selv eller terapeut?": one question
             read[-1] = Piece(f"{read[-1].text} {piece}", True, read[-1].sentence)
         elif k == 0 and _fragment(piece, MAX_TOPIC_WORDS) and _question_follows(pieces[1:], first_only=True):
             read.append(Piece(piece, False, n))  # "tolk? … kan kommunen betale tolk": the topic of what follows
-        elif _ONLY_WANTS_TO_KNOW.search(fold(piece)) and k + 1 < len(pieces) and asks(pieces[k + 1][1]):
+        elif (_ONLY_WANTS_TO_KNOW.search(fold(piece)) and k + 1 < len(pieces) and asks(pieces[k + 1][1])
+              or _announces(piece) and _question_follows([(m, p) for m, p in pieces[k + 1:] if not confirms(p)] or [(n, "")])):
             # "Jeg ville egentlig bare høre: hvor tit …": the question follows the words that announce it
             read.append(Piece(piece, False, n))
         elif (n in vented or _RHETORICAL.match(fold(piece))) and _question_follows(pieces[k + 1:]):
