@@ -343,9 +343,11 @@ def test_standarden_svarer_ikke_paa_det_den_ikke_naevner(kb):
      "hvor tidligt", ["min mand vaagner tit med svimmelhed. hvis han ikke kan komme paa holdet hvem skal vi saa give "
                       "besked og hvor tidligt"]),
     # "alle" as the subject after the verb asks: "laver alle paa holdet det samme"
+    # ("hvad koster det" after a question asks the price of its thing: that question comes before it)
     ("mor skal starte paa hold. laver alle paa holdet bare det samme, eller faar hun noget der passer til hende. "
      "hvad koster det", ["mor skal starte paa hold. laver alle paa holdet bare det samme, eller faar hun noget der "
-                         "passer til hende.", "hvad koster det"]),
+                         "passer til hende.", "mor skal starte paa hold. laver alle paa holdet bare det samme, eller "
+                         "faar hun noget der passer til hende. hvad koster det"]),
     # as written on a phone (the fifteenth held-out part): abbreviations, ordinals, notes, a story
     ("57 kr koersel holstebro, er det hver vej el. frem og tilbage?",
      ["57 kr koersel holstebro er det hver vej el. frem og tilbage?"]),
@@ -356,10 +358,12 @@ def test_standarden_svarer_ikke_paa_det_den_ikke_naevner(kb):
      ["min mand har angst og får det skidt i grupper. kan han træne alene"]),
     ("hvornår er fristen for at klage, og skal klagen sendes til ankestyrelsen",
      ["hvornår er fristen for at klage", "skal klagen sendes til ankestyrelsen"]),
-    ("min far ryger, må terapeuten komme, og hvad koster det", ["min far ryger må terapeuten komme", "hvad koster det"]),
+    ("min far ryger, må terapeuten komme, og hvad koster det", ["min far ryger må terapeuten komme",
+                                                                "min far ryger må terapeuten komme. hvad koster det"]),
     # joined by "plus", "og så", a comma before a subject's verb; a relative clause or an indirect
     # question after a comma belongs to its sentence; "hvis" is a condition; notes without subject
-    ("kan hun få genoptræning oveni plus hvad koster det hende", ["kan hun få genoptræning oveni", "hvad koster det hende"]),
+    ("kan hun få genoptræning oveni plus hvad koster det hende", ["kan hun få genoptræning oveni",
+                                                                  "kan hun få genoptræning oveni. hvad koster det hende"]),
     ("Hvad får min mor med sig når forløbet slutter, får hendes læge besked?",
      ["Hvad får min mor med sig når forløbet slutter", "får hendes læge besked?"]),
     ("Min far har fået et brev, hvor der bare står, at han har fået afslag. Må de det?",
@@ -860,6 +864,20 @@ def test_en_anden_ydelse_ved_siden_af_traening_er_situationen(kb, question, code
     result = answer_question(kb, question, code=code)
     assert result.found, question
     assert key is None or key in [k for h in result.hits for k in h.keys]
+
+
+@pytest.mark.parametrize("question,code,key", [
+    # "sige det": what is to be told is said before, even two sentences back
+    ("Jeg fik at vide på sygehuset, at jeg bærer på en resistent bakterie, MRSA. Skal jeg sige det til dem på "
+     "træningscenteret, før jeg begynder?", "0183", "0183:stk1:infections"),
+    # ill on the day, in everyday words
+    ("Hvis jeg vågner om morgenen og har det skidt hvornår skal jeg så melde afbud?", "0183", "0183:stk1:cancel_illness"),
+    # the price of what the question before asks about
+    ("kan han få kørsel til træningen i hverdagene og hvad koster det pr tur", "0661", "0661:stk1:transport"),
+])
+def test_et_spoergsmaal_der_peger_tilbage_besvares_om_det_det_peger_paa(kb, question, code, key):
+    parts = split_questions(question)
+    assert key in [k for h in answer_question(kb, parts[-1], code=code).hits for k in h.keys], parts
 
 
 @pytest.mark.parametrize("text,page,code", [

@@ -175,6 +175,10 @@ def test_flere_kommuner_i_en_besked(kb):
     ("Min veninde i Gentofte fik bare et program. Min mand er startet på genoptræning i Herlev. Hvad skal han selv "
      "gøre?", None, None, "0163", True, False, "text"),
     ("min far boede i Ringsted før", None, None, "0329", True, False, "text"),  # nothing else: kept
+    # a daughter's home, while the message asks only about "ham": she drives, he trains
+    ("min datter bor i silkeborg og kan kun køre ham i weekenden. kan han få kørsel til træningen", None, "0661",
+     "0661", False, False, "page"),
+    ("min datter bor i silkeborg. kan hun få kørsel til træningen", None, "0661", "0740", True, False, "text"),
     # ... but choosing a therapist in a municipality asks that municipality
     ("Må man selv vælge fysioterapeut i Herlev?", "0316", None, "0163", True, False, "text"),
     # the training centre Ishøj's standard names; a name under a letter is no typo of a municipality

@@ -381,6 +381,33 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None, any_role: bool 
     return sorted(found, key=lambda m: m.start)
 
 
+# Who a relative named is, by gender (folded): "min datter bor i Silkeborg og kan kun køre ham" names a
+# daughter's home, while every question is about "ham": she is not the citizen
+_FEMALE = frozenset(("mor", "datter", "soster", "kone", "hustru", "farmor", "mormor", "svigermor", "svigerdatter",
+                     "moster", "faster", "tante", "oldemor", "bedstemor", "niece", "kusine", "stedmor", "veninde"))
+_MALE = frozenset(("far", "son", "bror", "mand", "farfar", "morfar", "svigerfar", "svigerson", "onkel", "morbror",
+                   "farbror", "fatter", "nevo", "bedstefar", "oldefar", "stedfar", "ven"))
+_RELATIVE_BEFORE = re.compile(r"\b(?:min|mit|vores|hans|hendes)\s+(\w+)\s+(?:(?:der|som)\s+)?(?:\w+\s+){0,3}$")
+_HE = re.compile(r"\b(?:han|ham|hans)\b")
+_SHE = re.compile(r"\b(?:hun|hende|hendes)\b")
+
+
+def _someone_else(text: str, mention: Mention) -> bool:
+    """Whether the relative whose home ``mention`` is cannot be the one the message asks about: a
+    woman's home while the message speaks only of "han"/"ham" and names no man (or the reverse)."""
+    folded = fold(text)
+    m = _RELATIVE_BEFORE.search(_clause_before(text, mention.start))
+    if not m:
+        return False
+    noun = m.group(1)
+    nouns = set(re.findall(r"\b(?:min|mit|vores)\s+(\w+)", folded)) - {noun}
+    if noun in _FEMALE:
+        return bool(_HE.search(folded)) and not _SHE.search(folded) and not nouns & _MALE
+    if noun in _MALE:
+        return bool(_SHE.search(folded)) and not _HE.search(folded) and not nouns & _FEMALE
+    return False
+
+
 @dataclass(frozen=True)
 class MunicipalityChoice:
     """Which municipality a question is answered for, and why."""
@@ -433,9 +460,9 @@ def resolve_municipality(text: Optional[str], conversation_code: Optional[str] =
     mentions = tuple(find_mentions(text or "", kb))
     if writer_elsewhere:
         mentions = tuple(m for m in mentions if m.whose != "writer")
-    if citizen_writes:
-        mentions = tuple(replace(m, lives=False, whose=None, aside=True) if m.whose == "other" else m
-                         for m in mentions)
+    mentions = tuple(replace(m, lives=False, whose=None, aside=True)
+                     if m.whose == "other" and (citizen_writes or _someone_else(text or "", m)) else m
+                     for m in mentions)
     if mentions and all(m.works for m in mentions) and (conversation_code or page_code):
         mentions = ()  # "Kvalitetskonsulent, Silkeborg: udarbejder I …" on Horsens' page: asks Horsens
     if any(m.aside for m in mentions) and (conversation_code or page_code or not all(m.aside for m in mentions)):

@@ -63,6 +63,11 @@ _BARE_WHY = re.compile(r"^\s*(?:og\s+|men\s+)?(?:hvorfor(?:\s+(?:ikke|det|dog|sa
                        r"|hvordan\s+kan\s+det\s+(?:vaere|vare|passe)(?:\s+(?:rigtigt|sadan))?)\s*[?!.]*\s*$")
 
 
+# "… bærer på en resistent bakterie, MRSA. Skal jeg sige det til dem på træningscenteret?": what is
+# to be told is the sentence before (folded: "fortælle" is "fortalle", "nævne" "navne")
+_TELL_IT = re.compile(r"\b(?:sige|siger|fortalle|fortaller|navne|oplyse|oplyser|melde|melder)\s+(?:\w+\s+)?det\b")
+
+
 def _names_known(analysis, index) -> bool:
     """Whether a question names something a knowledge file says (not only "vanvittigt", "gør")."""
     known = index.analyzer.known
@@ -150,11 +155,14 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     # nothing the knowledge files say asks about the sentence before it - past an outcry that names
     # nothing either ("… for min hofte, og nu siger kommunen nej. Det er da vanvittigt! Hvorfor ikke?")
     first = asking  # the earliest sentence taken so far; while it is the asking one, ``said`` is its reading
+    # "… MRSA … Han starter på mandag. Skal vi fortælle det til træningscenteret?": what is to be told
+    # may lie further back than the sentence before, which names something of its own
+    told = bool(asking and _TELL_IT.search(fold(asking)))
     for _ in range(MAX_SENTENCES_BACK if said is not None else 0):
         alone = said if first is asking else index.analyzer.analyse(without_names(without_frames(first), kb),
                                                                      question=True)
         before = (sentence_before(question, first)
-                  if not _names_known(alone, index) or _BARE_WHY.match(fold(first)) else None)
+                  if told or not _names_known(alone, index) or _BARE_WHY.match(fold(first)) else None)
         if not before:
             break
         first, asking = before, f"{before} {asking}"

@@ -449,7 +449,10 @@ _ITS = re.compile(r"^\s*(?:hvad|hvem|hvornar|hvor\s+\w+)\s+er\s+(?:den\s+|det\s+
 _SUBJECTLESS = re.compile(r"^\s*(?:og\s+|men\s+)?(?:hvor\s+(?:lang\s+tid|lange?)\s+(?:har|kan|skal|tager)\s+"
                           r"(?:jeg|vi|hun|han|de|man|det|der)(?:\s+(?:ga|vare|tage|vente))?"
                           # "…sende klagen på en mail, og når vi det overhovedet stadig?": in time for it
-                          r"|na(?:a)?r\s+(?:jeg|vi|hun|han|de|man)\s+det(?:\s+(?:overhovedet|stadig|nu|endnu|i\s+tide))*)"
+                          r"|na(?:a)?r\s+(?:jeg|vi|hun|han|de|man)\s+det(?:\s+(?:overhovedet|stadig|nu|endnu|i\s+tide))*"
+                          # "kan han få kørsel til træningen og hvad koster det pr tur": the price of it
+                          r"|hvad\s+koster\s+(?:det|den)(?:\s+(?:sa|egentlig|ham|hende|os|mig|pr\.?\s*(?:tur|gang)"
+                          r"|om\s+ugen|hver\s+gang))*)"
                           r"\s*[?.!]*\s*$")
 
 
