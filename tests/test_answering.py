@@ -886,6 +886,10 @@ def test_et_spoergsmaal_der_peger_tilbage_besvares_om_det_det_peger_paa(kb, ques
     ("Jeg bor i Vinderup. Min datter vil have, at jeg skal søge om genoptræning. Er man for gammel?", None, "0661"),
     # ... but a writer asking for the relative asks for the relative's home
     ("jeg bor i holstebro, men min mor bor i horsens. kan jeg klage på hendes vegne", "0661", "0615"),
+    # a writer who asks for "hende" lives elsewhere; "min far får hjælp" is no helper writing
+    ("er genoptræning gratis i holbaek? og kan hun få kørsel derhen, hun har ingen bil og jeg bor i kbh", None, "0316"),
+    ("Min far får hjælp til rengøring fra kommunen. Passer hans træning med den? Jeg bor selv i Hillerød.", "0183",
+     "0183"),
 ])
 def test_den_der_skriver_om_sig_selv_bor_der_hvor_beskeden_siger(kb, text, page, code):
     assert message_municipality(kb, text, None, page).code == code

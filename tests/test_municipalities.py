@@ -179,6 +179,16 @@ def test_flere_kommuner_i_en_besked(kb):
     ("min datter bor i silkeborg og kan kun køre ham i weekenden. kan han få kørsel til træningen", None, "0661",
      "0661", False, False, "page"),
     ("min datter bor i silkeborg. kan hun få kørsel til træningen", None, "0661", "0740", True, False, "text"),
+    # the family's homes beside the citizen's; a list goes on as it starts
+    ("morfar bor ude i vinderup. vi andre bor alle sammen i aarhus så ingen kan køre ham. kan han få kørsel", None,
+     None, "0661", True, False, "text"),
+    ("Vi børn bor i Aalborg og Esbjerg og kommer ikke så tit. Kan træningen hos jer hjælpe ham?", "0163", None,
+     "0163", False, False, "conversation"),
+    # a former home wherever it is named; a caseworker's note moving a citizen by kommunekode
+    ("Min mor flytter fra Struer ind hos os i januar. Kan hun beholde den hjælp, hun havde i Struer?", None, "0661",
+     "0661", False, False, "page"),
+    ("Sagsbeh. Skive Kommune: bgr. flytter til kommune 0661 pr. 1/1. Er den gruppe omfattet?", None, None, "0661",
+     True, False, "text"),
     # ... but choosing a therapist in a municipality asks that municipality
     ("Må man selv vælge fysioterapeut i Herlev?", "0316", None, "0163", True, False, "text"),
     # the training centre Ishøj's standard names; a name under a letter is no typo of a municipality

@@ -215,7 +215,9 @@ _PAGE_AFTER = re.compile(r"\s*(?:kommunes?\s+)?(?:hjemme)?side\b")
 _RELATIVE_IN_BEFORE = re.compile(r"\b(?:min|mit|vores|hans|hendes)\s+\w+\s+(?:der\s+bor\s+|som\s+bor\s+)?i\s*$")
 # "vores børn bor i København": the writer's grown-up children live elsewhere; that is not the
 # citizen's home (a child asked about is "min søn", "vores datter")
-_CHILDREN_LIVE_BEFORE = re.compile(r"\b(?:vores|mine|hans|hendes|deres)\s+(?:born|bornene|borneborn|bornebornene)"
+# ("vi andre bor alle sammen i Aarhus", "Vi børn bor i Aalborg og Esbjerg": the family, not the citizen)
+_CHILDREN_LIVE_BEFORE = re.compile(r"(?:\b(?:vores|mine|hans|hendes|deres)\s+(?:born|bornene|borneborn|bornebornene)"
+                                   r"|\bvi\s+(?:andre|born|borneborn))"
                                    r"\s+(?:\w+\s+){0,2}bor\s+(?:\w+\s+){0,2}i\s*$")
 # "hun arbejder i Aarhus hele ugen": where someone works, not where the citizen lives
 _WORKS_BEFORE = re.compile(r"\b(?:arbejder|arbejdede|arbejde|studerer|job)\s+(?:\w+\s+){0,2}?i\s*$")
@@ -231,11 +233,14 @@ _OFFICE = (r"(?:vis|visitator|visitationen|visitationsenheden|konsulent|kvalitet
            r"|plejecenterleder|lagesekr|sekretar|standard|kvalitetsstandard|visitation)\.?")
 _ROLE_FROM_BEFORE = re.compile(rf"(?:^|[.!?:\n]\s*|\b(?:jeg|vi)\s+er\s+(?:\w+\s+)?)(?:\w+\s+)?{_PROFESSION}\s*fra\s*$")
 _ROLE_IN_BEFORE = re.compile(rf"(?:\b{_OFFICE}|\b(?:jeg|vi)\s+er\s+(?:\w+\s+)?{_PROFESSION}|(?:^|[.!?:\n]\s*){_PROFESSION})"
-                             r"\s*(?:i|pa|,)\s*$")
+                             r"\s*(?:i|pa|,)\s*$"
+                             # "Sagsbeh. Skive Kommune: bgr. flytter …": a signature line before the note
+                             rf"|^\s*{_PROFESSION}\s+$")
 # Places named beside the citizen's home (Mention.aside). A former home: "flyttet hertil fra Næstved",
 # "boede i Ringsted indtil i sommer", "I Herlev, hvor min far boede før" (folded: "bode"); not "flytter
 # fra Ishøj til Herlev til jul": a move ahead leaves both open
-_FORMER_BEFORE = re.compile(r"\bflytte(?:t|de)\s+(?:[\w-]+\s+){0,4}fra\s*$|\bbode\s+(?:\w+\s+){0,2}i\s*$")
+_FORMER_BEFORE = re.compile(r"\bflytte(?:t|de)\s+(?:[\w-]+\s+){0,4}fra\s*$|\bbode\s+(?:\w+\s+){0,2}i\s*$"
+                            r"|\bhavde\s+(?:\w+\s+){0,1}i\s*$")
 _FORMER_AFTER = re.compile(r"^\s*,?\s*(?:hvor|som|der)\s+(?:\w+\s+){0,2}bode\b")
 # A stay: "i vores sommerhus i Thorsminde", "på aflastning på et plejehjem i Kalundborg", "skal bo hos
 # min søster i Aarhus hele næste uge"
@@ -370,6 +375,9 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None, any_role: bool 
         wide = fold(text[max(0, start - 60):start])
         aside = bool(_FORMER_BEFORE.search(wide) or _FORMER_AFTER.match(fold(after)) or _STAY_BEFORE.search(wide)
                      or _PRACTICE_BEFORE.search(near) or _ACQUAINTANCE_BEFORE.search(near))
+        # "Vi børn bor i Aalborg og Esbjerg": the next name of a list is beside the home as the first is
+        listed = bool(found) and found[-1].aside and re.fullmatch(r"\s*(?:,|og|eller)\s*", text[found[-1].end:start])
+        aside = aside or children or bool(listed)
         if aside:
             lives, whose = False, None
         found.append(Mention(entry.code, start, kommune.end() + end if kommune else end, lives and not works, whose,
@@ -377,7 +385,13 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None, any_role: bool 
     for m in _CODE.finditer(text):
         code = (m.group(1) or m.group(2) or "").zfill(4)
         if code in index.by_code:
-            found.append(Mention(code, m.start(), m.end(), False))
+            # "bgr. flytter til kommune 0661 pr. 1/1": the new home
+            moving = re.search(r"\bflytte(?:r|t|de)?\s+til\s+(?:kommune\s+)?$", fold(text[max(0, m.start() - 30):m.start()]))
+            found.append(Mention(code, m.start(), m.end(), bool(moving)))
+    # "flytter fra Struer ind hos os … den hjælp, hun havde i Struer": a municipality said once to be a
+    # former home, and nowhere a home, is that wherever it is named
+    former = {m.code for m in found if m.aside} - {m.code for m in found if m.lives}
+    found = [replace(m, aside=True, whose=None) if m.code in former else m for m in found]
     return sorted(found, key=lambda m: m.start)
 
 

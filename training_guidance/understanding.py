@@ -145,7 +145,9 @@ _FIRST_PERSON = _rx(rf"\bjeg\s+(?:(?:ikke|ik|stadig|nu|ogsa|altid|aldrig)\s+)?{_
 _I = _rx(r"\b(?:jeg|mig)\b")
 # Anyone else's in the message at all: "han", "hendes", "på hendes vegne"
 _THEIRS = _rx(r"\b(?:han|hun|ham|hende|hans|hendes|deres|vegne)\b")
-_HELPER_AFTER = _rx(r"\s+(?:\w+\s+)?(?:hjalper|hjalp|skriver|sidder|taster|har\s+hjulpet)\b"
+_ASKS_FOR_THIRD = _rx(r"\b(?:kan|ma|skal|far|vil|bliver)\s+(?:hun|han)\b")
+# (not "min far får hjælp til …": folded, the noun is the past tense "hjalp")
+_HELPER_AFTER = _rx(r"\s+(?:\w+\s+)?(?:hjalper|skriver|sidder|taster|har\s+hjulpet)\b|\s+hjalp\s+(?:mig|os)\b"
                     # "min søster og jeg søger til vores mor": the sister writes with the writer
                     r"|\s+og\s+jeg\b")
 
@@ -191,7 +193,8 @@ def _writer(folded: str, relation: Optional[str]) -> Optional[str]:
         # tells of themself, the friend is an example
         return "citizen" if _tells_of_self(folded) else "relative"
     third, first = bool(_THIRD_PERSON.search(folded)), bool(_FIRST_PERSON.search(folded))
-    if third and not first:
+    if third and (not first or _ASKS_FOR_THIRD.search(folded)):
+        # "… og kan hun få et ride derhen, hun har ingen bil og jeg bor i kbh": asked for her
         return "relative"
     if first and not third:
         return "citizen"
