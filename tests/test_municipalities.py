@@ -179,6 +179,16 @@ def test_flere_kommuner_i_en_besked(kb):
     ("min datter bor i silkeborg og kan kun køre ham i weekenden. kan han få kørsel til træningen", None, "0661",
      "0661", False, False, "page"),
     ("min datter bor i silkeborg. kan hun få kørsel til træningen", None, "0661", "0740", True, False, "text"),
+    # a sister's town, while the message asks about "ham": she is not the citizen (a wife could be)
+    ("Min søster i Albertslund betaler ikke for dagcentret. Min far er visiteret til Aktivitetscentret i Herlev. "
+     "Hvad koster det ham?", None, None, "0163", True, False, "text"),
+    # a relative telling of another municipality, while the message asks "hos jer"
+    ("min bror i slagelse siger at hans kone får massage dernede. kan man også få det hos jer", None, "0316", "0316",
+     False, False, "page"),
+    ("Min søster i Herlev får kørt sin mand gratis. Min mand træner på lokalcentret her. Er kørslen med hos jer?",
+     "0615", None, "0615", False, False, "conversation"),
+    # ... but without a municipality addressed, the relative's is asked about
+    ("min bror i slagelse siger at han ikke kan få massage. kan han klage", None, None, "0330", True, False, "text"),
     # the family's homes beside the citizen's; a list goes on as it starts
     ("morfar bor ude i vinderup. vi andre bor alle sammen i aarhus så ingen kan køre ham. kan han få kørsel", None,
      None, "0661", True, False, "text"),

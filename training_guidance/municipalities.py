@@ -401,6 +401,8 @@ _FEMALE = frozenset(("mor", "datter", "soster", "kone", "hustru", "farmor", "mor
                      "moster", "faster", "tante", "oldemor", "bedstemor", "niece", "kusine", "stedmor", "veninde"))
 _MALE = frozenset(("far", "son", "bror", "mand", "farfar", "morfar", "svigerfar", "svigerson", "onkel", "morbror",
                    "farbror", "fatter", "nevo", "bedstefar", "oldefar", "stedfar", "ven"))
+_COUPLES = frozenset(("mor", "far", "kone", "mand", "hustru", "svigermor", "svigerfar", "mormor", "morfar", "farmor",
+                      "farfar", "bedstemor", "bedstefar", "oldemor", "oldefar", "stedmor", "stedfar"))
 _RELATIVE_BEFORE = re.compile(r"\b(?:min|mit|vores|hans|hendes)\s+(\w+)\s+(?:(?:der|som)\s+)?(?:\w+\s+){0,3}$")
 _HE = re.compile(r"\b(?:han|ham|hans)\b")
 _SHE = re.compile(r"\b(?:hun|hende|hendes)\b")
@@ -414,12 +416,27 @@ def _someone_else(text: str, mention: Mention) -> bool:
     if not m:
         return False
     noun = m.group(1)
-    nouns = set(re.findall(r"\b(?:min|mit|vores)\s+(\w+)", folded)) - {noun}
+    # a parent or partner of the man (or woman) named may share his home: "min mor bor i Horsens, og
+    # min far kan ikke gå"; a sister or a daughter does not
+    nouns = (set(re.findall(r"\b(?:min|mit|vores)\s+(\w+)", folded)) - {noun}) if noun in _COUPLES else set()
     if noun in _FEMALE:
         return bool(_HE.search(folded)) and not _SHE.search(folded) and not nouns & _MALE
     if noun in _MALE:
         return bool(_SHE.search(folded)) and not _HE.search(folded) and not nouns & _FEMALE
     return False
+
+
+# "min bror i Slagelse siger, at hans kone får massage …", "Min søster i Herlev får kørt sin mand …":
+# someone telling of another municipality, while the message asks "hos jer", "her"
+_REPORTS_AFTER = re.compile(r"^\s*,?\s*(?:siger|sagde|pastar|pastod|fortaller|fortalte|mener|skriver)\b")
+_THEIR_OWN = re.compile(r"\b(?:sin|sit|sine)\b")
+_ADDRESSED = re.compile(r"\b(?:hos|til)\s+jer\b|\bjeres\b|\bher\s+i\s+(?:kommunen|byen)\b|\bhertil\b|\w\s+her\s*[.?!,]")
+
+
+def _compared(text: str, mention: Mention) -> bool:
+    """Whether a relative's municipality is named only to compare with the one the message addresses."""
+    rest = fold(re.split(r"[.!?\n]", text[mention.end:], maxsplit=1)[0])
+    return bool(_REPORTS_AFTER.match(rest) or _THEIR_OWN.search(rest)) and bool(_ADDRESSED.search(fold(text)))
 
 
 @dataclass(frozen=True)
@@ -474,8 +491,10 @@ def resolve_municipality(text: Optional[str], conversation_code: Optional[str] =
     mentions = tuple(find_mentions(text or "", kb))
     if writer_elsewhere:
         mentions = tuple(m for m in mentions if m.whose != "writer")
+    addressed = bool(conversation_code or page_code)
     mentions = tuple(replace(m, lives=False, whose=None, aside=True)
-                     if m.whose == "other" and (citizen_writes or _someone_else(text or "", m)) else m
+                     if m.whose == "other" and (citizen_writes or _someone_else(text or "", m)
+                                                or addressed and _compared(text or "", m)) else m
                      for m in mentions)
     if mentions and all(m.works for m in mentions) and (conversation_code or page_code):
         mentions = ()  # "Kvalitetskonsulent, Silkeborg: udarbejder I …" on Horsens' page: asks Horsens
