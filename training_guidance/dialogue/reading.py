@@ -44,17 +44,19 @@ def absorb(state: Conversation, turn: Turn, text: str, ctx: Context) -> bool:
     state.facts.update(new)
     if new:
         state.said = (state.said + [text[:200]])[-MAX_SAID:]
-    home = home_municipality(text, state, ctx)
+    home = home_municipality(text, state, ctx, turn.page_code)
     if home and home != state.code:
         set_municipality(state, home, ctx)
     return bool(new)
 
 
-def home_municipality(text: str, state: Conversation, ctx: Context) -> Optional[str]:
+def home_municipality(text: str, state: Conversation, ctx: Context, page_code: Optional[str] = None) -> Optional[str]:
     """Where the citizen lives, if the message says so ("bor i Horsens", "Horsens Kommune"), or the
     one municipality it names while the conversation has none. A question about another
-    municipality ("Hvad koster kørsel i Holbæk?") does not move the conversation."""
-    choice = answering.resolve_municipality(text, None, None, ctx.kb, citizen_writes=writer_tells_of_self(text))
+    municipality ("Hvad koster kørsel i Holbæk?") does not move the conversation, nor does a relative
+    telling of theirs while the message asks the conversation's or the page's ("min bror i Slagelse
+    siger … kan man også få det hos jer")."""
+    choice = answering.resolve_municipality(text, state.code, page_code, ctx.kb, citizen_writes=writer_tells_of_self(text))
     # "jeg er min mors eneste barn og bor i Aalborg": a relative's own home is not the citizen's
     elsewhere = lives_elsewhere(state.voice_kind, state.relation)
     mentions = [m for m in choice.mentions if not (m.whose == "writer" and elsewhere)]
@@ -65,7 +67,8 @@ def home_municipality(text: str, state: Conversation, ctx: Context) -> Optional[
         homes = list(dict.fromkeys(m.code for m in mentions if m.lives and m.whose == whose))
     if len(homes) == 1:
         return homes[0]
-    if state.code is None and choice.code and not choice.ambiguous and len(mentions) == len(choice.mentions):
+    if state.code is None and choice.named and choice.code and not choice.ambiguous \
+            and len(mentions) == len(choice.mentions):
         return choice.code
     return None
 
@@ -124,7 +127,7 @@ def answer_questions(state: Conversation, questions: List[str], turn: Turn, ctx:
         resolved = answering.resolve_municipality(question, state.code, turn.page_code, ctx.kb,
                                                   writer_elsewhere=lives_elsewhere(state.voice_kind, state.relation),
                                                   citizen_writes=writer_tells_of_self(message or question))
-        home = home_municipality(question, state, ctx) if resolved.ambiguous else None
+        home = home_municipality(question, state, ctx, turn.page_code) if resolved.ambiguous else None
         if home:  # "jeg bor i Ishøj, min mor bor i Herlev. Hvad koster kørsel?" from a relative
             resolved = answering.MunicipalityChoice(home, True, False, resolved.named_codes, resolved.mentions, "text")
         if resolved.ambiguous:
