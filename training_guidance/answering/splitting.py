@@ -102,7 +102,9 @@ _ENDS_IN_OM = re.compile(r"\bom\s*$", re.IGNORECASE)
 # "Jeg kan aldrig huske, hvad folk siger i telefonen.": after a verb that knows, forgets or tells, a
 # question word starts an indirect question, which tells; with "?" it still asks
 _ENDS_INDIRECT = re.compile(r"\b(?:huske|husker|glemmer|glemte|glemt|alt|ved|vide|forstar|forsta|aner|fortalle"
-                            r"|forklare|forklarer|hore|horer|horte)\s*$")
+                            r"|forklare|forklarer|hore|horer|horte)"
+                            # "Kan du forklare med få ord, hvad en klagefrist er"
+                            r"(?:\s+(?:mig|os|lige|kort|med|fa|ord|pa|almindeligt|dansk|enkelt|nemt)){0,4}\s*$")
 # A yes/no question offering alternatives ("skal man ringe eller udfylde noget") after a comma
 # names the candidate ways of a "hvordan" question before it
 _HOW = re.compile(r"^\s*(?:og\s+|men\s+)?hvordan\b")
@@ -305,8 +307,16 @@ MAX_GUESS_SENTENCE_WORDS = 8
 _WH_WITH_PREPOSITION = re.compile(rf"^\s*(?:og\s+|men\s+)?(?:{_PREPOSITION})?{_HV}\b")
 
 
+# "hvad betyder vedvarende her? at man aldrig kan træne alene?", "hvad vil det sige at være 'svækket
+# over tid'? er det bare en pæn måde at sige gammel": a guess at what a word means, of any length
+_DEFINES = re.compile(r"^\s*(?:og\s+)?(?:hvad\s+(?:betyder|menes|mener|vil\s+det\s+sige|er\s+meningen))\b")
+_MEANING_GUESS = re.compile(r"^\s*(?:at\b|er\s+det\b|betyder\s+det\b)")
+
+
 def _guessed(question: str, piece: str) -> bool:
     folded = fold(piece)
+    if _DEFINES.match(fold(_last_sentence(question))) and _MEANING_GUESS.match(folded):
+        return True
     # (not "Er det også gratis at blive kørt …?": "også" adds a question)
     return (bool(_WH_WITH_PREPOSITION.match(fold(_last_sentence(question)))) and bool(_GUESS.match(folded))
             and not re.search(r"\bogsa\b", folded)
