@@ -461,6 +461,9 @@ def test_standarden_svarer_ikke_paa_det_den_ikke_naevner(kb):
      ["Et helt andet spørgsmål: vi er lige flyttet hertil. Hvornår bliver storskrald hentet?"]),
     ("Min nabo påstår, at kørsel er gratis. Vi bor i Mørkøv. Hvad koster kørslen for os?",
      ["Min nabo påstår, at kørsel er gratis. Vi bor i Mørkøv. Hvad koster kørslen for os?"]),
+    # a question quoted is part of the sentence quoting it
+    ("Der står på siden: »Er du pårørende? – få en samtale med os.« Hvem skal jeg ringe til?",
+     ["Der står på siden: »Er du pårørende? – få en samtale med os.« Hvem skal jeg ringe til?"]),
     # a guess at what a word means belongs to the question; "forklare med få ord, hvad …" is indirect
     ("hvad betyder vedvarende her? at man aldrig kan træne alene med en fysioterapeut?",
      ["hvad betyder vedvarende her? at man aldrig kan træne alene med en fysioterapeut?"]),

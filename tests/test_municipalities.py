@@ -205,6 +205,9 @@ def test_flere_kommuner_i_en_besked(kb):
     ("Kære Træningscenter Ishøj-Vallensbæk. Hvad er jeres lovgrundlag?", None, None, "0183", True, False, "text"),
     ("Holstebro Kommune. Hvor sender jeg min klage? Ærbødigst Henning Sørensen", None, None, "0661", True, False,
      "text"),
+    # the page of a municipality, alone, is the one asked about
+    ("På Holstebro Kommunes hjemmeside står der »kontakt Center for Træning«. Hvad er nummeret?", None, None, "0661",
+     True, False, "text"),
 ])
 def test_hvilken_kommune_et_spoergsmaal_handler_om(kb, text, conversation, page, code, named, ambiguous,
                                                    source):
@@ -300,10 +303,12 @@ def test_et_sted_er_aldrig_en_stavefejl_og_bliver_staaende_i_spoergsmaalet(kb):
 def test_rangeringen_fjerner_ogsaa_navne_der_ikke_er_et_hjem(kb):
     from training_guidance.answering import without_names
 
-    # the page, a hospital's town and a workplace are no home (resolve_municipality skips them), but
-    # their names say only where, never what is asked: the ranking must not look for "Horsens"
+    # a hospital's town and a workplace are no home (find_mentions skips them), the page gives way to
+    # any other municipality named (resolve_municipality), but their names say only where, never what
+    # is asked: the ranking must not look for "Horsens"
     text = "er havnet paa horsens side, det er ishoej vi bor i. udskrevet fra Holbæk Sygehus, min søn arbejder i Aarhus"
-    assert [m.code for m in find_mentions(text, kb)] == ["0183"]
+    assert [(m.code, m.page) for m in find_mentions(text, kb)] == [("0615", True), ("0183", False)]
+    assert resolve_municipality(text, None, None, kb).code == "0183"
     blanked = without_names(text, kb).lower()
     assert not any(name in blanked for name in ("horsens", "ishoej", "holbæk", "aarhus"))
     assert "side" in blanked and "sygehus" in blanked

@@ -272,6 +272,7 @@ class Mention:
     place: bool = False          # a place in the municipality ("Lærkegaard"), not its name
     works: bool = False          # where the writer works ("visitator i Odsherred"), not the citizen's home
     aside: bool = False          # a former home, a stay, a practice or an acquaintance's town: not the home
+    page: bool = False           # a municipality's web page ("på Holbæks side"): asked about only if nothing else is
 
 
 def _name_at(text: str, tokens: List["re.Match[str]"], i: int, index: _Index):
@@ -344,8 +345,7 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None, any_role: bool 
         if not any_role and (_HOSPITAL_AFTER.match(fold(after))
                              or _HOSPITAL_BEFORE.search(fold(text[max(0, start - 30):start]))):
             continue  # "Holbæk Sygehus", "udskrevet fra Hvidovre": where the hospital is, not the home
-        if not any_role and _PAGE_AFTER.match(fold(after)):
-            continue  # "jeg sidder på Holbæks side": the page, not the home
+        on_page = not any_role and bool(_PAGE_AFTER.match(fold(after)))  # "jeg sidder på Holbæks side"
         near = fold(text[max(0, start - 40):start])
         if not any_role and (_WORKS_BEFORE.search(near) or _ROLE_FROM_BEFORE.search(near)):
             continue  # "hun arbejder i Aarhus", "Vis. fra Herning:": a workplace
@@ -380,8 +380,10 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None, any_role: bool 
         aside = aside or children or bool(listed)
         if aside:
             lives, whose = False, None
+        if on_page:
+            lives, whose = False, None
         found.append(Mention(entry.code, start, kommune.end() + end if kommune else end, lives and not works, whose,
-                             place, works, aside))
+                             place, works, aside, on_page))
     for m in _CODE.finditer(text):
         code = (m.group(1) or m.group(2) or "").zfill(4)
         if code in index.by_code:
@@ -498,6 +500,11 @@ def resolve_municipality(text: Optional[str], conversation_code: Optional[str] =
                      for m in mentions)
     if mentions and all(m.works for m in mentions) and (conversation_code or page_code):
         mentions = ()  # "Kvalitetskonsulent, Silkeborg: udarbejder I …" on Horsens' page: asks Horsens
+    if any(m.page for m in mentions) and not all(m.page or m.aside for m in mentions):
+        # "jeg sidder på Holbæks side, men det er min far i Holstebro det gælder": the page the writer is
+        # on, not the municipality asked about; alone ("På Holstebro Kommunes hjemmeside står der …
+        # Hvad er nummeret?") it is the one asked about
+        mentions = tuple(m for m in mentions if not m.page)
     if any(m.aside for m in mentions) and (conversation_code or page_code or not all(m.aside for m in mentions)):
         # "vi er lige flyttet hertil fra Næstved", "min veninde i Gentofte fik …": beside the home
         # the conversation or the message gives, never instead of it

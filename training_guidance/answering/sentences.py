@@ -27,9 +27,24 @@ SENTENCE_END = re.compile(rf"(?<=[?!])\s*|(?<=[.]){_ABBREVIATIONS}{_SOFT_END}(?<
                           rf"|(?<=\d\.)\s+{_ORDINAL_NOUN}(?=\D)|\n+")
 
 
+def _open_quote(text: str) -> bool:
+    """Whether ``text`` opens a quotation it does not close (»…«, “…”, "…")."""
+    return text.count("»") > text.count("«") or text.count("“") > text.count("”") or text.count('"') % 2 == 1
+
+
 def sentences(text: str) -> List[str]:
-    """The sentences of ``text``, as written (pieces of punctuation only included)."""
-    return SENTENCE_END.split(text or "")
+    """The sentences of ``text``, as written (pieces of punctuation only included). A quotation is
+    part of the sentence that quotes it: »Er du pårørende? – få en samtale …« asks nothing of its own."""
+    said = SENTENCE_END.split(text or "")
+    if not any(q in (text or "") for q in '»“"'):
+        return said
+    joined: List[str] = []
+    for piece in said:
+        if joined and _open_quote(joined[-1]):
+            joined[-1] = f"{joined[-1]} {piece}"
+        else:
+            joined.append(piece)
+    return joined
 
 
 def last_sentence_start(text: str) -> int:
