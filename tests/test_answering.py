@@ -885,6 +885,9 @@ def test_en_anden_ydelse_ved_siden_af_traening_er_situationen(kb, question, code
     # the standard's own words, quoted, name the item that says them plainly
     ("hvad vil det sige at genoptræning er en »tidsafgrænset indsats«?", "0183", "0183:stk1:time_limited"),
     ("Hvad betyder ordet bevillingskompetence?", "0183", "0183:stk1:who_decides"),
+    # a letter's "Jeg tillader mig at spørge, om …" asks; "stille og roligt" is a gradual decline
+    ("Jeg er 84 og er langsomt blevet dårligere til benene. Jeg tillader mig derfor at spørge, om man kan komme i "
+     "betragtning til genoptræning, når det er kommet så stille og roligt.", "0316", "0316:stk1:svaekket_over_tid"),
     # ill on the day, in everyday words
     ("Hvis jeg vågner om morgenen og har det skidt hvornår skal jeg så melde afbud?", "0183", "0183:stk1:cancel_illness"),
     # the price of what the question before asks about

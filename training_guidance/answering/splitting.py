@@ -126,6 +126,8 @@ _WANT_TO_KNOW = re.compile(r"\b(?:vil|ville)\s+(?:(?:gerne|bare|lige|godt|egentl
                            # men …", nor "det er min mor jeg spørger om." (who, not what); "Han
                            # spørger, om centret …" with its comma
                            r"|\bsporgsmal\b|\bsporger\s*,?\s+(?:lige\s+|bare\s+)?(?:om|til|efter|hv\w+)\s+[^\s.!?]"
+                           # "Jeg tillader mig derfor at spørge, om man kan komme i betragtning …"
+                           r"|\bat\s+sporge\s*,?\s+(?:om|hv\w+)\s+[^\s.!?]"
                            r"|\bjeg\s+undrer\s+mig\b"
                            # "min søster påstår, at man skal betale": a claim the writer doubts, to confirm
                            r"|\bpast(?:ar|od)\b")
