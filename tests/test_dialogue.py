@@ -240,6 +240,14 @@ def test_foerste_besked_med_mange_oplysninger_bliver_ikke_spurgt_om_igen():
     assert "din mor" in asked
 
 
+def test_en_bedsteforaelder_uden_min_er_den_paaroerende_skriver_om():
+    """Written on a phone, "min" is left out: "farmor skal have lidt hjælp på toilettet"."""
+    talk = Talk(page="0163")
+    text = talk.say("farmor skal have lidt hjælp på toilettet, må hun så stadig gå på aktivitetscentret").texts
+    assert talk.state.relation == "din farmor" and talk.state.voice_kind == "relative"
+    assert "Din farmor skal kunne klare at gå på toilettet" in text
+
+
 def test_et_sidespoergsmaal_midt_i_interviewet_besvares_og_oplysninger_i_det_gemmes():
     talk = Talk()
     talk.say("min far på 80 i holstebro er faldet og er blevet svag")

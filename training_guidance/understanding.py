@@ -120,6 +120,7 @@ _RELATION = _rx(
     rf"\b(min|mit|vores)\s+(?:(?:\d{{1,3}}\s*-?\s*arige|(?!(?:{_REL_RX}|veninde|bekendte)\b)[a-z]+e|egen)\s+){{0,2}}"
     rf"({_REL_RX})s?\b"
 )  # also "min mors hofte", "jeg er min fars eneste barn"
+_BARE_GRANDPARENT = _rx(r"\b(mormor|morfar|farmor|farfar|bedstemor|bedstefar|oldemor|oldefar)\b")
 _TOPIC_BEFORE = _rx(r"\b(?:for|om|af|angaende|vedrorende|vedr)\s*$")
 _OTHER_PERSON = _rx(  # the writer is not the citizen, even if no family word is used
     r"\bparorende\b|\bpa\s+vegne\s+af\b|\b(?:for|om|af)\s+(?:hende|ham)\b"
@@ -176,7 +177,9 @@ def _relation(folded: str) -> Optional[str]:
     found = [m for m in _RELATION.finditer(folded) if not _HELPER_AFTER.match(folded, m.end())
              and not (_REPORTER_AFTER.match(folded, m.end()) and _tells_of_self(folded, mine=True))]
     if not found:
-        return None
+        # "farmor skal have lidt hjælp på toilettet", "morfar bor ude i vinderup": a chat leaves out "min"
+        bare = _BARE_GRANDPARENT.search(folded)
+        return f"din {_RELATIONS[bare.group(1)]}" if bare and not _HELPER_AFTER.match(folded, bare.end()) else None
     # "min søster og jeg er bekymrede for vores mor": the person asked about is the topic.
     topical = [m for m in found if _TOPIC_BEFORE.search(folded[: m.start()])]
     m = (topical or found)[0]
