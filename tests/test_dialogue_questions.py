@@ -30,7 +30,8 @@ PARTS = {"heldout": "det første udeladte sæt", "heldout5": "det femte udeladte
          "heldout24": "det fireogtyvende udeladte sæt", "heldout25": "det femogtyvende udeladte sæt",
          "heldout26": "det seksogtyvende udeladte sæt", "heldout27": "det syvogtyvende udeladte sæt",
          "heldout28": "det otteogtyvende udeladte sæt", "heldout29": "det niogtyvende udeladte sæt",
-         "heldout30": "det tredivte udeladte sæt", "heldout31": "det enogtredivte udeladte sæt"}
+         "heldout30": "det tredivte udeladte sæt", "heldout31": "det enogtredivte udeladte sæt",
+         "heldout32": "det toogtredivte udeladte sæt", "heldout33": "det treogtredivte udeladte sæt"}
 # Parts whose blind measurement missed the targets (heldout7: 62.1 % answered, 8.6 % false "står
 # ikke"; heldout8: 53.4 %, 6.9 %, since reached; heldout9: 53.4 %, 13.8 %; heldout10: 36.8 %, 15.8 %;
 # heldout11: 54.4 %, 7.0 %; heldout12: 51.0 %, 9.8 %; heldout13: 60.8 %, 13.7 %; heldout14: 41.2 %,
