@@ -66,6 +66,8 @@ BELOW_TARGET = {
     "heldout28": "blind: top-3 62.5 %, false 'not found' 15.6 %, 3 wrong municipality, 9 wrongly split",
     "heldout30": "blind: top-3 75.8 %, false 'not found' 12.1 %, 14 wrongly split",
     "heldout31": "blind: top-3 82.5 %, false 'not found' 6.3 %, 2 wrong municipality, 7 wrongly split",
+    "heldout32": "blind: top-3 69.2 %, false 'not found' 10.8 %, 3 wrong municipality, 5 wrongly split",
+    "heldout33": "blind: top-3 70.8 %, false 'not found' 7.7 %, 2 wrong municipality, 8 wrongly split",
     "heldout29": "blind: top-3 45.5 %, false 'not found' 19.7 %, 36 wrong municipality, 7 wrongly split",
 }
 BELOW_TARGET_PARTS = tuple(BELOW_TARGET)

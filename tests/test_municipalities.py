@@ -205,6 +205,14 @@ def test_flere_kommuner_i_en_besked(kb):
     ("Kære Træningscenter Ishøj-Vallensbæk. Hvad er jeres lovgrundlag?", None, None, "0183", True, False, "text"),
     ("Holstebro Kommune. Hvor sender jeg min klage? Ærbødigst Henning Sørensen", None, None, "0661", True, False,
      "text"),
+    # staying with the writer for a time: the municipality of the stay is asked about
+    ("Min mor bor i Odsherred, men hun er hos os i Holbæk et par måneder efter sit fald. Kan hun få genoptræning "
+     "hos jer?", None, None, "0316", True, False, "text"),
+    # the question names a municipality as such: it is answered for that one
+    ("Min mor bor i Kalundborg og er blevet svag. Kan hun få genoptræning hos Holbæk Kommune?", None, None, "0316",
+     True, False, "text"),
+    ("min mor bor i vallensbaek. gaelder ishoejs regler for genoptraening saa ogsaa for hende", None, None, "0187",
+     True, False, "text"),
     # the page of a municipality, alone, is the one asked about
     ("På Holstebro Kommunes hjemmeside står der »kontakt Center for Træning«. Hvad er nummeret?", None, None, "0661",
      True, False, "text"),
@@ -363,8 +371,11 @@ def test_to_almindelige_ord_er_ikke_et_kommunenavn(kb, text):
     ("min mor bor paa oroe, hvordan kommer hun til holdtræning", None, "0316"),
     # a town in the same message as the municipality's own name: one municipality, not two
     ("min far bor i Brædstrup i Horsens Kommune, hvad koster kørsel", "0316", "0615"),
-    # the home the message names wins over a town where someone only stays
-    ("min mor bor i Ballerup, men er hos os i Jyderup nogle uger", None, "0151"),
+    # staying with the writer in a town for some weeks: that municipality is asked about ("kan hun
+    # træne her?"), and its standard says who must live there (Holbæk: "Du skal bo i Holbæk Kommune")
+    ("min mor bor i Ballerup, men er hos os i Jyderup nogle uger", None, "0316"),
+    # a stay elsewhere that is not with the writer gives way to the home
+    ("min mor bor i Ballerup, men skal bo hos min søster i Jyderup nogle uger", None, "0151"),
 ])
 def test_en_by_i_kommunen_naevner_kommunen(kb, text, page, code):
     assert resolve_municipality(text, None, page, kb).code == code

@@ -217,7 +217,7 @@ _RELATIVE_IN_BEFORE = re.compile(r"\b(?:min|mit|vores|hans|hendes)\s+\w+\s+(?:de
 # citizen's home (a child asked about is "min søn", "vores datter")
 # ("vi andre bor alle sammen i Aarhus", "Vi børn bor i Aalborg og Esbjerg": the family, not the citizen)
 _CHILDREN_LIVE_BEFORE = re.compile(r"(?:\b(?:vores|mine|hans|hendes|deres)\s+(?:born|bornene|borneborn|bornebornene)"
-                                   r"|\bvi\s+(?:andre|born|borneborn))"
+                                   r"|\bvi\s+(?:andre|born|borneborn)|\b(?:bornene|bornebornene))"
                                    r"\s+(?:\w+\s+){0,2}bor\s+(?:\w+\s+){0,2}i\s*$")
 # "hun arbejder i Aarhus hele ugen": where someone works, not where the citizen lives
 _WORKS_BEFORE = re.compile(r"\b(?:arbejder|arbejdede|arbejde|studerer|job)\s+(?:\w+\s+){0,2}?i\s*$")
@@ -246,6 +246,10 @@ _FORMER_AFTER = re.compile(r"^\s*,?\s*(?:hvor|som|der)\s+(?:\w+\s+){0,2}bode\b")
 # min søster i Aarhus hele næste uge"
 _STAY_BEFORE = re.compile(r"\b(?:sommerhus|sommerhuset|feriehus|feriehuset|kolonihave|kolonihaven|aflastning|ferie)"
                           r"\s+(?:\w+\s+){0,3}i\s*$|\bskal\s+(?:\w+\s+){0,2}bo\s+hos\s+(?:\w+\s+){0,2}i\s*$")
+# Staying with the writer: "min farmor bor egentlig i Roskilde, men hun bor hos os i Holbæk de næste par
+# måneder", "hun er hos os i Holbæk et par måneder efter sit fald": the municipality she stays in is
+# the one asked about (where she trains while she is there)
+_STAYING_BEFORE = re.compile(r"\b(?:er|bor|bo|opholder\s+sig)\s+(?:\w+\s+){0,2}hos\s+(?:os|mig)\s+(?:\w+\s+){0,1}i\s*$")
 # A therapist's or doctor's practice: "hos en klinik i Skanderborg", "sin egen fysioterapeut i Aarhus",
 # "læge har klinik i Hvidovre" (not "kan man vælge fysioterapeut i Herlev": that asks Herlev)
 _PRACTICE_BEFORE = re.compile(r"\b(?:klinik|klinikken|praksis|(?:sin|sine|hendes|hans|min|egen)\s+(?:egen\s+)?"
@@ -273,6 +277,7 @@ class Mention:
     works: bool = False          # where the writer works ("visitator i Odsherred"), not the citizen's home
     aside: bool = False          # a former home, a stay, a practice or an acquaintance's town: not the home
     page: bool = False           # a municipality's web page ("på Holbæks side"): asked about only if nothing else is
+    staying: bool = False        # where the citizen stays with the writer for a time ("hun er hos os i Holbæk")
 
 
 def _name_at(text: str, tokens: List["re.Match[str]"], i: int, index: _Index):
@@ -382,8 +387,9 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None, any_role: bool 
             lives, whose = False, None
         if on_page:
             lives, whose = False, None
+        staying = bool(_STAYING_BEFORE.search(wide))
         found.append(Mention(entry.code, start, kommune.end() + end if kommune else end, lives and not works, whose,
-                             place, works, aside, on_page))
+                             place, works, aside, on_page, staying))
     for m in _CODE.finditer(text):
         code = (m.group(1) or m.group(2) or "").zfill(4)
         if code in index.by_code:
@@ -458,12 +464,24 @@ def _asked_in_question(text: str, mentions: Tuple[Mention, ...]) -> Optional[str
     Lejre, men bor hos os i Jyderup. Kan hun få genoptræning hos Holbæk Kommune?" asks Holbæk."""
     from .answering.splitting import asks  # the answering reads municipalities: imported here
 
+    start, end = _last_question(text)
+    codes = {m.code for m in mentions if start <= m.start < end}
+    return codes.pop() if len(codes) == 1 and asks(text[start:end + 1], after_comma=False) else None
+
+
+def _last_question(text: str) -> Tuple[int, int]:
+    """Where the message's last question starts and ends (its "?", or the end of the text)."""
     end = text.rfind("?")
     if end < 0:  # "… og jeg er halvvejs. kan jeg gøre forløbet færdigt i Ishøj" (no "?")
         end = len(text.rstrip(" .!"))
-    start = max(text.rfind(c, 0, end) for c in ".!?\n") + 1
-    codes = {m.code for m in mentions if start <= m.start < end}
-    return codes.pop() if len(codes) == 1 and asks(text[start:end + 1], after_comma=False) else None
+    return max(text.rfind(c, 0, end) for c in ".!?\n") + 1, end
+
+
+def _named_as_municipality(text: str, mentions: Tuple[Mention, ...], code: str) -> bool:
+    """Whether the last question names ``code`` as a municipality ("hos Holbæk Kommune")."""
+    start, end = _last_question(text)
+    return any(m.code == code and start <= m.start < end and "kommune" in text[m.start:m.end].lower()
+               for m in mentions)
 
 
 # "på jeres træningscenter i Ishøj", "hos jer i Ishøj": the municipality the writer writes to
@@ -514,6 +532,15 @@ def resolve_municipality(text: Optional[str], conversation_code: Optional[str] =
         mentions = tuple(m for m in mentions if not m.works)  # the writer's workplace, beside the one asked
         named = tuple(dict.fromkeys(m.code for m in mentions))
     if len(named) > 1:
+        # "Min mor bor i Kalundborg, men er hos os i Holbæk … Kan hun få genoptræning hos Holbæk Kommune?":
+        # the municipality the question names as such is the one it is answered for (not "gælder Ishøjs
+        # regler så også for hende?", of a mother in Vallensbæk: her home's rules answer that)
+        asked = _asked_in_question(text or "", mentions)
+        if asked is not None and _named_as_municipality(text or "", mentions, asked):
+            return MunicipalityChoice(asked, True, False, named, mentions, "text")
+        staying = tuple(dict.fromkeys(m.code for m in mentions if m.staying))
+        if len(staying) == 1:
+            return MunicipalityChoice(staying[0], True, False, named, mentions, "text")
         home = tuple(dict.fromkeys(m.code for m in mentions if m.lives))
         if len(home) > 1:
             # "jeg bor i Holstebro, men min mor bor i Horsens og har fået afslag": a writer who
@@ -521,7 +548,7 @@ def resolve_municipality(text: Optional[str], conversation_code: Optional[str] =
             home = tuple(dict.fromkeys(m.code for m in mentions if m.lives and m.whose == "other"))
         if len(home) == 1:
             return MunicipalityChoice(home[0], True, False, named, mentions, "text")
-        asked = _asked_in_question(text or "", mentions) or _written_to(text or "", mentions)
+        asked = asked or _written_to(text or "", mentions)
         if asked is not None:
             return MunicipalityChoice(asked, True, False, named, mentions, "text")
         return MunicipalityChoice(None, True, True, named, mentions, "text")

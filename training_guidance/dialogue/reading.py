@@ -60,7 +60,9 @@ def home_municipality(text: str, state: Conversation, ctx: Context, page_code: O
     # "jeg er min mors eneste barn og bor i Aalborg": a relative's own home is not the citizen's
     elsewhere = lives_elsewhere(state.voice_kind, state.relation)
     mentions = [m for m in choice.mentions if not (m.whose == "writer" and elsewhere)]
-    homes = list(dict.fromkeys(m.code for m in mentions if m.lives))
+    # "hun bor egentlig i Roskilde, men er hos os i Holbæk et par måneder": where she stays and trains
+    homes = list(dict.fromkeys(m.code for m in mentions if m.staying)) or \
+        list(dict.fromkeys(m.code for m in mentions if m.lives))
     if len(homes) > 1:
         # "jeg bor i Holbæk, og min mor bor i Horsens": the home of the one the conversation is about
         whose = "other" if state.voice_kind == "relative" else "writer" if state.voice_kind == "citizen" else None
