@@ -913,6 +913,9 @@ def test_et_spoergsmaal_der_peger_tilbage_besvares_om_det_det_peger_paa(kb, ques
     ("er genoptræning gratis i holbaek? og kan hun få kørsel derhen, hun har ingen bil og jeg bor i kbh", None, "0316"),
     ("Min far får hjælp til rengøring fra kommunen. Passer hans træning med den? Jeg bor selv i Hillerød.", "0183",
      "0183"),
+    # a writer who needs a power of attorney from him writes for him: her own home is not his
+    ("Jeg er datter og bor i Aarhus. Far bor alene i Jyderup. Skal jeg have en fuldmagt fra ham for at søge?", None,
+     "0316"),
 ])
 def test_den_der_skriver_om_sig_selv_bor_der_hvor_beskeden_siger(kb, text, page, code):
     assert message_municipality(kb, text, None, page).code == code

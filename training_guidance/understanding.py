@@ -146,6 +146,8 @@ _FIRST_PERSON = _rx(rf"\bjeg\s+(?:(?:ikke|ik|stadig|nu|ogsa|altid|aldrig)\s+)?{_
 _I = _rx(r"\b(?:jeg|mig)\b")
 # Anyone else's in the message at all: "han", "hendes", "på hendes vegne"
 _THEIRS = _rx(r"\b(?:han|hun|ham|hende|hans|hendes|deres|vegne)\b")
+# "Skal jeg have en fuldmagt fra ham for at søge på hans vegne?": the writer acts for someone else
+_ON_BEHALF = _rx(r"\b(?:fuldmagt|samtykke)\s+fra\s+(?:ham|hende)\b|\b(?:hans|hendes)\s+vegne\b")
 _ASKS_FOR_THIRD = _rx(r"\b(?:kan|ma|skal|far|vil|bliver)\s+(?:hun|han)\b")
 # (not "min far får hjælp til …": folded, the noun is the past tense "hjalp")
 _HELPER_AFTER = _rx(r"\s+(?:\w+\s+)?(?:hjalper|skriver|sidder|taster|har\s+hjulpet)\b|\s+hjalp\s+(?:mig|os)\b"
@@ -196,7 +198,7 @@ def _writer(folded: str, relation: Optional[str]) -> Optional[str]:
         # tells of themself, the friend is an example
         return "citizen" if _tells_of_self(folded) else "relative"
     third, first = bool(_THIRD_PERSON.search(folded)), bool(_FIRST_PERSON.search(folded))
-    if third and (not first or _ASKS_FOR_THIRD.search(folded)):
+    if third and (not first or _ASKS_FOR_THIRD.search(folded) or _ON_BEHALF.search(folded)):
         # "… og kan hun få et ride derhen, hun har ingen bil og jeg bor i kbh": asked for her
         return "relative"
     if first and not third:
