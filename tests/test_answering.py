@@ -466,6 +466,14 @@ def test_standarden_svarer_ikke_paa_det_den_ikke_naevner(kb):
      ["Et helt andet spørgsmål: vi er lige flyttet hertil. Hvornår bliver storskrald hentet?"]),
     ("Min nabo påstår, at kørsel er gratis. Vi bor i Mørkøv. Hvad koster kørslen for os?",
      ["Min nabo påstår, at kørsel er gratis. Vi bor i Mørkøv. Hvad koster kørslen for os?"]),
+    # told, not asked: "…, så skal han hvile.", "Hver gang han kommer hjem, er han svagere.", "Kommunen vil
+    # vide, om …"
+    ("Min mand kan højst holde til en halv time, så skal han hvile. Hvor lang tid varer én træningsgang?",
+     ["Min mand kan højst holde til en halv time, så skal han hvile. Hvor lang tid varer én træningsgang?"]),
+    ("Hver gang han kommer hjem, er han svagere. Kan genoptræning holde ham væk fra sygehuset?",
+     ["Hver gang han kommer hjem er han svagere. Kan genoptræning holde ham væk fra sygehuset?"]),
+    ("Kommunen vil vide, om min far er motiveret. Hvad sker der, hvis han siger nej?",
+     ["Kommunen vil vide, om min far er motiveret. Hvad sker der, hvis han siger nej?"]),
     # a question quoted is part of the sentence quoting it
     ("Der står på siden: »Er du pårørende? – få en samtale med os.« Hvem skal jeg ringe til?",
      ["Der står på siden: »Er du pårørende? – få en samtale med os.« Hvem skal jeg ringe til?"]),

@@ -121,7 +121,9 @@ _CONDITION_ASKS = re.compile(rf"^\s*(?:og\s+|men\s+)?hvis\b.*?\b(?:{_HV}|kan|ska
 
 
 # "jeg vil gerne vide …", "jeg undrer mig over …", "borger … spørger hvad … betyder": asking in other words
-_WANT_TO_KNOW = re.compile(r"\b(?:vil|ville)\s+(?:(?:gerne|bare|lige|godt|egentlig|blot|ogsa|sa|nu)\s+)*(?:vide|hore|sporge)\b"
+# (not "Kommunen vil vide, om min far er motiveret": someone else wants to know)
+_WANT_TO_KNOW = re.compile(r"(?<!kommunen )(?<!kommune )(?<!de )(?<!terapeuten )(?<!visitatoren )(?<!lagen )"
+                           r"\b(?:vil|ville)\s+(?:(?:gerne|bare|lige|godt|egentlig|blot|ogsa|sa|nu)\s+)*(?:vide|hore|sporge)\b"
                            # "spørger om/hvad …" with what is asked after it: not "undskyld jeg spørger,
                            # men …", nor "det er min mor jeg spørger om." (who, not what); "Han
                            # spørger, om centret …" with its comma
@@ -150,7 +152,9 @@ _LATER_ASKS = re.compile(rf",\s*(?:og\s+|men\s+|sa\s+|eller\s+)?(?:(?!(?:bor|boe
 _SUBORDINATE = re.compile(r"^\s*(?:og\s+|men\s+)?(?:nar|nu\s+hvor|nu\s+da|efter\s+at|fordi|selvom|selv\s+om|mens"
                           # "og efter han faldt i november, er han blevet dårlig til at gå."
                           r"|efter\s+(?=(?:han|hun|jeg|vi|de|man|min|mit|mine)\b)"
-                          r"|indtil|inden|sa\s+snart|eftersom|siden)\b")
+                          r"|indtil|inden|sa\s+snart|eftersom|siden"
+                          # "Hver gang han kommer hjem, er han svagere.", "Så vidt jeg har forstået, skal man …"
+                          r"|hver\s+gang|sa\s+vidt)\b")
 
 
 # "Passer det?", "Har han ret?", "Det kan da ikke passe?", "Kan du forklare mig det?": a request to
@@ -217,6 +221,8 @@ def _inverted_statement(before: str, piece: str) -> bool:
 
 def _later_asks(folded: str, part: str) -> bool:
     m = _LATER_ASKS.search(folded)
+    if m and re.match(r",\s*sa\s", m.group()) and part.rstrip().endswith("."):
+        return False  # "…, så skal han hvile.": what follows, told with "så" first
     return bool(m) and not _inverted_statement(re.split(r",", folded[:m.start()])[-1], part)
 
 
