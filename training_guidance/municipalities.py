@@ -24,6 +24,7 @@ from rapidfuzz.distance import OSA
 from .folding import fold
 from .knowledge import KnowledgeBase, cached_knowledge
 from .knowledge.schema import MunicipalityEntry
+from .texts.voice import FEMALE_RELATIONS, MALE_RELATIONS
 
 _SUFFIX = re.compile(r"\b(kommune|kommunes|kommuner|kom\.?)$")
 
@@ -405,10 +406,8 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None, any_role: bool 
 
 # Who a relative named is, by gender (folded): "min datter bor i Silkeborg og kan kun køre ham" names a
 # daughter's home, while every question is about "ham": she is not the citizen
-_FEMALE = frozenset(("mor", "datter", "soster", "kone", "hustru", "farmor", "mormor", "svigermor", "svigerdatter",
-                     "moster", "faster", "tante", "oldemor", "bedstemor", "niece", "kusine", "stedmor", "veninde"))
-_MALE = frozenset(("far", "son", "bror", "mand", "farfar", "morfar", "svigerfar", "svigerson", "onkel", "morbror",
-                   "farbror", "fatter", "nevo", "bedstefar", "oldefar", "stedfar", "ven"))
+_FEMALE = frozenset(fold(w) for w in FEMALE_RELATIONS) | {"veninde"}
+_MALE = frozenset(fold(w) for w in MALE_RELATIONS) | {"ven"}
 _COUPLES = frozenset(("mor", "far", "kone", "mand", "hustru", "svigermor", "svigerfar", "mormor", "morfar", "farmor",
                       "farfar", "bedstemor", "bedstefar", "oldemor", "oldefar", "stedmor", "stedfar"))
 _RELATIVE_BEFORE = re.compile(r"\b(?:min|mit|vores|hans|hendes)\s+(\w+)\s+(?:(?:der|som)\s+)?(?:\w+\s+){0,3}$")

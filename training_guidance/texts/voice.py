@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Optional, Tuple
 
 # Relation nouns (as the understanding writes them) by grammatical person: hun / han / vedkommende.
-_FEMALE = {"mor", "mormor", "farmor", "bedstemor", "oldemor", "kone", "hustru", "søster", "lillesøster",
+FEMALE_RELATIONS = {"mor", "mormor", "farmor", "bedstemor", "oldemor", "kone", "hustru", "søster", "lillesøster",
            "storesøster", "datter", "svigermor", "svigerinde", "svigerdatter", "moster", "faster", "tante",
            "kusine", "niece", "stedmor", "papmor"}
-_MALE = {"far", "morfar", "farfar", "bedstefar", "oldefar", "mand", "bror", "lillebror", "storebror", "søn",
+MALE_RELATIONS = {"far", "morfar", "farfar", "bedstefar", "oldefar", "mand", "bror", "lillebror", "storebror", "søn",
          "svigerfar", "svoger", "svigersøn", "morbror", "farbror", "onkel", "fætter", "nevø", "stedfar", "papfar"}
 
 KINDS = ("citizen", "relative", "staff")
@@ -56,7 +56,7 @@ class Voice:
         if self.kind != "relative":
             return _PRONOUNS[self.kind]
         noun = self.relation.split()[-1] if self.relation else ""
-        return _PRONOUNS["female" if noun in _FEMALE else "male" if noun in _MALE else "neutral"]
+        return _PRONOUNS["female" if noun in FEMALE_RELATIONS else "male" if noun in MALE_RELATIONS else "neutral"]
 
     @property
     def she(self) -> str:
