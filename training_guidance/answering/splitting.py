@@ -322,11 +322,12 @@ _MEANING_GUESS = re.compile(r"^\s*(?:at\b|er\s+det\b|betyder\s+det\b)")
 
 
 def _guessed(question: str, piece: str) -> bool:
-    folded = fold(piece)
-    if _DEFINES.match(fold(_last_sentence(question))) and _MEANING_GUESS.match(folded):
+    """Whether ``piece``, a sentence after ``question``, guesses the answer of its last sentence."""
+    folded, asked = fold(piece), fold(_last_sentence(question))
+    if _DEFINES.match(asked) and _MEANING_GUESS.match(folded):
         return True
     # (not "Er det også gratis at blive kørt …?": "også" adds a question)
-    return (bool(_WH_WITH_PREPOSITION.match(fold(_last_sentence(question)))) and bool(_GUESS.match(folded))
+    return (bool(_WH_WITH_PREPOSITION.match(asked)) and bool(_GUESS.match(folded))
             and not re.search(r"\bogsa\b", folded)
             and (bool(re.search(r"\beller\b", folded)) or len(folded.split()) <= MAX_GUESS_SENTENCE_WORDS))
 
