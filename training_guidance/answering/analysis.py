@@ -97,8 +97,10 @@ class Analyzer:
         # Groups whose every phrase names training ("træning", "genoptræne" ...)
         self._about |= {GROUP_PREFIX + fold(name) for name, phrases in synonyms.groups.items()
                         if all({self._stem(w) for w in _words(p)} <= self._about for p in phrases)}
-        # Phrases as folded words, matched as written (not by stem: "nyt pas" is no "passer")
-        self._elsewhere: List[Tuple[str, ...]] = [tuple(_words(p)) for p in synonyms.elsewhere if _words(p)]
+        # Phrases as folded words, matched as written (not by stem: "nyt pas" is no "passer"), by first word
+        self._elsewhere: Dict[str, List[Tuple[str, ...]]] = {}
+        for phrase in filter(None, map(_words, synonyms.elsewhere)):
+            self._elsewhere.setdefault(phrase[0], []).append(tuple(phrase))
         self._zipf_cache: Dict[str, float] = {}
         self.vocabulary: Counter = Counter()  # folded word → how many texts use it
         self.known: Set[str] = set()          # every search word some text of the corpus has
@@ -260,4 +262,4 @@ class Analyzer:
 
     def _names_elsewhere(self, words: List[str]) -> bool:
         """Whether the words hold a phrase of the file's `elsewhere` list, word for word."""
-        return any(tuple(words[i:i + len(p)]) == p for p in self._elsewhere for i in range(len(words) - len(p) + 1))
+        return any(tuple(words[i:i + len(p)]) == p for i, w in enumerate(words) for p in self._elsewhere.get(w, ()))
