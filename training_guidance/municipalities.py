@@ -500,8 +500,11 @@ def resolve_municipality(text: Optional[str], conversation_code: Optional[str] =
     """The municipality to answer ``text`` for.
 
     A municipality the text names wins over the conversation's (said earlier), which wins over
-    the web page's (data-kommune). Several named: the one said to be home ("bor i", "X Kommune")
-    if exactly one is, else ambiguous (code None) - never a guess between them.
+    the web page's (data-kommune). Places named beside the home (Mention.aside: a former home, a
+    stay, a practice, an acquaintance's town, the page) give way to any other. Several named: the one
+    the last question names as a municipality ("hos Holbæk Kommune"), else where the citizen stays
+    with the writer, else the one said to be home ("bor i", "X Kommune") if exactly one is, else the
+    one the question or the writer addresses, else ambiguous (code None) - never a guess between them.
     ``writer_elsewhere``: a relative writes who need not live with the citizen (a son, not a
     husband; understanding.py tells), so the writer's own home ("jeg bor i Aalborg") is not the
     citizen's: the conversation's or the page's municipality stays, or none is known.
@@ -515,14 +518,14 @@ def resolve_municipality(text: Optional[str], conversation_code: Optional[str] =
                      if m.whose == "other" and (citizen_writes or _someone_else(text or "", m)
                                                 or addressed and _compared(text or "", m)) else m
                      for m in mentions)
-    if mentions and all(m.works for m in mentions) and (conversation_code or page_code):
+    if mentions and all(m.works for m in mentions) and addressed:
         mentions = ()  # "Kvalitetskonsulent, Silkeborg: udarbejder I …" on Horsens' page: asks Horsens
     if any(m.page for m in mentions) and not all(m.page or m.aside for m in mentions):
         # "jeg sidder på Holbæks side, men det er min far i Holstebro det gælder": the page the writer is
         # on, not the municipality asked about; alone ("På Holstebro Kommunes hjemmeside står der …
         # Hvad er nummeret?") it is the one asked about
         mentions = tuple(m for m in mentions if not m.page)
-    if any(m.aside for m in mentions) and (conversation_code or page_code or not all(m.aside for m in mentions)):
+    if any(m.aside for m in mentions) and (addressed or not all(m.aside for m in mentions)):
         # "vi er lige flyttet hertil fra Næstved", "min veninde i Gentofte fik …": beside the home
         # the conversation or the message gives, never instead of it
         mentions = tuple(m for m in mentions if not m.aside)

@@ -440,7 +440,7 @@ def read_message(text: str) -> List[Piece]:
         elif k == 0 and _fragment(piece, MAX_TOPIC_WORDS) and _question_follows(pieces[1:], first_only=True):
             read.append(Piece(piece, False, n))  # "tolk? … kan kommunen betale tolk": the topic of what follows
         elif (_ONLY_WANTS_TO_KNOW.search(fold(piece)) and k + 1 < len(pieces) and asks(pieces[k + 1][1])
-              or _announces(piece) and _question_follows([(m, p) for m, p in pieces[k + 1:] if not confirms(p)] or [(n, "")])):
+              or _announces(piece) and _question_follows([(m, p) for m, p in pieces[k + 1:] if not confirms(p)])):
             # "Jeg ville egentlig bare høre: hvor tit …": the question follows the words that announce it
             read.append(Piece(piece, False, n))
         elif (n in vented or _RHETORICAL.match(fold(piece))) and _question_follows(pieces[k + 1:]):
