@@ -486,6 +486,12 @@ def test_standarden_svarer_ikke_paa_det_den_ikke_naevner(kb):
      ["hvad betyder vedvarende her? at man aldrig kan træne alene med en fysioterapeut?"]),
     ("Kan du forklare med få ord, hvad en klagefrist er, og hvad Ankestyrelsen laver?",
      ["Kan du forklare med få ord, hvad en klagefrist er", "hvad Ankestyrelsen laver?"]),
+    # searches: "+" adds one to another; a word with "?" after a search with "?" is a search too (not a
+    # guess at the answer of a question, as "lægen?" after "hvem siger ja eller nej …?")
+    ("klagefrist + adresse", ["klagefrist", "adresse"]),
+    ("opringning hvornår + første træning hvornår", ["opringning hvornår", "første træning hvornår"]),
+    ("visitationsbesøg hjemme? ventetid?", ["visitationsbesøg hjemme?", "ventetid?"]),
+    ("hvem siger ja eller nej til genoptræning? lægen?", ["hvem siger ja eller nej til genoptræning? lægen?"]),
     ("", []),
 ])
 def test_en_besked_deles_i_sine_spoergsmaal(message, parts):
@@ -618,6 +624,10 @@ def test_et_opfoelgende_spoergsmaal_om_fristen_gaelder_det_der_blev_spurgt_om_fo
     # back to work: Holstebro's occupational therapy supports it ("komme tilbage til dit job")
     ("0661", "jeg er 52 og har sclerose. kan vedligeholdende traening i holstebro ogsaa hjaelpe mig tilbage paa "
              "arbejde", "stk2", {"0661:stk2:occupational_therapy", "0661:stk2:cooperation"}),
+    # searches, shortened and in English: "gen.tr.", "1x/uge", "duration", "dårlig økonomi"
+    ("0615", "horsens gen.tr. pga dårlig økonomi?", None, {"0615:stk1:only_cost"}),
+    ("0615", "vedl. 1x/uge - kan det blive 2?", None, {"0615:stk2:once_weekly"}),
+    ("0163", "vedl. træning herlev duration", None, {"0163:stk2:six_month_periods", "0163:stk2:whole_situation"}),
 ])
 def test_ord_for_emner_uden_standardens_egne_ord_finder_punktet(kb, code, question, offer, wanted):
     result = answer_question(kb, question, code=code, offer=offer)

@@ -23,10 +23,10 @@ def named_offer(question: str) -> Optional[str]:
     low = question.lower()
     if re.search(r"forskel|sammenlign|i forhold til", low):
         return None
-    # (also as professionals write them: "vedl. træn.", "SEL 86,2", "genoptr.")
+    # (also as professionals write them: "vedl. træn.", "SEL 86,2", "genoptr.", "gen.tr.")
     if re.search(r"vedligehold|\bvedl\b|stk\.?\s*2|\b86\s*,\s*2\b", low):
         return "stk2"
-    if re.search(r"genoptr[æae]+n|\bgenoptr\b|stk\.?\s*1|\b86\s*,\s*1\b", low):
+    if re.search(r"genoptr[æae]+n|\bgenoptr\b|\bgen\.\s*tr\b|stk\.?\s*1|\b86\s*,\s*1\b", low):
         return "stk1"
     return None
 

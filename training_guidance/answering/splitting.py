@@ -25,7 +25,7 @@ disagree on what a message asks.
 from __future__ import annotations
 
 import re
-from typing import List, NamedTuple, Optional, Tuple
+from typing import List, NamedTuple, Optional, Set, Tuple
 
 from ..folding import fold
 from .corrections import corrected
@@ -84,7 +84,9 @@ _JOINED = re.compile(
     rf"|\s+og\s+(?=om{_SUBJECT})"  # "vil vide hvem der skal træne ham og om hun må være med"
     # "hvor lang tid går der før de ringer tilbage og kommer de så hjem til ham": dictated, no comma
     # (after a piece that asks nothing, the two stay one: see read_message)
-    rf"|\s+og\s+(?={_VERB_FIRST})",
+    rf"|\s+og\s+(?={_VERB_FIRST})"
+    # "klagefrist + adresse", "opringning hvornår + første træning hvornår": searches added together
+    r"|\s+\+\s+",
     re.IGNORECASE,
 )
 _CONDITION = re.compile(r"^\s*(?:og\s+|men\s+)?(?:hvad\s+(?:nu\s+)?hvis|hvis)\b")
@@ -297,7 +299,8 @@ def _unpunctuated_pieces(piece: str) -> List[str]:
 # "hvem siger ja eller nej til genoptræning? lægen?", "hvor lang tid kan hun gå der? altid?", "…
 # telefon nummer?": a few words after a question, asking nothing of their own but for the "?", guess
 # or narrow its answer (not "og kørsel?": "og" adds a question). Before a question, a word or two
-# name its topic ("tolk? min mor taler kun somali. kan kommunen betale tolk …").
+# name its topic ("tolk? min mor taler kun somali. kan kommunen betale tolk …"). After a question that
+# is such a fragment itself, one asks of its own: "visitationsbesøg hjemme? ventetid?" is two searches.
 MAX_GUESS_WORDS = 4
 MAX_TOPIC_WORDS = 2
 _HAS_QUESTION_WORD = re.compile(rf"\b(?:{_HV})\b")
@@ -397,6 +400,7 @@ def read_message(text: str) -> List[Piece]:
     # "gen optræning", "otte og firs" (dictated), "… om ugen.. nej vent, jeg mener hvor lang tid varer det"
     text = _SIGNATURE.sub("", corrected(as_typed(text)))
     pieces: List[Tuple[int, str]] = []  # (sentence number, piece)
+    searches: Set[Tuple[int, str]] = set()  # pieces added together by "+": each one is searched for
     said = sentences(text)
     vented = {n for n in range(len(said) - 1) if _exclaimed(said[n], said[n + 1])}
     for n, sentence in enumerate(said):
@@ -406,7 +410,7 @@ def read_message(text: str) -> List[Piece]:
         start, separator = 0, ""
         for cut in [*_JOINED.finditer(sentence), None]:
             piece = sentence[start:cut.start() if cut else len(sentence)]
-            if joined and (_ENDS_IN_QUESTION_WORD.search(joined[-1]) or (
+            if joined and separator.strip() != "+" and (_ENDS_IN_QUESTION_WORD.search(joined[-1]) or (
                     _ELLIPTIC.match(fold(piece)) and not _ENDS_ELLIPTIC.search(fold(joined[-1]))) or (
                     separator.strip() == "," and _ENDS_IN_OM.search(joined[-1])) or (
                     separator.strip() == "," and _ENDS_INDIRECT.search(fold(joined[-1])) and question_word_first(piece)
@@ -422,6 +426,8 @@ def read_message(text: str) -> List[Piece]:
                     "og" in separator and _ELLIPTIC.match(fold(joined[-1])) and not _ELLIPTIC.match(fold(piece)))):
                 joined[-1] += separator + piece
             elif piece.strip(" ,.;"):
+                if separator.strip() == "+":
+                    searches.update((n, p.strip()) for p in (joined[-1:] + [piece]))
                 joined.append(piece)
             if cut:
                 start, separator = cut.end(), cut.group()
@@ -433,11 +439,13 @@ def read_message(text: str) -> List[Piece]:
         condition = _CONDITION.match(fold(piece)) and k + 1 < len(pieces) and pieces[k + 1][0] == n
         inverted = k > 0 and pieces[k - 1][0] == n and _inverted_statement(pieces[k - 1][1], piece)
         if read and read[-1].asks and (confirms(piece) or read[-1].sentence != n and (
-                _fragment(piece, MAX_GUESS_WORDS) or _guessed(read[-1].text, piece))):
+                _fragment(piece, MAX_GUESS_WORDS) and not _fragment(read[-1].text, MAX_GUESS_WORDS)
+                or _guessed(read[-1].text, piece))):
             # "Jeg forstår ikke, hvad … skal gøre for mig. Kan du forklare mig det?", "hvem laver mål for
             # min far? ham selv eller terapeut?": one question
             read[-1] = Piece(f"{read[-1].text} {piece}", True, read[-1].sentence)
-        elif k == 0 and _fragment(piece, MAX_TOPIC_WORDS) and _question_follows(pieces[1:], first_only=True):
+        elif (k == 0 and _fragment(piece, MAX_TOPIC_WORDS) and _question_follows(pieces[1:], first_only=True)
+              and not _fragment(pieces[1][1], MAX_GUESS_WORDS)):
             read.append(Piece(piece, False, n))  # "tolk? … kan kommunen betale tolk": the topic of what follows
         elif (_ONLY_WANTS_TO_KNOW.search(fold(piece)) and k + 1 < len(pieces) and asks(pieces[k + 1][1])
               or _announces(piece) and _question_follows([(m, p) for m, p in pieces[k + 1:] if not confirms(p)])):
@@ -447,7 +455,7 @@ def read_message(text: str) -> List[Piece]:
             # "Så skal hun bare sidde derhjemme og visne hen?! Kan I virkelig afvise hende af den grund?":
             # an outcry before the question it leads to tells how the writer feels; it asks nothing
             read.append(Piece(piece, False, n))
-        elif _asks_or_names(piece) and not condition and not inverted:
+        elif (_asks_or_names(piece) or (n, piece) in searches) and not condition and not inverted:
             read.append(Piece(re.sub(r"^(?:og|men)\s+", "", piece, flags=re.I), True, n))
         else:
             read.append(Piece(piece, False, n))
