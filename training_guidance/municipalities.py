@@ -261,6 +261,9 @@ _ACQUAINTANCE_BEFORE = re.compile(r"\b(?:nabo|naboen|genbo|genboen|veninde|venin
                                   r"\s*,?\s+(?:(?:der|som)\s+(?:\w+\s+)?bor\s+)?i\s*$")
 # A letter's closing, before the writer's name (folded: "Ærbødigst" is "arbodigst")
 _CLOSING_BEFORE = re.compile(r"\b(?:arbodigst|hilsen|hilsner|mvh|vh|kh)\s*[,.]?\s*$")
+# A home ahead: "hvis jeg flytter til Vallensbæk", "hun flytter ind i en lejlighed i Vipperød", "skal flytte til
+# Struer til marts" (not "flyttet til": that home is reached)
+_MOVING_TO_BEFORE = re.compile(r"\b(?:flytter|(?:skal|vil|kommer\s+til\s+at)\s+flytte)\s+(?:[\w-]+\s+){0,5}?(?:til|i)\s*$")
 # "udskrevet fra Hvidovre", "opereret i Vejle": where the hospital is, not where they live
 _HOSPITAL_BEFORE = re.compile(r"\b(?:udskrev(?:et|ne|es)?|indlagt|indlagte|opereret|opereres)\s+(?:fra|i|pa)\s*$")
 
@@ -279,6 +282,7 @@ class Mention:
     aside: bool = False          # a former home, a stay, a practice or an acquaintance's town: not the home
     page: bool = False           # a municipality's web page ("på Holbæks side"): asked about only if nothing else is
     staying: bool = False        # where the citizen stays with the writer for a time ("hun er hos os i Holbæk")
+    moving: bool = False         # a home ahead ("hvis jeg flytter til Vallensbæk"): asked about only if written to
 
 
 def _name_at(text: str, tokens: List["re.Match[str]"], i: int, index: _Index):
@@ -389,8 +393,9 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None, any_role: bool 
         if on_page:
             lives, whose = False, None
         staying = bool(_STAYING_BEFORE.search(wide))
+        moving = bool(_MOVING_TO_BEFORE.search(_clause_before(text, start)))
         found.append(Mention(entry.code, start, kommune.end() + end if kommune else end, lives and not works, whose,
-                             place, works, aside, on_page, staying))
+                             place, works, aside, on_page, staying, moving))
     for m in _CODE.finditer(text):
         code = (m.group(1) or m.group(2) or "").zfill(4)
         if code in index.by_code:
@@ -525,6 +530,16 @@ def resolve_municipality(text: Optional[str], conversation_code: Optional[str] =
         # on, not the municipality asked about; alone ("På Holstebro Kommunes hjemmeside står der …
         # Hvad er nummeret?") it is the one asked about
         mentions = tuple(m for m in mentions if not m.page)
+    written_to = conversation_code or page_code
+    if any(m.moving and m.code == written_to for m in mentions):
+        # "… hos Roskilde Kommune, men hun flytter ind i en lejlighed i Vipperød. Kan hun tage resten af
+        # træningen hos jer?" on Holbæk's page: the home ahead is the one written to
+        return MunicipalityChoice(written_to, True, False, tuple(dict.fromkeys(m.code for m in mentions)), mentions,
+                                  "text")
+    if addressed:
+        # "Hvis jeg flytter til Vallensbæk midt i forløbet, kan jeg så blive ved …" on Ishøj's page: the
+        # training is where the writer lives now, the one written to
+        mentions = tuple(m for m in mentions if not m.moving)
     if any(m.aside for m in mentions) and (addressed or not all(m.aside for m in mentions)):
         # "vi er lige flyttet hertil fra Næstved", "min veninde i Gentofte fik …": beside the home
         # the conversation or the message gives, never instead of it
