@@ -32,6 +32,7 @@ PARTS = {"heldout": "det første udeladte sæt", "heldout5": "det femte udeladte
          "heldout28": "det otteogtyvende udeladte sæt", "heldout29": "det niogtyvende udeladte sæt",
          "heldout30": "det tredivte udeladte sæt", "heldout31": "det enogtredivte udeladte sæt",
          "heldout32": "det toogtredivte udeladte sæt", "heldout33": "det treogtredivte udeladte sæt",
+         "heldout34": "det fireogtredivte udeladte sæt",
          "heldout35": "det femogtredivte udeladte sæt", "heldout36": "det seksogtredivte udeladte sæt",
          "heldout37": "det syvogtredivte udeladte sæt"}
 # Parts whose blind measurement missed the targets (heldout7: 62.1 % answered, 8.6 % false "står
@@ -47,13 +48,14 @@ PARTS = {"heldout": "det første udeladte sæt", "heldout5": "det femte udeladte
 # 15.6 %; heldout29 (several places named): 48.5 %, 19.7 %,
 # 5 answers naming another municipality; heldout30 (terms explained): 77.3 %, 7.6 %; heldout31
 # (quoted letters): 74.6 %, 4.8 %; heldout32 (diagnoses): 66.2 %, 7.7 %; heldout33 (rights and the
-# process): 72.3 %, 10.8 %; heldout35 (the training days themselves): 63.3 %, 11.7 %; heldout36 (terse
+# process): 72.3 %, 10.8 %; heldout34 (the borders between offers and laws): 66.1 %, 5.1 %; heldout35 (the training days themselves): 63.3 %, 11.7 %; heldout36 (terse
 # searches): 56.2 %, 6.2 %; heldout37 (what if, changes during a course): 68.3 %, 7.9 %; docs/answering.md)
 # and have not reached them since: measured and printed, marked so until the engine reaches them.
 MARKED = ("heldout7", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13",
           "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout21", "heldout22", "heldout23",
           "heldout24", "heldout25", "heldout26", "heldout27", "heldout28", "heldout29",
-          "heldout30", "heldout31", "heldout32", "heldout33", "heldout35", "heldout36", "heldout37")
+          "heldout30", "heldout31", "heldout32", "heldout33", "heldout34", "heldout35", "heldout36",
+          "heldout37")
 BELOW_TARGET = pytest.mark.xfail(reason="blind measurement below the targets, see docs/answering.md",
                                  strict=False)
 
