@@ -497,6 +497,11 @@ def test_standarden_svarer_ikke_paa_det_den_ikke_naevner(kb):
     ("opringning hvornår + første træning hvornår", ["opringning hvornår", "første træning hvornår"]),
     ("visitationsbesøg hjemme? ventetid?", ["visitationsbesøg hjemme?", "ventetid?"]),
     ("hvem siger ja eller nej til genoptræning? lægen?", ["hvem siger ja eller nej til genoptræning? lægen?"]),
+    # "hvad nu hvis …?" and then what: one question; a statement after it asks nothing
+    ("Hvad nu hvis min mor får hjemmehjælp hver dag? Kan hjemmeplejen så tage over med træningen?",
+     ["Hvad nu hvis min mor får hjemmehjælp hver dag? Kan hjemmeplejen så tage over med træningen?"]),
+    ("Hvad nu hvis jeg ikke når øvelserne? Kan jeg få en ny tid?",
+     ["Hvad nu hvis jeg ikke når øvelserne?", "Kan jeg få en ny tid?"]),
     ("", []),
 ])
 def test_en_besked_deles_i_sine_spoergsmaal(message, parts):
@@ -629,6 +634,9 @@ def test_et_opfoelgende_spoergsmaal_om_fristen_gaelder_det_der_blev_spurgt_om_fo
     # back to work: Holstebro's occupational therapy supports it ("komme tilbage til dit job")
     ("0661", "jeg er 52 og har sclerose. kan vedligeholdende traening i holstebro ogsaa hjaelpe mig tilbage paa "
              "arbejde", "stk2", {"0661:stk2:occupational_therapy", "0661:stk2:cooperation"}),
+    # this chat's own answer: guidance, not a decision
+    ("0163", "Min datter har chattet med dig for mig, og du skrev, at jeg nok kan få genoptræning. Er jeg så sikret "
+             "en plads?", None, {"national:guidance_not_decision"}),
     # searches, shortened and in English: "gen.tr.", "1x/uge", "duration", "dårlig økonomi"
     ("0615", "horsens gen.tr. pga dårlig økonomi?", None, {"0615:stk1:only_cost"}),
     ("0615", "vedl. 1x/uge - kan det blive 2?", None, {"0615:stk2:once_weekly"}),

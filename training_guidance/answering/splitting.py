@@ -90,6 +90,8 @@ _JOINED = re.compile(
     re.IGNORECASE,
 )
 _CONDITION = re.compile(r"^\s*(?:og\s+|men\s+)?(?:hvad\s+(?:nu\s+)?hvis|hvis)\b")
+_WHAT_IF = re.compile(r"^\s*(?:og\s+|men\s+)?hvad\s+(?:nu\s+)?hvis\b")
+_THEN = re.compile(r"\bsa\b")
 _ASKS = re.compile(rf"^\s*(?:ja\s+)?(?:og\s+|men\s+|så\s+|sa\s+)*(?:{_PREPOSITION})?(?:{_QUESTION_WORD}\b|{_VERB_FIRST})",
                    re.IGNORECASE)
 # The piece before ends in a question word: "hvornår og hvor ..." is one question about both
@@ -436,7 +438,10 @@ def read_message(text: str) -> List[Piece]:
     for k, (n, piece) in enumerate(pieces):
         piece = piece.strip()
         # "hvad hvis min far er på aflastning, kan han så træne": the condition belongs to the question
-        condition = _CONDITION.match(fold(piece)) and k + 1 < len(pieces) and pieces[k + 1][0] == n
+        condition = _CONDITION.match(fold(piece)) and k + 1 < len(pieces) and (pieces[k + 1][0] == n or (
+            # "Hvad nu hvis min mor får hjemmehjælp hver dag? Kan hjemmeplejen så tage over med træningen?":
+            # the question after it asks what then
+            _WHAT_IF.match(fold(piece)) and asks(pieces[k + 1][1]) and _THEN.search(fold(pieces[k + 1][1]))))
         inverted = k > 0 and pieces[k - 1][0] == n and _inverted_statement(pieces[k - 1][1], piece)
         if read and read[-1].asks and (confirms(piece) or read[-1].sentence != n and (
                 _fragment(piece, MAX_GUESS_WORDS) and not _fragment(read[-1].text, MAX_GUESS_WORDS)
