@@ -634,6 +634,8 @@ def test_et_opfoelgende_spoergsmaal_om_fristen_gaelder_det_der_blev_spurgt_om_fo
     # back to work: Holstebro's occupational therapy supports it ("komme tilbage til dit job")
     ("0661", "jeg er 52 og har sclerose. kan vedligeholdende traening i holstebro ogsaa hjaelpe mig tilbage paa "
              "arbejde", "stk2", {"0661:stk2:occupational_therapy", "0661:stk2:cooperation"}),
+    # a phrase that names a number matches it as written, though "#" stands for any number
+    ("0851", "kan man få genoptræning når man er under 18?", None, {"national:child"}),
     # this chat's own answer: guidance, not a decision
     ("0163", "Min datter har chattet med dig for mig, og du skrev, at jeg nok kan få genoptræning. Er jeg så sikret "
              "en plads?", None, {"national:guidance_not_decision"}),

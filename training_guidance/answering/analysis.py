@@ -238,21 +238,27 @@ class Analyzer:
         units: Set[Unit] = set()
         # In a question a number can stand where a phrase has "#"
         matching = [NUMBER if question and w.isdigit() and len(w) <= 3 else s for w, s in zip(words, stems)]
-        for i in range(len(stems)):
-            for phrase, names in self._by_first.get(matching[i], ()):
-                at = self._match(phrase, matching, content, i)
-                if at is None:
-                    continue
-                if len(phrase) == 1 and not content[i] and words[i] not in self._one_word[phrase[0]]:
-                    continue  # a stop word whose stem a phrase shares: "være" is not "varer"
-                # In a question a group counts twice: its phrases were chosen for what people ask.
-                out.extend(sorted(names) * (GROUP_WEIGHT if question else 1))
-                for j in at:
-                    covering[j] |= names
-                if len(at) > 1 or not content[i]:
-                    said = frozenset(stems[j] for j in at if content[j])
-                    units.add(frozenset({frozenset({g}) for g in names} | ({said} if said else set())))
-                    in_phrase.update(at)
+        # ... and a phrase that names a number matches it as written ("under 18", "fyldt 18")
+        starts = [(i, phrase, names, matching) for i in range(len(stems))
+                  for phrase, names in self._by_first.get(matching[i], ())]
+        if matching != stems:
+            starts += [(i, phrase, names, stems) for i in range(len(stems))
+                       for phrase, names in self._by_first.get(stems[i], ()) if any(w.isdigit() for w in phrase)]
+            starts.sort(key=lambda start: start[0])
+        for i, phrase, names, sequence in starts:
+            at = self._match(phrase, sequence, content, i)
+            if at is None:
+                continue
+            if len(phrase) == 1 and not content[i] and words[i] not in self._one_word[phrase[0]]:
+                continue  # a stop word whose stem a phrase shares: "være" is not "varer"
+            # In a question a group counts twice: its phrases were chosen for what people ask.
+            out.extend(sorted(names) * (GROUP_WEIGHT if question else 1))
+            for j in at:
+                covering[j] |= names
+            if len(at) > 1 or not content[i]:
+                said = frozenset(stems[j] for j in at if content[j])
+                units.add(frozenset({frozenset({g}) for g in names} | ({said} if said else set())))
+                in_phrase.update(at)
         for j in range(len(stems)):
             if content[j] and j not in in_phrase:
                 units.add(frozenset(frozenset({t}) for t in {stems[j]} | covering[j]))
