@@ -45,6 +45,7 @@ SURE_COVERAGE = 0.35
 # A question that asks for an address ("hvad er adressen", "adressen på hjemmesiden") is answered by an
 # item that gives one: a street, web or e-mail address
 _ASKS_ADDRESS = re.compile(r"\badresse", re.IGNORECASE)
+_COMPLAINT = re.compile(r"\bklage")
 # ... and one that asks for a phone number ("hvad er tlf nr") by an item that gives one or says
 # where to find it ("I brevet … kan du se, hvornår du kan ringe"): Ishøj's standard gives none, and
 # "terapeuterne taler med dig" is no number
@@ -202,7 +203,9 @@ def answer_question(kb: KnowledgeBase, question: str, code: Optional[str] = None
     order = sorted(coverage, key=lambda i: -scores[i] * (COVERAGE_MIX + coverage[i] + STORY_MIX * story.get(i, 0.0)))
     hits: List[Hit] = []
     floor = MIN_SCORE
-    wants_address = bool(_ASKS_ADDRESS.search(question))
+    # (an address for a complaint, where the standard gives none: how to complain answers it - "hvor
+    # sender vi klagen hen? Der står ingen adresse nogen steder")
+    wants_address = bool(_ASKS_ADDRESS.search(question)) and not _COMPLAINT.search(fold(question))
     wants_phone = bool(_ASKS_PHONE.search(asking or question))
     # "får han træning mens han ligger der": with nothing but "træning" in common, every item ties
     # and the first would be a rule on children. An item must say something of what is asked
