@@ -499,6 +499,9 @@ def test_standarden_svarer_ikke_paa_det_den_ikke_naevner(kb):
     ("opringning hvornår + første træning hvornår", ["opringning hvornår", "første træning hvornår"]),
     ("visitationsbesøg hjemme? ventetid?", ["visitationsbesøg hjemme?", "ventetid?"]),
     ("hvem siger ja eller nej til genoptræning? lægen?", ["hvem siger ja eller nej til genoptræning? lægen?"]),
+    # a question whose object is an indirect question asks one thing
+    ("Hvor kan jeg se, hvad maden koster om dagen på Lille Birkholm?",
+     ["Hvor kan jeg se, hvad maden koster om dagen på Lille Birkholm?"]),
     # "hvad nu hvis …?" and then what: one question; a statement after it asks nothing
     ("Hvad nu hvis min mor får hjemmehjælp hver dag? Kan hjemmeplejen så tage over med træningen?",
      ["Hvad nu hvis min mor får hjemmehjælp hver dag? Kan hjemmeplejen så tage over med træningen?"]),

@@ -109,6 +109,9 @@ _ENDS_INDIRECT = re.compile(r"\b(?:huske|husker|glemmer|glemte|glemt|alt|ved|vid
                             r"|forklare|forklarer|hore|horer|horte)"
                             # "Kan du forklare med få ord, hvad en klagefrist er"
                             r"(?:\s+(?:mig|os|lige|kort|med|fa|ord|pa|almindeligt|dansk|enkelt|nemt)){0,4}\s*$")
+# "Hvor kan jeg se, hvad maden koster …?", "Kan du fortælle mig, hvornår …?": a question whose object is
+# an indirect question is one question, with or without "?"
+_ASKS_WHAT = re.compile(r"\b(?:se|finde|lase|fa\s+at\s+vide|fortalle|forklare|sige)(?:\s+(?:mig|os|lige|henne)){0,2}\s*$")
 # A yes/no question offering alternatives ("skal man ringe eller udfylde noget") after a comma
 # names the candidate ways of a "hvordan" question before it
 _HOW = re.compile(r"^\s*(?:og\s+|men\s+)?hvordan\b")
@@ -417,6 +420,8 @@ def read_message(text: str) -> List[Piece]:
                     separator.strip() == "," and _ENDS_IN_OM.search(joined[-1])) or (
                     separator.strip() == "," and _ENDS_INDIRECT.search(fold(joined[-1])) and question_word_first(piece)
                     and not piece.rstrip().endswith("?")) or (
+                    separator.strip() == "," and _ASKS_WHAT.search(fold(joined[-1])) and question_word_first(piece)
+                    and asks(joined[-1], after_comma=False)) or (
                     # "min mand har angst og får det skidt i grupper": a verb after "og" asks anew
                     # only after a question ("hvad koster det, og er det hver uge")
                     "og" in separator and not question_word_first(piece) and not _asks_or_names(joined[-1])
