@@ -41,6 +41,7 @@ GROUP_PREFIX = "="
 STEM_PREFIX = "~"
 GROUP_WEIGHT = 2
 MAX_GAP = 3  # stop words allowed between two words of a phrase
+TRAINING_STEM = "traning"  # the stem of "træning" (folded), the last part of a compound about training
 # Zipf frequency in Danish (wordfreq; 6 is once per million words ... 3 once per billion): from
 # REAL_WORD a word is a word, not a typo to mend; from EVERYDAY it is among the commonest ~1,500
 # words and says little about what is asked ("i morgen", "ligger", "den nye")
@@ -262,7 +263,8 @@ class Analyzer:
         for j in range(len(stems)):
             if content[j] and j not in in_phrase:
                 units.add(frozenset(frozenset({t}) for t in {stems[j]} | covering[j]))
-        about = any(s in self._about for s in stems)
+        # (also a compound that ends in training: "bassintræning", "styrketræning")
+        about = any(s in self._about or s.endswith(TRAINING_STEM) for s in stems)
         return Analysis(out, sorted(units, key=sorted), about, everyday, common,
                         question and not about and self._names_elsewhere(_words(text)))
 
