@@ -344,6 +344,8 @@ def test_et_svar_har_kilde_og_afsnit(kb):
     ("hvordan søger jeg om boligstøtte", "0751"),
     ("hvornår er der valg til byrådet", "0163"),          # shares "valg" with frit valg
     ("hvordan søger jeg om et handicapkørekort", "0661"),  # shares "søge" and "handicap"
+    ("Hvordan søger jeg om et aflastningsophold til min mand i Holstebro?", "0661"),  # a relief stay
+    ("Kan jeg blive ansat af kommunen til at passe min mand?", "0615"),
     ("", "0661"),
     ("???", "0661"),
 ])

@@ -212,6 +212,9 @@ def test_flere_kommuner_i_en_besked(kb):
     ("Kære Træningscenter Ishøj-Vallensbæk. Hvad er jeres lovgrundlag?", None, None, "0183", True, False, "text"),
     ("Holstebro Kommune. Hvor sender jeg min klage? Ærbødigst Henning Sørensen", None, None, "0661", True, False,
      "text"),
+    # ... nor a person's surname after the first name ("Bollerup" is no Ballerup)
+    ("Susanne Bollerup tager ikke sin telefon. Hvem ellers kan jeg tale med som pårørende?", None, "0615", "0615",
+     False, False, "page"),
     # staying with the writer for a time: the municipality of the stay is asked about
     ("Min mor bor i Odsherred, men hun er hos os i Holbæk et par måneder efter sit fald. Kan hun få genoptræning "
      "hos jer?", None, None, "0316", True, False, "text"),
@@ -245,6 +248,9 @@ def test_hvilken_kommune_et_spoergsmaal_handler_om(kb, text, conversation, page,
     # a neighbour or a friend told of as an example does not make the writer a relative
     ("Jeg er 71 og bor i Middelfart. Min nabo siger, at der er kommet en ny lov for ældre. Passer det?", None, None,
      "0410"),
+    # a writer worn out by caring for a parent asks for the parent's municipality, not of their own training
+    ("Jeg er ved at gå helt ned over at passe min far i Odense. Har Odense Kommune nogle pårørendekonsulenter "
+     "ligesom dem, jeg har læst om i Horsens?", None, None, "0461"),
 ])
 def test_den_paaroerendes_eget_hjem_er_ikke_borgerens(kb, text, conversation, page, code):
     from training_guidance.answering import message_municipality

@@ -300,6 +300,15 @@ def _name_at(text: str, tokens: List["re.Match[str]"], i: int, index: _Index):
     return None
 
 
+def _after_first_name(text: str, tokens: List["re.Match[str]"], i: int) -> bool:
+    """Whether token i follows a capitalised word that is no municipality, with one space between:
+    a person's surname after the first name."""
+    if i == 0 or text[tokens[i - 1].end():tokens[i].start()] != " ":
+        return False
+    before = tokens[i - 1].group(0)
+    return before[:1].isupper() and before[1:].islower() and not find_mentions(before)
+
+
 def _clause_before(text: str, start: int) -> str:
     """The folded sentence up to ``start`` (at most 100 characters back)."""
     return re.split(r"[.!?\n]", fold(text[max(0, start - 100):start]))[-1]
@@ -343,9 +352,11 @@ def find_mentions(text: str, kb: Optional[KnowledgeBase] = None, any_role: bool 
                 i += 1
                 continue
             if named is None:
-                if _CLOSING_BEFORE.search(fold(text[max(0, start - 30):start])):
+                if _CLOSING_BEFORE.search(fold(text[max(0, start - 30):start])) or (
+                        not any_role and _after_first_name(text, tokens, i)):
                     i += 1
-                    continue  # "Ærbødigst Henning Sørensen": a name under a letter, not Herning
+                    continue  # "Ærbødigst Henning Sørensen": a name under a letter, not Herning; "Susanne
+                    # Bollerup tager ikke sin telefon": a person's surname, not Ballerup
                 named, typo = (1, entry, tokens[i].group(0)), True
         n, entry, span = named
         end = tokens[i + n - 1].end()

@@ -146,6 +146,9 @@ _FIRST_PERSON = _rx(rf"\bjeg\s+(?:(?:ikke|ik|stadig|nu|ogsa|altid|aldrig)\s+)?{_
 _I = _rx(r"\b(?:jeg|mig)\b")
 # Anyone else's in the message at all: "han", "hendes", "på hendes vegne"
 _THEIRS = _rx(r"\b(?:han|hun|ham|hende|hans|hendes|deres|vegne)\b")
+# "Jeg er ved at gå ned over at passe min far i Odense", "jeg kører min mand til træning": the relative
+# the writer cares for is the citizen
+_CARES_FOR = _rx(r"\b(?:passe|passer|pleje|plejer|hjalpe|hjalper|kore|korer|kort|folge|folger)\s+(?:min|mit|vores)\s+\w+")
 # "Skal jeg have en fuldmagt fra ham for at søge på hans vegne?": the writer acts for someone else
 _ON_BEHALF = _rx(r"\b(?:fuldmagt|samtykke)\s+fra\s+(?:ham|hende)\b|\b(?:hans|hendes)\s+vegne\b")
 _ASKS_FOR_THIRD = _rx(r"\b(?:kan|ma|skal|far|vil|bliver)\s+(?:hun|han)\b")
@@ -221,7 +224,7 @@ def writer_tells_of_self(text: str) -> bool:
     kørekortet, og min søn bor i Aarhus. Kan jeg blive kørt?"): a relative named is not the citizen.
     Not "kan jeg klage på hendes vegne", "hans ansøgning": the relative's training."""
     folded = _fold(text)
-    return bool(_I.search(folded)) and not _THEIRS.search(folded)
+    return bool(_I.search(folded)) and not _THEIRS.search(folded) and not _CARES_FOR.search(folded)
 
 
 def writer_lives_elsewhere(text: str) -> bool:
