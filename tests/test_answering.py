@@ -505,6 +505,9 @@ def test_standarden_svarer_ikke_paa_det_den_ikke_naevner(kb):
     ("opringning hvornår + første træning hvornår", ["opringning hvornår", "første træning hvornår"]),
     ("visitationsbesøg hjemme? ventetid?", ["visitationsbesøg hjemme?", "ventetid?"]),
     ("hvem siger ja eller nej til genoptræning? lægen?", ["hvem siger ja eller nej til genoptræning? lægen?"]),
+    # "nu hvor" is "now that", no question word
+    ("Jeg har aldrig haft kørekort. Nu hvor vinteren kommer, kan han så blive kørt til sin træning?",
+     ["Jeg har aldrig haft kørekort. Nu hvor vinteren kommer kan han så blive kørt til sin træning?"]),
     # a question whose object is an indirect question asks one thing
     ("Hvor kan jeg se, hvad maden koster om dagen på Lille Birkholm?",
      ["Hvor kan jeg se, hvad maden koster om dagen på Lille Birkholm?"]),

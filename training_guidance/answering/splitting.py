@@ -253,7 +253,9 @@ _NOTES = re.compile(r"^\s*(?:[\wæøå]+(?:\s+[–-])?\s+){1,3}(?:hvor|hvad|hvor
 def _asks_or_names(piece: str) -> bool:
     """``asks``, or a short piece of notes with a question word in it."""
     return asks(piece) or (len(piece.split()) <= 6 and bool(_NOTES.match(piece))
-                           and not re.match(r"^\s*(?:min|mit|mine|vores|jeg|hun|han|vi|de)\b", piece, re.IGNORECASE))
+                           and not re.match(r"^\s*(?:min|mit|mine|vores|jeg|hun|han|vi|de)\b", piece, re.IGNORECASE)
+                           # "Nu hvor vinteren kommer, kan han så …": "now that", no question word
+                           and not re.match(r"^\s*(?:nu|der|her|dengang)\s+hvor\b", piece, re.IGNORECASE))
 
 
 # A message dictated without punctuation asks in the middle of a sentence: "… i tre uger og vi bor
