@@ -27,7 +27,7 @@ from .splitting import (asking_sentence, question_word_first, sentence_before, s
 
 # Chosen on the development questions (docs/answering.md tells which parts were measured when).
 MIN_SCORE = 0.5               # BM25 score below which an item does not answer the question
-MIN_COVERAGE = 0.25           # an item must say at least this (weighted) share of what is asked
+MIN_COVERAGE = 0.2            # an item must say at least this (weighted) share of what is asked
 MIN_COVERAGE_NATIONAL = 0.35  # without a standard: the few national items are general, so more
 RELATIVE = 0.45               # further items only with this share of the best item's score
 NATIONAL_WEIGHT = 0.7         # where a standard says it, its own words come before the national rule
