@@ -509,6 +509,14 @@ def test_standarden_svarer_ikke_paa_det_den_ikke_naevner(kb):
     ("opringning hvornår + første træning hvornår", ["opringning hvornår", "første træning hvornår"]),
     ("visitationsbesøg hjemme? ventetid?", ["visitationsbesøg hjemme?", "ventetid?"]),
     ("hvem siger ja eller nej til genoptræning? lægen?", ["hvem siger ja eller nej til genoptræning? lægen?"]),
+    # what someone can only do; an indirect question after "misforstår tit"; "hvor" before a plural
+    # subject tells when
+    ("Jeg vejer 170 kilo, kan kun gå få skridt ad gangen og har ingen bil. Kan kommunen bevilge mig kørsel?",
+     ["Jeg vejer 170 kilo, kan kun gå få skridt ad gangen og har ingen bil. Kan kommunen bevilge mig kørsel?"]),
+    ("Min far misforstår tit, hvad folk siger i telefonen. Får vi svaret på skrift?",
+     ["Min far misforstår tit, hvad folk siger i telefonen. Får vi svaret på skrift?"]),
+    ("Jeg har dage, hvor smerterne er slemme. Kan træningen lægges til rette efter det?",
+     ["Jeg har dage, hvor smerterne er slemme. Kan træningen lægges til rette efter det?"]),
     # "nu hvor" is "now that", no question word
     ("Jeg har aldrig haft kørekort. Nu hvor vinteren kommer, kan han så blive kørt til sin træning?",
      ["Jeg har aldrig haft kørekort. Nu hvor vinteren kommer kan han så blive kørt til sin træning?"]),

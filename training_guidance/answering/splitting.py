@@ -71,7 +71,9 @@ _PREPOSITION = r"(?:i|på|pa|paa|til|fra|med|for|efter|ud\s+fra|hos|ved|under|af
 _JOINED = re.compile(
     # (also after a colon: "to ting glemte jeg at spørge om: hvad skal jeg have på, og hvor …")
     rf"(?:[,:]\s*(?:og\s+)?|\s+og\s+(?:så\s+|sa\s+)?|\s+samt\s+|\s+plus\s+)"
-    rf"(?=(?:(?:{_PREPOSITION})?{_HV}(?!{_SUBJECT})|(?:kan|skal|må|ma|får|far|er|har|vil){_SUBJECT})\b)"
+    # (not before a plural subject: "dage, hvor smerterne er så slemme" tells when)
+    rf"(?=(?:(?:{_PREPOSITION})?{_HV}(?!{_SUBJECT}|\s+[a-zæøå]{{2,}}(?:erne|ene)\b)"
+    rf"|(?:kan|skal|må|ma|får|far|er|har|vil){_SUBJECT})\b)"
     # "hvad skal jeg have på og maa min datter komme med": without æøå after "og" alone (after a
     # comma, "faar jeg saa en ny tid" goes on with the question before)
     rf"|(?<!,)\s+og\s+(?=(?:maa|faar){_SUBJECT}\b)"
@@ -105,10 +107,11 @@ _ENDS_ELLIPTIC = re.compile(rf"\b{_HV}(?:\s+[a-z]+)?\s*$")
 _ENDS_IN_OM = re.compile(r"\bom\s*$", re.IGNORECASE)
 # "Jeg kan aldrig huske, hvad folk siger i telefonen.": after a verb that knows, forgets or tells, a
 # question word starts an indirect question, which tells; with "?" it still asks
-_ENDS_INDIRECT = re.compile(r"\b(?:huske|husker|glemmer|glemte|glemt|alt|ved|vide|forstar|forsta|aner|fortalle"
-                            r"|forklare|forklarer|hore|horer|horte)"
-                            # "Kan du forklare med få ord, hvad en klagefrist er"
-                            r"(?:\s+(?:mig|os|lige|kort|med|fa|ord|pa|almindeligt|dansk|enkelt|nemt)){0,4}\s*$")
+_ENDS_INDIRECT = re.compile(r"\b(?:huske|husker|glemmer|glemte|glemt|alt|ved|vide|forstar|forsta|misforstar|misforsta"
+                            r"|aner|fortalle|forklare|forklarer|hore|horer|horte)"
+                            # "Kan du forklare med få ord, hvad en klagefrist er", "misforstår tit, hvad folk siger"
+                            r"(?:\s+(?:mig|os|lige|kort|med|fa|ord|pa|almindeligt|dansk|enkelt|nemt|tit|ofte|altid"
+                            r"|ikke|aldrig)){0,4}\s*$")
 # "Hvor kan jeg se, hvad maden koster …?", "Kan du fortælle mig, hvornår …?": a question whose object is
 # an indirect question is one question, with or without "?"
 _ASKS_WHAT = re.compile(r"\b(?:se|finde|lase|fa\s+at\s+vide|fortalle|forklare|sige)(?:\s+(?:mig|os|lige|henne)){0,2}\s*$")
@@ -151,7 +154,8 @@ _NEGATED_START = re.compile(r"^\s*\w+\s+(?:ikke|ik|ikk|aldrig)\b")
 _LATER_ASKS = re.compile(rf",\s*(?:og\s+|men\s+|sa\s+|eller\s+)?(?:(?!(?:bor|boede)\s+i\b){_VERB_FIRST}"
                          r"|(?:taller|galder|koster|dakker|findes|betaler)\s+\w+"
                          # "min mor er 60, kan ældreloven gælde for hende"; not "…, kan ikke gå på trapper"
-                         r"|(?:kan|skal|ma|vil|bliver)\s+(?!(?:ikke|ik|ikk|aldrig|godt|jo)\b)\w+)")
+                         # (nor "Jeg vejer 170 kilo, kan kun gå få skridt": what someone can only do)
+                         r"|(?:kan|skal|ma|vil|bliver)\s+(?!(?:ikke|ik|ikk|aldrig|godt|jo|kun|knap|naeppe|snart)\b)\w+)")
 
 
 # A clause that puts the verb after it in a statement too: "nu hvor han er blevet bedre, kommer de kun to
