@@ -672,6 +672,10 @@ def test_et_opfoelgende_spoergsmaal_om_fristen_gaelder_det_der_blev_spurgt_om_fo
     # this chat's own answer: guidance, not a decision
     ("0163", "Min datter har chattet med dig for mig, og du skrev, at jeg nok kan få genoptræning. Er jeg så sikret "
              "en plads?", None, {"national:guidance_not_decision"}),
+    # a driving licence handed in is the story of a question about transport, not another service
+    ("0661", "hun er 84 og har afleveret kørekortet. har hun så ret til at blive kørt?", None,
+     {"0661:stk1:conditions", "0661:stk2:conditions", "0661:stk1:can_use_scheme", "0661:stk2:can_use_scheme",
+      "0661:stk1:transport", "0661:stk2:transport"}),
     # searches, shortened and in English: "gen.tr.", "1x/uge", "duration", "dårlig økonomi"
     ("0615", "horsens gen.tr. pga dårlig økonomi?", None, {"0615:stk1:only_cost"}),
     ("0615", "vedl. 1x/uge - kan det blive 2?", None, {"0615:stk2:once_weekly"}),
