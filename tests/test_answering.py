@@ -517,6 +517,8 @@ def test_standarden_svarer_ikke_paa_det_den_ikke_naevner(kb):
      ["Min far misforstår tit, hvad folk siger i telefonen. Får vi svaret på skrift?"]),
     ("Jeg har dage, hvor smerterne er slemme. Kan træningen lægges til rette efter det?",
      ["Jeg har dage, hvor smerterne er slemme. Kan træningen lægges til rette efter det?"]),
+    # a follow-up names its topic, then asks about it
+    ("og kørslen? bliver hun hentet derhjemme", ["og kørslen? bliver hun hentet derhjemme"]),
     # "nu hvor" is "now that", no question word
     ("Jeg har aldrig haft kørekort. Nu hvor vinteren kommer, kan han så blive kørt til sin træning?",
      ["Jeg har aldrig haft kørekort. Nu hvor vinteren kommer kan han så blive kørt til sin træning?"]),

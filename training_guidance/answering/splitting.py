@@ -460,8 +460,9 @@ def read_message(text: str) -> List[Piece]:
             # "Jeg forstår ikke, hvad … skal gøre for mig. Kan du forklare mig det?", "hvem laver mål for
             # min far? ham selv eller terapeut?": one question
             read[-1] = Piece(f"{read[-1].text} {piece}", True, read[-1].sentence)
-        elif (k == 0 and _fragment(piece, MAX_TOPIC_WORDS) and _question_follows(pieces[1:], first_only=True)
-              and not _fragment(pieces[1][1], MAX_GUESS_WORDS)):
+        elif (k == 0 and _fragment(re.sub(r"^(?:og|men)\s+", "", piece, flags=re.I), MAX_TOPIC_WORDS)
+              and _question_follows(pieces[1:], first_only=True) and not _fragment(pieces[1][1], MAX_GUESS_WORDS)):
+            # (also "og kørslen? bliver hun hentet derhjemme": a follow-up names its topic, then asks)
             read.append(Piece(piece, False, n))  # "tolk? … kan kommunen betale tolk": the topic of what follows
         elif (_ONLY_WANTS_TO_KNOW.search(fold(piece)) and k + 1 < len(pieces) and asks(pieces[k + 1][1])
               or _announces(piece) and _question_follows([(m, p) for m, p in pieces[k + 1:] if not confirms(p)])):
