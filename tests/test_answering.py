@@ -40,8 +40,8 @@ PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "held
          "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16",
          "heldout17", "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24",
          "heldout25", "heldout26", "heldout27", "heldout28", "heldout29", "heldout30", "heldout31",
-         "heldout32", "heldout33", "heldout34", "heldout35", "heldout36",
-         "heldout37", "heldout38", "heldout39", "heldout40", "heldout41", "heldout42")
+         "heldout32", "heldout33", "heldout34", "heldout35", "heldout36", "heldout37", "heldout38",
+         "heldout39", "heldout40", "heldout41", "heldout42")
 MAX_OFF_TOPIC_ANSWERED = 0.10  # share of off-topic questions that may get an item
 # A part whose blind measurement missed the targets (docs/answering.md) and that has not reached
 # them since: measured and printed every run, and marked so; it passes when the engine reaches them.
@@ -126,10 +126,10 @@ def test_udviklingsdel_og_testdele_er_adskilte(kb):
     assert all(len(p) >= 50 for p in parts)
 
 
-@pytest.mark.parametrize("newest", range(1, 8))
+@pytest.mark.parametrize("newest", range(1, 17))
 def test_de_nyeste_testdele_gentager_ikke_tidligere_spoergsmaal(newest):
     """A blind part measures new phrasings: none of its questions nearly repeats an earlier one (the
-    seven newest parts, written in one day, each against the parts before it)."""
+    sixteen newest parts, written over two days, each against the parts before it)."""
     from training_guidance.folding import fold
 
     earlier = [fold(e["q"]) for part in PARTS[:-newest] for e in qs.load(part)]
