@@ -26,7 +26,9 @@ from .turn import Replies, answer_button
 _SENTENCE = re.compile(r"(?<=[.!?])(?<!\bstk\.)(?<!\bnr\.)(?<!\bkl\.)(?<!\bca\.)(?<!\bjf\.)(?<!\bfx\.)"
                        r"\s+(?=[A-ZÆØÅ0-9»\"])")
 SHOWN = 2            # items shown at once; more on request
-CLOSE_ENOUGH = 0.75  # a second item is shown when its score is this close to the best
+CLOSE_ENOUGH = 0.6  # a second item is shown when its score is this close to the best (0.75 left out the
+# labelled answer of 40 questions over the question set whose second item held it; replies grew from 450 to
+# 486 characters on average)
 CLOSE_ENOUGH_SHORT = 0.5  # … or this close, for a question of a few words ("hvad koster det?")
 SHORT_QUESTION = 4
 SAME_SENTENCE = 90   # rapidfuzz token-set ratio from which a sentence says nothing new
