@@ -439,6 +439,13 @@ def test_referencenummeret_kan_faas_igen_efter_kvitteringen():
     assert "TG-2026-000042" in talk.say("hvad var referencenummeret igen").texts
 
 
+def test_en_kvittering_fra_kommunen_som_citeres_er_ikke_samtalens_egen():
+    talk = Talk(code=HOLBAEK, name="Holbæk")
+    text = talk.say("Kvittering i e-Boks: »Vi har modtaget din ansøgning om genoptræning.« Hvornår får jeg svar? "
+                    "Og hvis det er et ja, hvor hurtigt kan jeg så starte?").texts
+    assert "ikke sendt en ansøgning" not in text and "Kilde:" in text
+
+
 def test_engelsk_faar_en_engelsk_saetning_og_kommunens_telefonnummer():
     talk = Talk(code=HOLSTEBRO, name="Holstebro")
     text = talk.say("Hello, can you help me with training for my mother?").texts

@@ -35,6 +35,10 @@ UNDERSTAND = [
     ("Min mand på 75 fik ny hofte i marts og har en genoptræningsplan",
      {"age": 75, "condition_course": "temporary", "hospital_plan": True, "relation": "din mand"}, []),
     ("MIN MOR ER 82 OG BOR I HOLBÆK", {"age": 82, "kommune": "0316", "relation": "din mor"}, []),
+    # a son who lives elsewhere, named by a writer asking for themself; "hun" is the mother, not the son
+    ("Jeg er 79 og har afleveret kørekortet, og min søn bor i Aarhus. Kan jeg få kørsel til træningen?",
+     {"age": 79, "relation": None, "writer": "citizen"}, []),
+    ("min søn bor i Aarhus, og min mor bor i Ulfborg. kan hun få kørsel", {"relation": "din mor"}, []),
     ("min far er kun 66 og har haft helvedesild", {"age": 66, "relation": "din far"}, []),
     ("jeg er bare 17 og har brækket benet", {"age": 17}, []),
     # a relation word that ends in -e is no adjective ("faar" folded is "far"); a sister who writes

@@ -21,6 +21,7 @@ from typing import Any, Dict, List, Optional, Pattern, Tuple
 from .assessment import DONT_KNOW, NEVER
 from .cpr import CPR_MASK, mask_cpr  # re-exported: CPR masking lives in cpr.py (no dependencies)
 from .municipalities import resolve_municipality
+from .texts.voice import FEMALE_RELATIONS, MALE_RELATIONS
 
 __all__ = ["DONT_KNOW", "INVALID", "NEVER", "Understood", "understand", "parse_answer", "mask_cpr", "lives_elsewhere",
            "writer_lives_elsewhere"]
@@ -164,6 +165,12 @@ _REPORTER_AFTER = _rx(r"\s+(?:\w+\s+)?(?:siger|sagde|pastar|pastod|mener|mente|t
                       r"|har\s+hort|har\s+last|vil\s+have|ville\s+have|synes|syntes)\b")
 
 
+# "Jeg er 79 … og min søn bor i Aarhus. Kan jeg få kørsel?": a relative who lives elsewhere, named by a
+# writer who tells of themself, is why no one can drive them
+_LIVES_AWAY_AFTER = _rx(r"\s+(?:\w+\s+)?(?:bor|arbejder)\b")
+_ASKS_FOR_SELF = _rx(r"\b(?:kan|ma|skal|far|bliver)\s+jeg\b")
+
+
 # "mig", "min hofte": the writer's own; not "min mor"
 _MINE = _rx(rf"\b(?:mig|min|mit|mine)\b(?!\s+(?:\w+\s+)?(?:{_REL_RX})s?\b)")
 
@@ -175,19 +182,37 @@ def _tells_of_self(folded: str, mine: bool = False) -> bool:
     return bool(own) and not _THIRD_PERSON.search(folded)
 
 
+_SHE_ONLY = _rx(r"\b(?:hun|hende|hendes)\b")
+_HE_ONLY = _rx(r"\b(?:han|ham|hans)\b")
+
+
+def _asked_gender(folded: str) -> frozenset:
+    """The relation nouns of the one gender the message speaks of ("hun", "ham"), or none."""
+    she, he = bool(_SHE_ONLY.search(folded)), bool(_HE_ONLY.search(folded))
+    if she and not he:
+        return FEMALE_RELATIONS
+    if he and not she:
+        return MALE_RELATIONS
+    return frozenset()
+
+
 def _relation(folded: str) -> Optional[str]:
     # "min datter hjælper mig med at skrive": the daughter is not the one the message is about;
     # nor is "min svoger siger, at ældreloven … intet har med mig at gøre" when the writer tells of
     # themself and of nobody else ("hun", "ham")
     found = [m for m in _RELATION.finditer(folded) if not _HELPER_AFTER.match(folded, m.end())
-             and not (_REPORTER_AFTER.match(folded, m.end()) and _tells_of_self(folded, mine=True))]
+             and not (_REPORTER_AFTER.match(folded, m.end()) and _tells_of_self(folded, mine=True))
+             and not (_LIVES_AWAY_AFTER.match(folded, m.end()) and _ASKS_FOR_SELF.search(folded)
+                      and _tells_of_self(folded) and not _THEIRS.search(folded))]
     if not found:
         # "farmor skal have lidt hjælp på toilettet", "morfar bor ude i vinderup": a chat leaves out "min"
         bare = _BARE_GRANDPARENT.search(folded)
         return f"din {_RELATIONS[bare.group(1)]}" if bare and not _HELPER_AFTER.match(folded, bare.end()) else None
     # "min søster og jeg er bekymrede for vores mor": the person asked about is the topic.
     topical = [m for m in found if _TOPIC_BEFORE.search(folded[: m.start()])]
-    m = (topical or found)[0]
+    # "min søn bor i Aarhus, og min mor bor i Ulfborg. kan hun få kørsel": the one "hun" is
+    gendered = [m for m in found if _RELATIONS[m.group(2)] in _asked_gender(folded)]
+    m = (topical or gendered or found)[0]
     noun = _RELATIONS[m.group(2)]
     owner = "jeres" if m.group(1) == "vores" else ("dit" if noun == "barn" else "din")
     return f"{owner} {noun}"

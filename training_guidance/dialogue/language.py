@@ -121,8 +121,13 @@ def is_restart(text: str) -> bool:
 _REFERENCE = re.compile(r"\breference\w*|\bkvittering\w*|\bsagsnummer\w*")
 
 
+# "Kvittering i e-Boks: »Vi har modtaget din ansøgning …« Hvornår får jeg svar?" quotes the
+# municipality's receipt: a question about the chat's own reference is short
+MAX_REFERENCE_WORDS = 10
+
+
 def asks_for_reference(text: str) -> bool:
-    return bool(_REFERENCE.search(fold(text)))
+    return bool(_REFERENCE.search(fold(text))) and len(text.split()) <= MAX_REFERENCE_WORDS
 
 
 _GREETING = re.compile(r"^(?:hej+|hejsa|hallo+|hallo|goddag|god\s+(?:morgen|dag|aften|eftermiddag)|dav|davs|hey|hi|"
