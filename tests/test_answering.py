@@ -689,6 +689,13 @@ def test_ord_for_emner_uden_standardens_egne_ord_finder_punktet(kb, code, questi
     assert wanted & {k for h in result.hits for k in h.keys}, [h.key for h in result.hits]
 
 
+def test_leverer_har_sin_egen_stamme(kb):
+    """"leverer" (delivers) and "lever op til" (lives up to) share the Danish stem "lev": the item on
+    complaints about whether the training "lever op til" a standard is no answer to who delivers it."""
+    keys = [k for h in answer_question(kb, "hvem leverer træningen i ishøj", code="0183").hits for k in h.keys]
+    assert "0183:stk1:municipal_provider" in keys and "0183:stk1:patient_safety" not in keys
+
+
 def test_hvert_spoergsmaal_i_en_besked_faar_sit_svar(kb):
     message = "hvad er tlf nummeret og hvornår har de åbent"
     answers = [answer_question(kb, part, code="0615") for part in split_questions(message)]
