@@ -431,6 +431,13 @@ _HE = re.compile(r"\b(?:han|ham|hans)\b")
 _SHE = re.compile(r"\b(?:hun|hende|hendes)\b")
 
 
+def pronoun_gender(folded: str) -> Optional[str]:
+    """"female" when a (folded) message speaks of "hun"/"hende" and never of "han"/"ham", "male" for the
+    reverse, else None."""
+    she, he = bool(_SHE.search(folded)), bool(_HE.search(folded))
+    return "female" if she and not he else "male" if he and not she else None
+
+
 def _someone_else(text: str, mention: Mention) -> bool:
     """Whether the relative whose home ``mention`` is cannot be the one the message asks about: a
     woman's home while the message speaks only of "han"/"ham" and names no man (or the reverse)."""
@@ -443,9 +450,9 @@ def _someone_else(text: str, mention: Mention) -> bool:
     # min far kan ikke gå"; a sister or a daughter does not
     nouns = (set(re.findall(r"\b(?:min|mit|vores)\s+(\w+)", folded)) - {noun}) if noun in _COUPLES else set()
     if noun in _FEMALE:
-        return bool(_HE.search(folded)) and not _SHE.search(folded) and not nouns & _MALE
+        return pronoun_gender(folded) == "male" and not nouns & _MALE
     if noun in _MALE:
-        return bool(_SHE.search(folded)) and not _HE.search(folded) and not nouns & _FEMALE
+        return pronoun_gender(folded) == "female" and not nouns & _FEMALE
     return False
 
 

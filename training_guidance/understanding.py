@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Optional, Pattern, Tuple
 
 from .assessment import DONT_KNOW, NEVER
 from .cpr import CPR_MASK, mask_cpr  # re-exported: CPR masking lives in cpr.py (no dependencies)
-from .municipalities import resolve_municipality
+from .municipalities import pronoun_gender, resolve_municipality
 from .texts.voice import FEMALE_RELATIONS, MALE_RELATIONS
 
 __all__ = ["DONT_KNOW", "INVALID", "NEVER", "Understood", "understand", "parse_answer", "mask_cpr", "lives_elsewhere",
@@ -182,20 +182,6 @@ def _tells_of_self(folded: str, mine: bool = False) -> bool:
     return bool(own) and not _THIRD_PERSON.search(folded)
 
 
-_SHE_ONLY = _rx(r"\b(?:hun|hende|hendes)\b")
-_HE_ONLY = _rx(r"\b(?:han|ham|hans)\b")
-
-
-def _asked_gender(folded: str) -> frozenset:
-    """The relation nouns of the one gender the message speaks of ("hun", "ham"), or none."""
-    she, he = bool(_SHE_ONLY.search(folded)), bool(_HE_ONLY.search(folded))
-    if she and not he:
-        return FEMALE_RELATIONS
-    if he and not she:
-        return MALE_RELATIONS
-    return frozenset()
-
-
 def _relation(folded: str) -> Optional[str]:
     # "min datter hjælper mig med at skrive": the daughter is not the one the message is about;
     # nor is "min svoger siger, at ældreloven … intet har med mig at gøre" when the writer tells of
@@ -211,7 +197,8 @@ def _relation(folded: str) -> Optional[str]:
     # "min søster og jeg er bekymrede for vores mor": the person asked about is the topic.
     topical = [m for m in found if _TOPIC_BEFORE.search(folded[: m.start()])]
     # "min søn bor i Aarhus, og min mor bor i Ulfborg. kan hun få kørsel": the one "hun" is
-    gendered = [m for m in found if _RELATIONS[m.group(2)] in _asked_gender(folded)]
+    asked = {"female": FEMALE_RELATIONS, "male": MALE_RELATIONS}.get(pronoun_gender(folded) or "", frozenset())
+    gendered = [m for m in found if _RELATIONS[m.group(2)] in asked]
     m = (topical or gendered or found)[0]
     noun = _RELATIONS[m.group(2)]
     owner = "jeres" if m.group(1) == "vores" else ("dit" if noun == "barn" else "din")
